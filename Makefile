@@ -1,0 +1,42 @@
+# make run  : run the reference scenario (bootstraps .venv)
+# make test : run the test suite (bootstraps .venv with the dev extra)
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+SCENARIO ?= scenarios/baseline_2014.yaml
+RUN_ARGS ?=
+
+.PHONY: run test venv lint bench clean
+
+# Find a Python >= 3.12: python3.12, then pyenv's 3.12.1 shim, then python3 / python.
+define find_python
+for c in "python3.12" "PYENV_VERSION=3.12.1 python3.12" "python3.13" "PYENV_VERSION=3.13.0 python3.13" "python3" "python"; do \
+  if env $$c -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; then echo "$$c"; break; fi; \
+done
+endef
+
+$(VENV)/.installed: pyproject.toml
+	@PYBIN="$$($(find_python))"; \
+	if [ -z "$$PYBIN" ]; then \
+	  echo "error: routesim needs Python >= 3.12 (Mesa 3.5). Tried python3.12, PYENV_VERSION=3.12.1 python3.12, python3.13, python3, python." >&2; \
+	  echo "Install Python 3.12 or newer, or select it with pyenv, then run make again." >&2; exit 2; fi; \
+	if [ ! -x $(PY) ]; then echo "creating $(VENV) with $$PYBIN"; env $$PYBIN -m venv $(VENV); fi; \
+	$(PY) -m pip install -q --upgrade pip >/dev/null && \
+	$(PY) -m pip install -q -e ".[dev]" && touch $@
+
+venv: $(VENV)/.installed
+
+run: venv
+	$(VENV)/bin/routesim run $(SCENARIO) $(RUN_ARGS)
+
+test: venv
+	$(PY) -m pytest -n 2 -q
+
+lint: venv
+	$(VENV)/bin/ruff check .
+
+bench: venv
+	$(PY) benchmarks/bench_model.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info
