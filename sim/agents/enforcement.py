@@ -1,0 +1,134 @@
+"""Enforcement agencies and the timeline of enforcement events (DESIGN steps 1 and 3).
+
+An :class:`EnforcementAgency` has a jurisdiction (edges, nodes or a Frontex route) on one side of
+the border: ``prevent`` (non-EU side: stops groups before they cross, no detection) or ``detect``
+(EU side). Each day it puts its standing baseline effort on its jurisdiction (policy "timeline":
+the baseline, changed only by the timeline's events). Effort is dimensionless; the model maps it to
+probabilities with global parameters (``crossing.prevention_per_effort``, ``detection_per_effort``)
+and to enterprises' arrest hazard and costs.
+
+A :class:`TimelineEvent` (from ``enforcement_events.csv``) ramps linearly from 0 at ``start`` to full
+strength at ``full_effect`` and stops after ``end``; its effect per kind is a parameter
+(:class:`sim.parameters.EventParameters`), never an observed outcome.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+if TYPE_CHECKING:
+    from sim.model import SmugglingModel
+    from sim.parameters import EventEffect
+
+__all__ = ["EnforcementAgency", "TimelineEvent", "resolve_target"]
+
+
+def resolve_target(net, target_type: str, target: str) -> tuple[np.ndarray, np.ndarray]:
+    """Edges and nodes named by an agency's or event's target.
+
+    Parameters
+    ----------
+    net : sim.network.RouteNetwork
+    target_type : {"edge", "node", "route"}
+    target : str
+        ``"A->B"``, a node name, or ``"Route/Type"``.
+
+    Returns
+    -------
+    edges : ndarray of int
+        For a node: every segment leaving it; for a route: every edge carrying that label.
+    nodes : ndarray of int
+        The node itself for a node target, else empty.
+
+    Raises
+    ------
+    KeyError
+        If the target does not exist (the scenario loader checks this first).
+    """
+    if target_type == "edge":
+        a, b = (s.strip() for s in target.split("->"))
+        return np.array([net.edge_index[(a, b)]]), np.zeros(0, dtype=np.int64)
+    if target_type == "node":
+        n = net.index[target]
+        return net.out_edges[n][~net.is_retreat[net.out_edges[n]]], np.array([n])
+    route, typ = target.rsplit("/", 1)
+    rt = net.route_types.index((route, typ))
+    return np.flatnonzero(net.route_type == rt), np.zeros(0, dtype=np.int64)
+
+
+class EnforcementAgency(mesa.Agent):
+    """A border, coast guard or police agency with a standing effort on its jurisdiction.
+
+    Parameters
+    ----------
+    model : SmugglingModel
+    name : str
+    side : {"prevent", "detect"}
+    edges, nodes : ndarray of int
+        Jurisdiction.
+    effort : float
+        Standing baseline effort (dimensionless; prior range in the scenario's agencies table).
+    """
+
+    def __init__(self, model: SmugglingModel, name: str, side: str, edges: np.ndarray,
+                 nodes: np.ndarray, effort: float):
+        super().__init__(model)
+        self.name = name
+        self.side = side
+        self.edges = edges
+        self.nodes = nodes
+        self.effort = float(effort)
+        self.policy = "timeline"
+
+    def step(self) -> None:
+        """Put today's effort on the jurisdiction's edges and nodes."""
+        m = self.model
+        target = m.prevent_effort if self.side == "prevent" else m.detect_effort
+        np.add.at(target, self.edges, self.effort)
+        np.add.at(m.arrest_effort_node, self.nodes, self.effort)
+
+
+@dataclass
+class TimelineEvent:
+    """An enforcement event with its ramp and resolved targets.
+
+    Attributes
+    ----------
+    kind : str
+    start, full_effect : int
+        Model days; the strength is 0 before ``start``, 1 from ``full_effect``, linear between.
+    end : int or None
+        Last model day with an effect (None: stays).
+    edges, nodes : ndarray of int
+    effect : sim.parameters.EventEffect
+    description : str
+    """
+
+    kind: str
+    start: int
+    full_effect: int
+    end: int | None
+    edges: np.ndarray
+    nodes: np.ndarray
+    effect: EventEffect
+    description: str = ""
+
+    def strength(self, day: int) -> float:
+        """Strength (0-1) on model day ``day``.
+
+        Examples
+        --------
+        >>> from sim.parameters import EventEffect
+        >>> ev = TimelineEvent("fence", 10, 20, 30, np.array([0]), np.array([], int), EventEffect())
+        >>> [ev.strength(d) for d in (9, 10, 15, 20, 30, 31)]
+        [0.0, 0.0, 0.5, 1.0, 1.0, 0.0]
+        """
+        if day < self.start or (self.end is not None and day > self.end):
+            return 0.0
+        if day >= self.full_effect or self.full_effect == self.start:
+            return 1.0
+        return (day - self.start) / (self.full_effect - self.start)

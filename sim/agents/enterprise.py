@@ -1,0 +1,168 @@
+"""Smuggler enterprises: small, flexible groups selling passage at a market node (DESIGN step 7).
+
+An enterprise is based at one market node and sells passage on one or more of the segments leaving
+it, at one service level (0 basic, 1 standard, 2 premium). Its capacity grows with its members; its
+price moves towards filling its seats; it pays variable costs per person carried and fixed costs per
+member and per unit of enforcement effort around it (bribes, lost boats); it is arrested with a
+daily hazard that grows with enforcement on its node and segments and falls with its size; it
+exits on arrest or when its cash runs out; it hires when cash allows and, once large enough, serves
+more segments; it partners with the enterprise at the next node to which it hands over enough
+customers, and partners' customers get a package discount. Nothing here says "consolidate under
+enforcement": any consolidation must come out of these rules.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+if TYPE_CHECKING:
+    from sim.model import SmugglingModel
+
+__all__ = ["SmugglerEnterprise", "ServiceLevel"]
+
+ServiceLevel = ("basic", "standard", "premium")
+
+
+class SmugglerEnterprise(mesa.Agent):
+    """One smuggling enterprise.
+
+    Parameters
+    ----------
+    model : SmugglingModel
+    home : int
+        Market node index.
+    segments : list of int
+        Edge indices served (all leave ``home``).
+    service_level : int
+        0 basic, 1 standard, 2 premium.
+    price_eur : dict of int to float
+        Standard-level price per person (EUR) per segment; the offer price is this times the
+        service-level factor.
+
+    Attributes
+    ----------
+    members : int
+        Persons in the enterprise (1 for a new entrant).
+    cash_eur : float
+    reputation : float
+        0-1, moving average of the share of its customers who got across.
+    partners : set of int
+        ``unique_id`` of partner enterprises (consecutive segments).
+    age_days : int
+    arrested : bool
+    """
+
+    def __init__(self, model: SmugglingModel, home: int, segments: list[int], service_level: int,
+                 price_eur: dict[int, float], cash_eur: float):
+        super().__init__(model)
+        self.home = home
+        self.segments = list(segments)
+        self.service_level = int(service_level)
+        self.price_eur = dict(price_eur)
+        self.members = 1
+        self.cash_eur = float(cash_eur)
+        self.reputation = 0.5
+        self.partners: set[int] = set()
+        self.age_days = 0
+        self.arrested = False
+        self.sold_today = 0.0  # persons
+        self.sold_persons = 0.0
+        self.capacity_today = 0.0  # persons
+        self.utilisation = 0.5
+        self.handovers: dict[int, float] = {}
+        self.package_sales = 0.0
+
+    # --- capacity and offers -------------------------------------------------------------
+    def departures_per_day(self) -> float:
+        """Expected departures per day on each segment served."""
+        p = self.model.params.enterprises
+        return (p.departures_per_week + p.capacity_per_member * (self.members - 1)) / 7.0
+
+    def offer_price(self, edge: int) -> float:
+        """Offer price per person (EUR) on ``edge`` at the enterprise's service level."""
+        return self.price_eur[edge] * self.model.params.enterprises.service_price_factor[self.service_level]
+
+    # --- daily step -------------------------------------------------------------------------
+    def record_sale(self, edge: int, persons: float, price_eur: float, package: bool) -> None:
+        """Cash in a sale of ``persons`` seats on ``edge`` at ``price_eur`` each."""
+        p = self.model.params.enterprises
+        base = self.model.net.base_fee_eur[edge]
+        self.cash_eur += persons * (price_eur - p.variable_cost_share * base)
+        self.sold_today += persons
+        self.sold_persons += persons
+        if package:
+            self.package_sales += persons
+
+    def record_outcome(self, success_share: float) -> None:
+        """Update reputation with the share of a departure's customers who got across."""
+        w = self.model.params.enterprises.reputation_memory
+        self.reputation = (1 - w) * self.reputation + w * success_share
+
+    def step(self) -> None:
+        """Costs, arrest, ruin, hiring, growth in segments, prices, partnerships (in that order)."""
+        model = self.model
+        p = model.params.enterprises
+        rng = model.rng
+        self.age_days += 1
+        effort = model.enterprise_effort(self)
+        self.cash_eur -= self.members * p.fixed_cost_eur_per_member_day + p.enforcement_cost_eur_per_day * effort
+        hazard = (p.arrest_hazard_base + p.arrest_hazard_per_effort * effort) / self.members**p.size_protection
+        if rng.random() < hazard:
+            self.arrested = True
+            model.remove_enterprise(self, reason="arrest")
+            return
+        if self.cash_eur < 0:
+            model.remove_enterprise(self, reason="ruin")
+            return
+        if self.cash_eur > p.hire_cash_eur * self.members and self.members < p.max_members:
+            self.members += 1
+            self.cash_eur -= 0.25 * p.hire_cash_eur
+        if self.members >= 3 * len(self.segments):
+            unserved = [e for e in model.net.out_edges[self.home] if model.net.smuggled[e] and e not in self.price_eur]
+            if unserved:
+                e = int(unserved[int(rng.integers(len(unserved)))])
+                self.segments.append(e)
+                self.price_eur[e] = model.market_price(e)
+        # prices towards filling seats
+        if self.capacity_today > 0:
+            u = min(1.0, self.sold_today / self.capacity_today)
+            self.utilisation = 0.9 * self.utilisation + 0.1 * u
+        if self.utilisation > 0.85:
+            factor = 1.0 + p.price_adjustment
+        elif self.utilisation < 0.4:
+            factor = 1.0 - p.price_adjustment
+        else:
+            factor = 1.0
+        if factor != 1.0:
+            for e in self.segments:
+                floor = 1.05 * p.variable_cost_share * model.net.base_fee_eur[e] + 1.0
+                self.price_eur[e] = max(floor, min(self.price_eur[e] * factor, 20 * model.net.base_fee_eur[e] + 100))
+        self.sold_today = 0.0
+        self.capacity_today = 0.0
+        # partnerships: enough customers handed over to the same enterprise at the next node
+        if self.handovers:
+            decay = math.exp(-1.0 / 30.0)
+            for k in list(self.handovers):
+                v = self.handovers[k] * decay
+                if v >= p.partnership_min_volume and k not in self.partners:
+                    other = model.enterprise_by_id.get(k)
+                    if other is not None:
+                        self.partners.add(k)
+                        other.partners.add(self.unique_id)
+                if v < 0.5:
+                    del self.handovers[k]
+                else:
+                    self.handovers[k] = v
+
+    def draw_capacity(self, edge: int, rng: np.random.Generator) -> int:
+        """Seats (agents) on ``edge`` today: Poisson departures times seats per departure."""
+        p = self.model.params.enterprises
+        seats = (p.seats_land, p.seats_sea, p.seats_air)[self.model.net.mode[edge]]
+        deps = rng.poisson(self.departures_per_day())
+        persons = deps * seats
+        self.capacity_today += persons
+        return int(math.floor(persons / self.model.persons_per_agent + rng.random()))

@@ -1,0 +1,73 @@
+"""Hubs: smuggling market places at market nodes (DESIGN step 8).
+
+A hub agent sits at a market node (a hub or a departure point). Its reputation as a market place
+follows ``reputation <- (1 - decay) * reputation + gain * share``, where ``share`` mixes the node's
+share of the traffic of the market nodes of its region (those of the same kind within
+``REGION_RADIUS_KM``) with its share of the region's enterprises. Migrants perceive the reputation of
+the next market node when they choose (weight ``choice.reputation_weight``; 0 is the ablation).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+
+if TYPE_CHECKING:
+    from sim.model import SmugglingModel
+
+__all__ = ["Hub", "REGION_RADIUS_KM"]
+
+#: Radius (km) within which market nodes of the same kind compete for traffic (an assumption:
+#: it groups Turkey's hubs, Libya's, the Sahara's, the Balkans' and Morocco's as DESIGN section 2 does).
+REGION_RADIUS_KM = 1300.0
+
+
+class Hub(mesa.Agent):
+    """A market place at node ``node``.
+
+    Attributes
+    ----------
+    node : int
+        Node index.
+    kind : str
+        ``"hub"`` or ``"departure"``.
+    region : list of Hub
+        Market nodes of the same kind within ``REGION_RADIUS_KM`` (itself included).
+    reputation : float
+        0-1.
+    throughput : float
+        Persons departing per day (30-day moving average).
+    departed_today : float
+        Persons who bought passage here today.
+    queue : int
+        Persons waiting here (updated by the model each day).
+    price_index : float
+        Mean offer price / mean base fee of the segments sold here.
+    enterprises : int
+        Enterprises based here.
+    """
+
+    def __init__(self, model: SmugglingModel, node: int, kind: str):
+        super().__init__(model)
+        self.node = node
+        self.kind = kind
+        self.region: list[Hub] = []
+        self.reputation = 0.5
+        self.throughput = 0.0
+        self.departed_today = 0.0
+        self.queue = 0
+        self.price_index = 1.0
+        self.enterprises = 0
+
+    def step(self) -> None:
+        """Update throughput and reputation from today's traffic and enterprise presence."""
+        p = self.model.params.hubs
+        self.throughput = (29.0 * self.throughput + self.departed_today) / 30.0
+        traffic = sum(h.throughput for h in self.region)
+        firms = sum(h.enterprises for h in self.region)
+        t_share = self.throughput / traffic if traffic > 0 else 0.0
+        f_share = self.enterprises / firms if firms > 0 else 0.0
+        share = (1 - p.presence_weight) * t_share + p.presence_weight * f_share
+        self.reputation = min(1.0, (1 - p.reputation_decay) * self.reputation + p.reputation_gain * share)
+        self.departed_today = 0.0
