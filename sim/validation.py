@@ -1,0 +1,376 @@
+"""Simulated against observed: detections and deaths by Frontex route, averaged relative difference.
+
+All functions take the ensemble tables of :func:`sim.runner.run_ensemble` (one row per replicate and
+key; a table without a ``replicate`` column is treated as a single replicate) and compare the
+replicates' distribution with the observed figures shipped in :mod:`sim.observed`:
+
+- annual detections of illegal border-crossing by Frontex route and type: Frontex Annual Risk Analysis
+  2015 (``frontex_ara2015_routes_2013_2014.csv``), Total as published (283,532 in 2014);
+- monthly detections: Frontex migratory-map data, 2025 revision (``frontex_ibc_monthly_by_route_2009_2014.csv``);
+- deaths at sea 2014: IOM Missing Migrants Project (``iom_mmp_dead_missing_monthly_by_route_2014.csv``);
+- the Syrians' split across routes: ``frontex_ibc_annual_by_route_nationality_2013_2014.csv``, rows SYR
+  (:func:`sim.observed.nationality_annual`).
+
+Ensemble statistics are, for each row, the mean across replicates and the 5th and 95th percentiles
+(``numpy.percentile``, linear interpolation). A replicate with no row for a key counts 0 for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from sim import observed
+
+__all__ = [
+    "SYRIAN_SPLIT_PAIRS",
+    "detections_by_route",
+    "deaths_by_route",
+    "averaged_relative_difference",
+    "syrian_split",
+    "route_share_summary",
+]
+
+#: The three route/type pairs of the Syrians' split (validation pattern V5).
+SYRIAN_SPLIT_PAIRS: tuple[tuple[str, str], ...] = (
+    ("Central Mediterranean", "Sea"),
+    ("Eastern Mediterranean", "Sea"),
+    ("Eastern Mediterranean", "Land"),
+)
+
+STAT_COLUMNS = ["simulated_mean", "simulated_p05", "simulated_p95"]
+
+
+def _replicates(frame: pd.DataFrame, replicates: Sequence[int] | None) -> list[int]:
+    """Replicate numbers to average over: given, or those present in the table (or ``[0]``)."""
+    if replicates is not None:
+        return list(replicates)
+    if "replicate" in frame.columns and len(frame):
+        return sorted(int(r) for r in frame["replicate"].unique())
+    return [0]
+
+
+def _in_year(frame: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Rows whose ``month`` (``YYYY-MM``) falls in ``year``."""
+    return frame[frame["month"].astype(str).str.slice(0, 4) == f"{year:04d}"]
+
+
+def _matrix(
+    frame: pd.DataFrame,
+    keys: list[str],
+    value: str,
+    index: pd.Index,
+    replicates: list[int],
+) -> np.ndarray:
+    """Sum ``value`` by ``keys`` and replicate into a dense array, shape (len(index), len(replicates)).
+
+    Keys absent from ``index`` are dropped; missing (key, replicate) cells are 0.
+    """
+    data = frame.copy()
+    if "replicate" not in data.columns:
+        data["replicate"] = replicates[0]
+    sums = data.groupby([*keys, "replicate"], sort=False)[value].sum()
+    wide = sums.unstack("replicate") if len(sums) else pd.DataFrame(index=index)
+    wide = wide.reindex(index=index, columns=replicates)
+    return wide.fillna(0).to_numpy(dtype=float)
+
+
+def _stats(values: np.ndarray) -> dict[str, np.ndarray]:
+    """Mean, 5th and 95th percentile across replicates (axis 1) of shape (rows, replicates)."""
+    p05, p95 = np.percentile(values, [5, 95], axis=1)
+    return {"simulated_mean": values.mean(axis=1), "simulated_p05": p05, "simulated_p95": p95}
+
+
+def detections_by_route(
+    detections_monthly: pd.DataFrame,
+    year: int = 2014,
+    *,
+    observed_annual: pd.DataFrame | None = None,
+    published_total: float | None = None,
+    replicates: Sequence[int] | None = None,
+) -> pd.DataFrame:
+    """Detections of illegal border-crossing by Frontex route and type, simulated against observed.
+
+    Parameters
+    ----------
+    detections_monthly : pandas.DataFrame
+        Columns ``replicate`` (optional), ``route``, ``type``, ``month`` (``YYYY-MM``), ``detections``
+        (persons; events as Frontex counts them); any other columns (``seed``, ``origin_group``) are
+        summed over.
+    year : int, default 2014
+        Calendar year compared.
+    observed_annual : pandas.DataFrame, optional
+        Columns ``route, type, year, detections``; default :func:`sim.observed.routes_annual`
+        (Frontex Annual Risk Analysis 2015).
+    published_total : float, optional
+        Observed total of the ``Total`` row; default :func:`sim.observed.published_total` (283,532
+        for 2014, which includes 10 detections of the non-route ``Other``).
+    replicates : sequence of int, optional
+        Replicate numbers to average over (default: those present in the table), so that a
+        replicate without any row counts as zeros.
+
+    Returns
+    -------
+    pandas.DataFrame, shape (11, 7)
+        Columns ``route, type, observed_<year>, simulated_mean, simulated_p05, simulated_p95,
+        relative_error``: the ten route/type pairs in :data:`sim.observed.ROUTE_TYPES` order, then a
+        ``Total`` row (``type`` empty) whose observed figure is the published total and whose
+        simulated figures are those of each replicate's sum over the ten pairs. ``relative_error`` is
+        ``(simulated_mean - observed) / observed`` (NaN where observed is 0 or missing). Simulated
+        rows for other labels are ignored.
+
+    Examples
+    --------
+    >>> sim = pd.DataFrame({"replicate": [0, 1], "route": "Black Sea", "type": "Sea",
+    ...                     "month": ["2014-05", "2014-06"], "detections": [400, 600]})
+    >>> table = detections_by_route(sim)
+    >>> row = table[table["route"] == "Black Sea"].iloc[0]
+    >>> float(row["observed_2014"]), float(row["simulated_mean"]), round(float(row["relative_error"]), 4)
+    (433.0, 500.0, 0.1547)
+    """
+    pairs = [tuple(p) for p in observed.ROUTE_TYPES]
+    reps = _replicates(detections_monthly, replicates)
+    index = pd.MultiIndex.from_tuples(pairs, names=["route", "type"])
+    values = _matrix(
+        _in_year(detections_monthly, year), ["route", "type"], "detections", index, reps
+    )
+    totals = values.sum(axis=0, keepdims=True)
+
+    if observed_annual is None:
+        observed_annual = observed.routes_annual()
+    obs = observed_annual[observed_annual["year"] == year]
+    obs = obs.groupby(["route", "type"])["detections"].sum().reindex(index).to_numpy(dtype=float)
+    if published_total is None:
+        published_total = observed.published_total(year)
+
+    obs_col = f"observed_{year}"
+    table = pd.DataFrame(
+        {
+            "route": [r for r, _ in pairs] + ["Total"],
+            "type": [t for _, t in pairs] + [""],
+            obs_col: np.append(obs, float(published_total)),
+        }
+    )
+    for name, column in _stats(np.vstack([values, totals])).items():
+        table[name] = column
+    with np.errstate(divide="ignore", invalid="ignore"):
+        error = (table["simulated_mean"] - table[obs_col]) / table[obs_col]
+    table["relative_error"] = error.where(table[obs_col] > 0)
+    return table
+
+
+def deaths_by_route(
+    deaths_monthly: pd.DataFrame,
+    year: int = 2014,
+    *,
+    observed_deaths: Mapping[str, float] | None = None,
+    replicates: Sequence[int] | None = None,
+) -> pd.DataFrame:
+    """Deaths at sea by Frontex route, simulated against IOM's dead and missing.
+
+    Parameters
+    ----------
+    deaths_monthly : pandas.DataFrame
+        Columns ``replicate`` (optional), ``route``, ``month`` (``YYYY-MM``), ``deaths`` (persons).
+    year : int, default 2014
+        Calendar year compared.
+    observed_deaths : mapping of str to number, optional
+        Observed deaths by route; default :func:`sim.observed.deaths_2014_by_route` (IOM Missing
+        Migrants Project, dead and missing 2014: Central Mediterranean 3,126, Eastern Mediterranean
+        104, Western Mediterranean 59, Western African 29) when ``year == 2014``, none otherwise.
+    replicates : sequence of int, optional
+        Replicate numbers to average over (default: those present in the table).
+
+    Returns
+    -------
+    pandas.DataFrame, shape (n_routes, 5)
+        Columns ``route, observed_<year>, simulated_mean, simulated_p05, simulated_p95``. Rows: the
+        routes with a sea type in :data:`sim.observed.ROUTE_TYPES` order, then any other route with an
+        observed or simulated figure. ``observed_<year>`` is NaN (written blank) where IOM has none
+        (Black Sea).
+    """
+    routes = list(dict.fromkeys(r for r, t in observed.ROUTE_TYPES if t == "Sea"))
+    if observed_deaths is None:
+        observed_deaths = observed.deaths_2014_by_route() if year == 2014 else {}
+    in_year = _in_year(deaths_monthly, year)
+    extra = [*observed_deaths, *in_year["route"].dropna().unique()]
+    routes += [r for r in dict.fromkeys(extra) if r not in routes]
+    reps = _replicates(deaths_monthly, replicates)
+    index = pd.Index(routes, name="route")
+    values = _matrix(in_year, ["route"], "deaths", index, reps)
+    table = pd.DataFrame(
+        {
+            "route": routes,
+            f"observed_{year}": [float(observed_deaths.get(r, np.nan)) for r in routes],
+        }
+    )
+    for name, column in _stats(values).items():
+        table[name] = column
+    return table
+
+
+def averaged_relative_difference(
+    detections_monthly: pd.DataFrame,
+    year: int = 2014,
+    *,
+    observed_monthly: pd.DataFrame | None = None,
+    replicates: Sequence[int] | None = None,
+) -> float:
+    """Averaged relative difference of monthly detections over the ten route/type pairs.
+
+    For each month ``m`` of ``year``::
+
+        d_m = sum over pairs |simulated(pair, m) - observed(pair, m)| / sum over pairs observed(pair, m)
+
+    and the result is the mean of ``d_m`` over the 12 months (the error measure of Suleimenova et al.
+    2017, Flee, with route/type pairs in place of camps). ``simulated`` is the mean over replicates;
+    a month or pair without a row counts 0 on either side.
+
+    Parameters
+    ----------
+    detections_monthly : pandas.DataFrame
+        Columns ``replicate`` (optional), ``route``, ``type``, ``month`` (``YYYY-MM``), ``detections``.
+    year : int, default 2014
+        Calendar year compared.
+    observed_monthly : pandas.DataFrame, optional
+        Columns ``year, month`` (1-12), ``route, type, detections``; default
+        :func:`sim.observed.monthly` (Frontex migratory-map data, 2025 revision: the revised series,
+        2014 total 282,873).
+    replicates : sequence of int, optional
+        Replicate numbers to average over (default: those present in the table).
+
+    Returns
+    -------
+    float
+        Dimensionless, >= 0; 0 is a perfect fit, 1 is what an all-zero simulation scores.
+
+    Raises
+    ------
+    ValueError
+        If some month of ``year`` has no observed detection on the ten pairs (the ratio is undefined).
+    """
+    pairs = [tuple(p) for p in observed.ROUTE_TYPES]
+    months = [f"{year:04d}-{m:02d}" for m in range(1, 13)]
+    index = pd.MultiIndex.from_tuples(
+        [(r, t, m) for r, t in pairs for m in months], names=["route", "type", "month"]
+    )
+    sim = _in_year(detections_monthly, year).assign(
+        month=lambda f: f["month"].astype(str).str.slice(0, 7)
+    )
+    reps = _replicates(detections_monthly, replicates)
+    simulated = _matrix(sim, ["route", "type", "month"], "detections", index, reps).mean(axis=1)
+
+    if observed_monthly is None:
+        observed_monthly = observed.monthly()
+    obs = observed_monthly[observed_monthly["year"] == year].assign(
+        month=lambda f: [f"{year:04d}-{int(m):02d}" for m in f["month"]]
+    )
+    obs_values = (
+        obs.groupby(["route", "type", "month"])["detections"].sum().reindex(index).fillna(0)
+    ).to_numpy(dtype=float)
+
+    shape = (len(pairs), len(months))
+    abs_diff = np.abs(simulated - obs_values).reshape(shape).sum(axis=0)
+    obs_total = obs_values.reshape(shape).sum(axis=0)
+    if np.any(obs_total <= 0):
+        empty = [m for m, total in zip(months, obs_total, strict=True) if total <= 0]
+        raise ValueError(f"no observed detections in {', '.join(empty)}: ratio undefined")
+    return float(np.mean(abs_diff / obs_total))
+
+
+def syrian_split(
+    detections_monthly: pd.DataFrame,
+    year: int = 2014,
+    *,
+    origin_group: str = "Syria",
+    nationality: str = "SYR",
+    replicates: Sequence[int] | None = None,
+) -> dict[str, dict[str, float]]:
+    """Split of Syrians' detections across Central Med sea, Eastern Med sea and Eastern Med land.
+
+    A validation pattern (V5): the split must emerge from the rules, it is not fitted.
+
+    Parameters
+    ----------
+    detections_monthly : pandas.DataFrame
+        Columns ``replicate`` (optional), ``route``, ``type``, ``origin_group``, ``month``
+        (``YYYY-MM``), ``detections`` (persons).
+    year : int, default 2014
+        Calendar year; 2013 and 2014 have observed figures, other years give NaN.
+    origin_group : str, default "Syria"
+        The simulated origin group (``nationality_groups.csv``: SYR -> Syria).
+    nationality : str, default "SYR"
+        The observed nationality (ISO3) in :func:`sim.observed.nationality_annual`.
+    replicates : sequence of int, optional
+        Replicate numbers to average over (default: those present in the table).
+
+    Returns
+    -------
+    dict of str to dict of str to float
+        Keyed ``"Central Mediterranean/Sea"``, ``"Eastern Mediterranean/Sea"``,
+        ``"Eastern Mediterranean/Land"``; each value has ``observed``, ``simulated_mean``,
+        ``simulated_p05``, ``simulated_p95`` (persons) and ``observed_share``, ``simulated_share``
+        (share of the three pairs' sum, 0-1; NaN when that sum is 0).
+
+    Notes
+    -----
+    Observed: Frontex detections by route, type and nationality
+    (``frontex_ibc_annual_by_route_nationality_2013_2014.csv``, rows ``nat_iso3 == "SYR"``; Frontex
+    migratory-map data, 2025 revision, via ``iom/gdidata``): 2014 Central Mediterranean 39,651,
+    Eastern Mediterranean sea 27,025 and land 4,648 (2013: 11,503 / 5,361 / 7,366).
+    """
+    pairs = list(SYRIAN_SPLIT_PAIRS)
+    index = pd.MultiIndex.from_tuples(pairs, names=["route", "type"])
+    frame = _in_year(detections_monthly, year)
+    frame = frame[frame["origin_group"] == origin_group]
+    reps = _replicates(detections_monthly, replicates)
+    stats = _stats(_matrix(frame, ["route", "type"], "detections", index, reps))
+
+    nat = observed.nationality_annual()
+    nat = nat[(nat["year"] == year) & (nat["nat_iso3"] == nationality)]
+    obs = nat.groupby(["route", "type"])["detections"].sum().reindex(index).to_numpy(dtype=float)
+    obs_total = np.nansum(obs)
+    sim_total = stats["simulated_mean"].sum()
+    out: dict[str, dict[str, float]] = {}
+    for i, (route, type_) in enumerate(pairs):
+        out[f"{route}/{type_}"] = {
+            "observed": float(obs[i]),
+            **{name: float(column[i]) for name, column in stats.items()},
+            "observed_share": float(obs[i] / obs_total) if obs_total > 0 else float("nan"),
+            "simulated_share": float(stats["simulated_mean"][i] / sim_total)
+            if sim_total > 0
+            else float("nan"),
+        }
+    return out
+
+
+def route_share_summary(by_route: pd.DataFrame) -> pd.DataFrame:
+    """Each route/type pair's share of the ten pairs' detections, observed and simulated.
+
+    Parameters
+    ----------
+    by_route : pandas.DataFrame
+        The output of :func:`detections_by_route` (the ``Total`` row is ignored).
+
+    Returns
+    -------
+    pandas.DataFrame, shape (10, 5)
+        Columns ``route, type, observed_share, simulated_share, share_difference`` (shares 0-1 of the
+        sum over pairs; difference simulated minus observed, in share points).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"route": ["A", "B", "Total"], "type": ["Sea", "Land", ""],
+    ...                   "observed_2014": [30.0, 10.0, 41.0], "simulated_mean": [20.0, 20.0, 40.0]})
+    >>> route_share_summary(t)["share_difference"].round(2).tolist()
+    [-0.25, 0.25]
+    """
+    rows = by_route[by_route["route"] != "Total"]
+    obs_col = next(c for c in rows.columns if c.startswith("observed_"))
+    out = rows[["route", "type"]].reset_index(drop=True)
+    out["observed_share"] = (rows[obs_col] / rows[obs_col].sum()).to_numpy()
+    out["simulated_share"] = (rows["simulated_mean"] / rows["simulated_mean"].sum()).to_numpy()
+    out["share_difference"] = out["simulated_share"] - out["observed_share"]
+    return out
