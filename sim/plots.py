@@ -1,0 +1,357 @@
+"""Figures of a run: route map, detections by route against Frontex, monthly series.
+
+The only module that imports matplotlib. Figures are built as :class:`matplotlib.figure.Figure`
+objects attached to an Agg canvas, without pyplot: nothing global is touched (no backend switch, no
+figure registry), so the functions work in scripts, worker processes and notebooks alike, where the
+returned figure is displayed by the notebook itself.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from sim import observed as observed_data
+
+__all__ = [
+    "ROUTE_COLOURS",
+    "route_map",
+    "detections_by_route_bar",
+    "monthly_series",
+    "save_figures",
+]
+
+#: One colour per Frontex route (canonical names of the data README), colour-blind-safe where possible.
+ROUTE_COLOURS: dict[str, str] = {
+    "Central Mediterranean": "#d62728",
+    "Eastern Mediterranean": "#1f77b4",
+    "Western Balkan": "#9467bd",
+    "Western Mediterranean": "#2ca02c",
+    "Circular route from Albania to Greece": "#8c564b",
+    "Eastern Borders": "#e377c2",
+    "Western African": "#ff7f0e",
+    "Black Sea": "#17becf",
+}
+_OTHER_COLOUR = "#7f7f7f"
+
+
+def _new_figure(width_in: float, height_in: float) -> Figure:
+    """A figure on its own Agg canvas (no pyplot state)."""
+    fig = Figure(figsize=(width_in, height_in), layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def _as_frame(rows: pd.DataFrame | Iterable[Any]) -> pd.DataFrame:
+    """A DataFrame from a DataFrame, or from row models (pydantic) or mappings."""
+    if isinstance(rows, pd.DataFrame):
+        return rows
+    records = []
+    for row in rows:
+        if hasattr(row, "model_dump"):
+            records.append(row.model_dump())
+        elif isinstance(row, Mapping):
+            records.append(dict(row))
+        else:
+            records.append(vars(row))
+    return pd.DataFrame.from_records(records)
+
+
+def _label(value: Any) -> str:
+    """A table cell as a label, empty for None/NaN."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value)
+
+
+def route_map(
+    nodes: pd.DataFrame | Iterable[Any],
+    segments: pd.DataFrame | Iterable[Any],
+    crossings_by_edge: pd.DataFrame | None = None,
+) -> Figure:
+    """Map of the route graph on longitude/latitude with edge width by flow.
+
+    Parameters
+    ----------
+    nodes : DataFrame or iterable of rows
+        Places with ``name``, ``lat``, ``lon`` (degrees WGS84) and ``kind`` (``;``-joined kinds).
+        Scenario row models (``scenario.nodes``) are accepted as they are.
+    segments : DataFrame or iterable of rows
+        Directed segments with ``source``, ``target`` and ``frontex_route`` (empty except on edges
+        entering the EU).
+    crossings_by_edge : pandas.DataFrame, optional
+        Columns ``edge`` (``A->B``), ``attempts``, ``prevented`` (persons), any number of replicates
+        and months. An edge's flow is the mean over replicates of ``attempts - prevented`` summed
+        over months: persons who set off across it. Without it, all edges are drawn thin.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One axes (x longitude, y latitude, aspect corrected for the mean latitude). One line per
+        segment whose endpoints both have coordinates (``len(ax.lines) == n_segments``), width
+        0.4-6 pt growing with the square root of flow; EU-entry edges coloured by Frontex route
+        (legend), others grey. Market nodes (hub, departure) are drawn larger and labelled.
+
+    Notes
+    -----
+    Positions are the nodes' coordinates: no force layout (``spring_layout`` is slow and unseeded).
+    """
+    node_frame = _as_frame(nodes)
+    seg_frame = _as_frame(segments)
+    pos = {
+        str(r["name"]): (float(r["lon"]), float(r["lat"]))
+        for _, r in node_frame.iterrows()
+        if not (pd.isna(r["lat"]) or pd.isna(r["lon"]))
+    }
+
+    flow: dict[str, float] = {}
+    if crossings_by_edge is not None and len(crossings_by_edge):
+        c = crossings_by_edge
+        moved = (c["attempts"] - c["prevented"]).clip(lower=0)
+        n_reps = c["replicate"].nunique() if "replicate" in c.columns else 1
+        flow = (moved.groupby(c["edge"]).sum() / max(n_reps, 1)).to_dict()
+    max_flow = max(flow.values(), default=0.0)
+
+    fig = _new_figure(11, 8)
+    ax = fig.add_subplot()
+    routes_drawn: list[str] = []
+    for _, seg in seg_frame.iterrows():
+        a, b = str(seg["source"]), str(seg["target"])
+        if a not in pos or b not in pos:
+            continue
+        f = flow.get(f"{a}->{b}", 0.0)
+        width = 0.4 + (5.6 * math.sqrt(f / max_flow) if max_flow > 0 else 0.0)
+        route = _label(seg.get("frontex_route"))
+        colour = ROUTE_COLOURS.get(route, _OTHER_COLOUR) if route else "#b0b0b0"
+        if route and route not in routes_drawn:
+            routes_drawn.append(route)
+        ax.plot(
+            [pos[a][0], pos[b][0]],
+            [pos[a][1], pos[b][1]],
+            color=colour,
+            linewidth=width,
+            alpha=0.85 if route else 0.6,
+            solid_capstyle="round",
+            zorder=3 if route else 2,
+        )
+
+    kinds = node_frame.get("kind", pd.Series([""] * len(node_frame))).map(_label)
+    market = kinds.str.contains("hub|departure", regex=True)
+    xs = node_frame["lon"].astype(float)
+    ys = node_frame["lat"].astype(float)
+    ax.scatter(xs[~market], ys[~market], s=8, color="#404040", zorder=4, label="place")
+    ax.scatter(
+        xs[market], ys[market], s=28, color="black", marker="s", zorder=5, label="market node"
+    )
+    for (_, r), is_market in zip(node_frame.iterrows(), market, strict=True):
+        if is_market and str(r["name"]) in pos:
+            ax.annotate(
+                str(r["name"]),
+                pos[str(r["name"])],
+                xytext=(3, 3),
+                textcoords="offset points",
+                fontsize=6,
+                zorder=6,
+            )
+
+    handles = [
+        Line2D([], [], color=ROUTE_COLOURS.get(r, _OTHER_COLOUR), linewidth=3, label=r)
+        for r in routes_drawn
+    ]
+    if handles:
+        ax.legend(handles=handles, title="EU entry, Frontex route", fontsize=7, loc="lower left")
+    if len(ys):
+        ax.set_aspect(1.0 / max(math.cos(math.radians(float(ys.mean()))), 0.1))
+    ax.set_xlabel("longitude (deg)")
+    ax.set_ylabel("latitude (deg)")
+    title = "Route graph"
+    if max_flow > 0:
+        title += f": edge width by persons setting off (max {max_flow:,.0f} per replicate)"
+    ax.set_title(title)
+    return fig
+
+
+def detections_by_route_bar(table: pd.DataFrame) -> Figure:
+    """Simulated against observed detections by route and type (horizontal bars, log scale).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The output of :func:`sim.validation.detections_by_route` (the ``Total`` row is left out of
+        the bars and given in the title).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One axes, two bars per route/type pair (observed, then simulated mean with a p05-p95 error
+        bar); ``2 * n_pairs`` bar patches. Counts are persons, x axis logarithmic.
+    """
+    obs_col = next(c for c in table.columns if c.startswith("observed_"))
+    year = obs_col.removeprefix("observed_")
+    rows = table[table["route"] != "Total"].reset_index(drop=True)
+    labels = [f"{r} ({t})" for r, t in zip(rows["route"], rows["type"], strict=True)]
+    y = np.arange(len(rows))
+    height = 0.38
+    mean = rows["simulated_mean"].to_numpy(dtype=float)
+    err = np.vstack(
+        [
+            np.clip(mean - rows["simulated_p05"].to_numpy(dtype=float), 0, None),
+            np.clip(rows["simulated_p95"].to_numpy(dtype=float) - mean, 0, None),
+        ]
+    )
+
+    fig = _new_figure(9, 0.45 * len(rows) + 1.5)
+    ax = fig.add_subplot()
+    ax.barh(y - height / 2, rows[obs_col], height, color="#404040", label=f"observed {year}")
+    ax.barh(
+        y + height / 2,
+        mean,
+        height,
+        xerr=err,
+        color="#1f77b4",
+        ecolor="black",
+        capsize=2,
+        label="simulated mean (p05-p95)",
+    )
+    ax.set_yticks(y, labels, fontsize=8)
+    ax.invert_yaxis()
+    positive = np.concatenate([rows[obs_col].to_numpy(dtype=float), mean])
+    if np.nanmax(np.where(positive > 0, positive, np.nan), initial=0) > 0:
+        ax.set_xscale("log")
+    ax.set_xlabel("detections (persons, log scale)")
+    total = table[table["route"] == "Total"]
+    title = f"Detections of illegal border-crossing {year} by Frontex route"
+    if len(total):
+        t = total.iloc[0]
+        title += f"\nTotal: observed {t[obs_col]:,.0f}, simulated {t['simulated_mean']:,.0f}"
+    ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=8, loc="lower right")
+    return fig
+
+
+def monthly_series(
+    detections_monthly: pd.DataFrame,
+    observed_monthly: pd.DataFrame | None = None,
+    years: tuple[int, int] = (2012, 2014),
+) -> Figure:
+    """Monthly detections by route and type, simulated against observed (small multiples).
+
+    Parameters
+    ----------
+    detections_monthly : pandas.DataFrame
+        Columns ``replicate`` (optional), ``route``, ``type``, ``month`` (``YYYY-MM``),
+        ``detections`` (persons); other columns are summed over.
+    observed_monthly : pandas.DataFrame, optional
+        Columns ``year, month`` (1-12), ``route, type, detections``; default
+        :func:`sim.observed.monthly` (Frontex revised monthly series).
+    years : (int, int), default (2012, 2014)
+        First and last calendar year shown (inclusive).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One axes per route/type pair of :data:`sim.observed.ROUTE_TYPES` (ten, on a 5 x 2 grid), each
+        with two lines (observed in black, simulated mean in blue) and a shaded p05-p95 band across
+        replicates. Months without rows count 0.
+    """
+    pairs = [tuple(p) for p in observed_data.ROUTE_TYPES]
+    months = pd.period_range(f"{years[0]}-01", f"{years[1]}-12", freq="M")
+    labels = [str(m) for m in months]
+    x = months.to_timestamp().to_numpy()
+
+    sim = detections_monthly.copy()
+    sim["month"] = sim["month"].astype(str).str.slice(0, 7)
+    if "replicate" not in sim.columns:
+        sim["replicate"] = 0
+    reps = sorted(sim["replicate"].unique()) or [0]
+    cube = (
+        sim.groupby(["route", "type", "month", "replicate"])["detections"]
+        .sum()
+        .unstack("replicate")
+        .reindex(
+            index=pd.MultiIndex.from_tuples(
+                [(r, t, m) for r, t in pairs for m in labels], names=["route", "type", "month"]
+            ),
+            columns=reps,
+        )
+        .fillna(0)
+        .to_numpy(dtype=float)
+        .reshape(len(pairs), len(labels), len(reps))
+    )
+
+    if observed_monthly is None:
+        observed_monthly = observed_data.monthly()
+    obs = observed_monthly.assign(
+        label=[
+            f"{int(y):04d}-{int(m):02d}"
+            for y, m in zip(observed_monthly["year"], observed_monthly["month"], strict=True)
+        ]
+    )
+    obs_values = (
+        obs.groupby(["route", "type", "label"])["detections"]
+        .sum()
+        .reindex(
+            pd.MultiIndex.from_tuples([(r, t, m) for r, t in pairs for m in labels]),
+        )
+        .fillna(0)
+        .to_numpy(dtype=float)
+        .reshape(len(pairs), len(labels))
+    )
+
+    n_cols = 2
+    n_rows = math.ceil(len(pairs) / n_cols)
+    fig = _new_figure(12, 2.2 * n_rows + 0.6)
+    axes = fig.subplots(n_rows, n_cols, sharex=True, squeeze=False).ravel()
+    for i, (route, type_) in enumerate(pairs):
+        ax = axes[i]
+        values = cube[i]
+        p05, p95 = np.percentile(values, [5, 95], axis=1)
+        ax.fill_between(x, p05, p95, color="#1f77b4", alpha=0.25, linewidth=0)
+        ax.plot(x, obs_values[i], color="black", linewidth=1.2, label="observed")
+        ax.plot(x, values.mean(axis=1), color="#1f77b4", linewidth=1.2, label="simulated mean")
+        ax.set_title(f"{route} ({type_})", fontsize=9)
+        ax.tick_params(labelsize=7)
+    for ax in axes[len(pairs) :]:
+        ax.set_visible(False)
+    axes[0].legend(fontsize=7, loc="upper left")
+    fig.suptitle(
+        f"Monthly detections {years[0]}-{years[1]} (persons): Frontex revised series vs "
+        "simulated mean, band p05-p95",
+        fontsize=10,
+    )
+    return fig
+
+
+def save_figures(figures: Mapping[str, Figure], folder: str | Path, dpi: int = 120) -> list[Path]:
+    """Save figures as PNG files named after their keys.
+
+    Parameters
+    ----------
+    figures : mapping of str to Figure
+        File stem (``route_map`` gives ``route_map.png``) to figure.
+    folder : str or Path
+        Target folder, created if missing.
+    dpi : int, default 120
+        Resolution (dots per inch).
+
+    Returns
+    -------
+    list of Path
+        The written files, in the mapping's order.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, fig in figures.items():
+        path = folder / f"{name}.png"
+        fig.savefig(path, dpi=dpi, format="png")
+        paths.append(path)
+    return paths
