@@ -1,0 +1,429 @@
+"""Results folders: the only module that writes files.
+
+A run is published as ``ROOT/<scenario name>/<run-id>/`` (DESIGN section 6). Everything is first
+written into a hidden sibling ``.<run-id>.tmp`` and renamed to ``<run-id>`` when complete; on any error
+(or interruption) the temporary folder is removed, so a results folder either exists complete, with a
+``manifest.json`` whose status is ``complete``, or not at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import shutil
+import subprocess
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from matplotlib.figure import Figure
+
+    from sim.scenario import Scenario
+
+__all__ = [
+    "TABLE_FILES",
+    "FIGURE_NAMES",
+    "sha256_file",
+    "scenario_hash",
+    "make_run_id",
+    "package_versions",
+    "git_commit",
+    "write_results",
+]
+
+#: Output file name to (table name, exact column order), as DESIGN section 6. The validation tables
+#: (``detections_by_route``, ``deaths_by_route``) have ``observed_2014`` for the 2014 comparison.
+TABLE_FILES: dict[str, tuple[str, list[str]]] = {
+    "detections_by_route.csv": (
+        "detections_by_route",
+        [
+            "route",
+            "type",
+            "observed_2014",
+            "simulated_mean",
+            "simulated_p05",
+            "simulated_p95",
+            "relative_error",
+        ],
+    ),
+    "detections_monthly.parquet": (
+        "detections_monthly",
+        ["replicate", "seed", "route", "type", "origin_group", "month", "detections"],
+    ),
+    "crossings_by_edge.parquet": (
+        "crossings_by_edge",
+        [
+            "replicate",
+            "seed",
+            "month",
+            "edge",
+            "frontex_route",
+            "frontex_type",
+            "attempts",
+            "prevented",
+            "detections",
+            "undetected",
+            "first_entries",
+            "deaths",
+        ],
+    ),
+    "deaths_by_route.csv": (
+        "deaths_by_route",
+        ["route", "observed_2014", "simulated_mean", "simulated_p05", "simulated_p95"],
+    ),
+    "hubs.parquet": (
+        "hubs",
+        [
+            "replicate",
+            "seed",
+            "date",
+            "node",
+            "kind",
+            "throughput",
+            "queue",
+            "reputation",
+            "price_index",
+            "enterprises",
+        ],
+    ),
+    "enterprises.parquet": (
+        "enterprises",
+        [
+            "replicate",
+            "seed",
+            "date",
+            "node",
+            "enterprises",
+            "hhi",
+            "mean_members",
+            "mean_segments",
+            "partnerships",
+            "package_share",
+        ],
+    ),
+    "prices.parquet": (
+        "prices",
+        ["replicate", "seed", "month", "segment", "service_level", "price_mean_eur", "sold"],
+    ),
+    "exploitation.csv": (
+        "exploitation",
+        ["replicate", "seed", "year", "node", "sex", "minor", "cases", "classification"],
+    ),
+}
+
+#: The figures of a results folder, saved as ``figures/<name>.png``.
+FIGURE_NAMES = ("route_map", "detections_by_route", "monthly_series")
+
+_PACKAGES = {
+    "routesim": "routesim",
+    "mesa": "mesa",
+    "numpy": "numpy",
+    "pandas": "pandas",
+    "networkx": "networkx",
+    "pyarrow": "pyarrow",
+}
+
+
+def sha256_file(path: str | Path) -> str:
+    """Hex sha256 of a file's bytes.
+
+    Parameters
+    ----------
+    path : str or Path
+        File to hash.
+
+    Returns
+    -------
+    str
+        64 lowercase hex digits.
+    """
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    """Hex sha256 of the scenario's canonical JSON (validated content, table rows included).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        Validated scenario with ``canonical_json() -> str``.
+
+    Returns
+    -------
+    str
+        64 lowercase hex digits; equal for scenarios with equal validated content.
+    """
+    text = scenario.canonical_json()
+    data = text.encode("utf-8") if isinstance(text, str) else bytes(text)
+    return hashlib.sha256(data).hexdigest()
+
+
+def make_run_id(start: datetime, seed: int) -> str:
+    """Run id ``YYYYmmddTHHMMSSZ-s<seed>`` from a start time (converted to UTC).
+
+    Parameters
+    ----------
+    start : datetime.datetime
+        Start of the run; a naive datetime is taken as UTC.
+    seed : int
+        Root seed of the run.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> make_run_id(datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC), 7)
+    '20260102T030405Z-s7'
+    """
+    if start.tzinfo is None:
+        start = start.replace(tzinfo=UTC)
+    return f"{start.astimezone(UTC):%Y%m%dT%H%M%SZ}-s{seed}"
+
+
+def package_versions() -> dict[str, str | None]:
+    """Versions of routesim, mesa, numpy, pandas, networkx, pyarrow and Python.
+
+    Returns
+    -------
+    dict of str to str or None
+        Distribution version strings (None where a distribution is not installed, e.g. routesim run
+        from a source tree without ``pip install -e``) and ``python`` (``platform.python_version()``).
+    """
+    versions: dict[str, str | None] = {}
+    for key, dist in _PACKAGES.items():
+        try:
+            versions[key] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            versions[key] = None
+    versions["python"] = platform.python_version()
+    return versions
+
+
+def git_commit(path: str | Path | None = None) -> str | None:
+    """The commit checked out where the package lives (``git rev-parse HEAD``), if any.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        Folder to run git in; default the ``sim`` package's folder.
+
+    Returns
+    -------
+    str or None
+        40 hex digits, or None when git is missing or the folder is not in a repository.
+    """
+    folder = Path(path) if path is not None else Path(__file__).resolve().parent
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    commit = done.stdout.strip()
+    return commit if done.returncode == 0 and commit else None
+
+
+def _iso(value: Any) -> str | None:
+    """ISO 8601 text of a datetime (UTC if naive), or the value as text."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC).isoformat()
+    return str(value)
+
+
+def _scenario_files(scenario: Scenario) -> dict[str, str]:
+    """sha256 of the scenario YAML and of its CSV tables, keyed by path relative to the YAML."""
+    source = getattr(scenario, "source_path", None)
+    hashes: dict[str, str] = {}
+    if source is not None and Path(source).is_file():
+        hashes[Path(source).name] = sha256_file(source)
+    table_paths = getattr(scenario, "table_paths", None)
+    if table_paths is None:
+        return hashes
+    base = Path(source).parent if source is not None else Path.cwd()
+    for path in table_paths().values():
+        path = Path(path)
+        if path.is_file():
+            hashes[Path(os.path.relpath(path, base)).as_posix()] = sha256_file(path)
+    return hashes
+
+
+def _check_tables(tables: Mapping[str, pd.DataFrame]) -> None:
+    """Raise ValueError naming every missing table or column before anything is written."""
+    problems = []
+    for file_name, (table, columns) in TABLE_FILES.items():
+        if table not in tables:
+            problems.append(f"{file_name}: table {table!r} missing")
+            continue
+        missing = [c for c in columns if c not in tables[table].columns]
+        if missing:
+            problems.append(f"{file_name}: columns missing: {', '.join(missing)}")
+    if problems:
+        raise ValueError("cannot write results:\n" + "\n".join(problems))
+
+
+def _reserve(parent: Path, run_id: str) -> tuple[str, Path]:
+    """Create a fresh temporary folder for a run id not yet used; add ``-2``, ``-3``... if needed."""
+    parent.mkdir(parents=True, exist_ok=True)
+    for n in range(1, 10_000):
+        candidate = run_id if n == 1 else f"{run_id}-{n}"
+        if (parent / candidate).exists():
+            continue
+        tmp = parent / f".{candidate}.tmp"
+        try:
+            tmp.mkdir()
+        except FileExistsError:
+            continue
+        return candidate, tmp
+    raise FileExistsError(f"no free run id for {run_id} under {parent}")
+
+
+def _default_figures(scenario: Scenario, tables: Mapping[str, pd.DataFrame]) -> dict[str, Figure]:
+    """The three figures of DESIGN section 6, built from the tables."""
+    from sim import plots
+
+    return {
+        "route_map": plots.route_map(
+            scenario.nodes, scenario.segments, tables.get("crossings_by_edge")
+        ),
+        "detections_by_route": plots.detections_by_route_bar(tables["detections_by_route"]),
+        "monthly_series": plots.monthly_series(tables["detections_monthly"]),
+    }
+
+
+def write_results(
+    out_root: str | Path,
+    scenario: Scenario,
+    tables: Mapping[str, pd.DataFrame],
+    run_info: Mapping[str, Any],
+    *,
+    figures: Mapping[str, Figure] | None = None,
+    summary: str | None = None,
+) -> Path:
+    """Write a complete results folder atomically and return its path.
+
+    Parameters
+    ----------
+    out_root : str or Path
+        Output root (``results/`` by default in the CLI); created if missing.
+    scenario : Scenario
+        The scenario run (``name``, ``canonical_json()``, ``source_path``, ``persons_per_agent``,
+        ``nodes``, ``segments``).
+    tables : mapping of str to pandas.DataFrame
+        The ensemble tables of :func:`sim.runner.run_ensemble` (``detections_monthly``,
+        ``crossings_by_edge``, ``hubs``, ``enterprises``, ``prices``, ``exploitation``) and the
+        validation tables ``detections_by_route`` and ``deaths_by_route``. Each is written with
+        exactly the columns of :data:`TABLE_FILES`, in that order (other columns are left out).
+    run_info : mapping
+        ``root_seed`` (int, required), ``replicate_seeds`` (list of int), ``start_time`` and
+        ``end_time`` (datetime, UTC), ``wall_seconds`` (float), and optionally ``processes`` (int) and
+        ``command`` (list of str), copied into the manifest.
+    figures : mapping of str to Figure, optional
+        Figures to save under ``figures/``; default the three of :data:`FIGURE_NAMES` built with
+        :mod:`sim.plots`.
+    summary : str, optional
+        Text of ``summary.txt``; default the detections table of :func:`sim.summary.format_summary`.
+
+    Returns
+    -------
+    Path
+        ``out_root/<scenario.name>/<run-id>``, run id ``YYYYmmddTHHMMSSZ-s<root seed>`` from
+        ``start_time`` (now if absent), with ``-2``, ``-3``... added if that folder exists.
+
+    Raises
+    ------
+    ValueError
+        If a table or column is missing (nothing is created).
+    OSError
+        If writing fails; the temporary folder is removed and no run folder is left.
+
+    Notes
+    -----
+    ``manifest.json`` holds: ``status`` ("complete"), ``run_id``, ``scenario`` (name),
+    ``scenario_hash`` (sha256 of the canonical JSON), ``scenario_source``, ``scenario_files`` (sha256 of
+    the YAML and its CSV tables), ``root_seed``, ``replicate_seeds``, ``replicates``,
+    ``persons_per_agent``, ``processes``, ``command``, ``packages`` (versions, with ``python``),
+    ``git_commit``, ``start_time``, ``end_time``, ``wall_seconds`` and ``files`` (sha256 of every
+    other file in the folder, by relative path).
+    """
+    _check_tables(tables)
+    start = run_info.get("start_time") or datetime.now(UTC)
+    root_seed = int(run_info["root_seed"])
+    parent = Path(out_root) / scenario.name
+    run_id, tmp = _reserve(parent, make_run_id(start, root_seed))
+    final = parent / run_id
+    try:
+        files: list[str] = []
+        for file_name, (table, columns) in TABLE_FILES.items():
+            frame = tables[table][columns].reset_index(drop=True)
+            path = tmp / file_name
+            if file_name.endswith(".csv"):
+                frame.to_csv(path, index=False)
+            else:
+                frame.to_parquet(path, index=False)
+            files.append(file_name)
+
+        from sim import plots
+
+        if figures is None:
+            figures = _default_figures(scenario, tables)
+        for path in plots.save_figures(figures, tmp / "figures"):
+            files.append(path.relative_to(tmp).as_posix())
+
+        if summary is None:
+            from sim.summary import format_summary
+
+            summary = format_summary(tables["detections_by_route"])
+        (tmp / "summary.txt").write_text(summary, encoding="utf-8")
+        files.append("summary.txt")
+
+        seeds = [int(s) for s in run_info.get("replicate_seeds", [])]
+        manifest = {
+            "status": "complete",
+            "run_id": run_id,
+            "scenario": scenario.name,
+            "scenario_hash": scenario_hash(scenario),
+            "scenario_source": str(getattr(scenario, "source_path", None) or "") or None,
+            "scenario_files": _scenario_files(scenario),
+            "root_seed": root_seed,
+            "replicate_seeds": seeds,
+            "replicates": len(seeds),
+            "persons_per_agent": int(scenario.persons_per_agent),
+            "processes": run_info.get("processes"),
+            "command": run_info.get("command"),
+            "packages": package_versions(),
+            "git_commit": git_commit(),
+            "start_time": _iso(start),
+            "end_time": _iso(run_info.get("end_time")),
+            "wall_seconds": run_info.get("wall_seconds"),
+            "files": {name: sha256_file(tmp / name) for name in files},
+        }
+        (tmp / "manifest.json").write_text(
+            json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+        os.rename(tmp, final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return final
