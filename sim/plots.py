@@ -57,7 +57,7 @@ def _as_frame(rows: pd.DataFrame | Iterable[Any]) -> pd.DataFrame:
     records = []
     for row in rows:
         if hasattr(row, "model_dump"):
-            records.append(row.model_dump())
+            records.append(row.model_dump(mode="json"))
         elif isinstance(row, Mapping):
             records.append(dict(row))
         else:
@@ -66,9 +66,11 @@ def _as_frame(rows: pd.DataFrame | Iterable[Any]) -> pd.DataFrame:
 
 
 def _label(value: Any) -> str:
-    """A table cell as a label, empty for None/NaN."""
+    """A table cell as a label: empty for None/NaN, ``;``-joined for a list of kinds."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
+    if isinstance(value, list | tuple | set | frozenset):
+        return ";".join(str(v) for v in value)
     return str(value)
 
 
