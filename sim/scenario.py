@@ -978,7 +978,8 @@ def _cross_check(
             source, target = parse_edge(r.target)
             edge = f"{source}->{target}"
             if edge not in edges and edge not in skip_edges:
-                hint = difflib.get_close_matches(edge, list(edges), n=1)
+                reverse = f"{target}->{source}"
+                hint = [reverse] if reverse in edges else difflib.get_close_matches(edge, list(edges), n=1)
                 more = f" (did you mean {hint[0]!r}?)" if hint else ""
                 report(table, i, r, "target", f"no segment {edge!r} in segments{more}")
         elif complete("segments"):
@@ -1063,7 +1064,7 @@ def _read_yaml(path: Path, shown: str) -> tuple[Any, dict[tuple[Any, ...], tuple
     except YAMLError as exc:
         raise ScenarioError([Problem(shown, None, None, "", f"YAML error: {exc}")]) from None
     if not isinstance(doc, CommentedMap):
-        kind = "empty" if doc is None else f"a {type(doc).__name__}"
+        kind = "empty" if doc is None else f"a {_yaml_kind(doc)}"
         raise ScenarioError(
             [Problem(shown, 1, 1, "", f"a scenario file must be a mapping of keys, this one is {kind}")]
         )
@@ -1077,6 +1078,18 @@ _PATTERN_MESSAGES = {
     "country_iso2": "expected an ISO 3166-1 alpha-2 code in capitals, e.g. 'GR'",
     "border": "expected two ISO2 codes joined by '-', e.g. 'TR-GR'",
 }
+
+
+def _yaml_kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return type(value).__name__
 
 
 def _expand(error: Mapping[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
@@ -1121,7 +1134,7 @@ def _model_at(loc: Sequence[Any]) -> type[BaseModel] | None:
 
 
 def _unknown_key_message(key: str, allowed: list[str]) -> str:
-    hint = difflib.get_close_matches(key, allowed, n=1)
+    hint = [a for a in allowed if key and a.startswith(key)] or difflib.get_close_matches(key, allowed, n=1)
     more = f" (did you mean {hint[0]!r}?)" if hint else ""
     return f"unknown key {key!r}{more}; allowed: {', '.join(allowed)}"
 
