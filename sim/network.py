@@ -126,6 +126,7 @@ class RouteNetwork:
     route_types : list of (route, type)
     is_market : ndarray of bool, shape (N,)
     smuggled : ndarray of bool, shape (E,); sold by enterprises (leaves a market node, not by air)
+    has_border : ndarray of bool, shape (E,); crosses an international border
     """
 
     graph: nx.DiGraph
@@ -146,6 +147,7 @@ class RouteNetwork:
     is_market: np.ndarray
     is_retreat: np.ndarray
     smuggled: np.ndarray
+    has_border: np.ndarray
     lat: np.ndarray
     lon: np.ndarray
     kinds: list[frozenset[str]]
@@ -196,6 +198,7 @@ class RouteNetwork:
             is_market=is_market,
             is_retreat=retreat,
             smuggled=smuggled,
+            has_border=np.array([bool(d["border"]) for _, _, d in edges], dtype=bool),
             lat=np.array([G.nodes[n]["lat"] for n in nodes]),
             lon=np.array([G.nodes[n]["lon"] for n in nodes]),
             kinds=[G.nodes[n]["kinds"] for n in nodes],

@@ -235,6 +235,11 @@ class VulnerabilityParameters(_Strict):
     )
     female_factor: float = Field(2.5, ge=1.0, le=20.0, description="Hazard multiplier for women. Prior 1.5-5.")
     minor_factor: float = Field(2.0, ge=1.0, le=20.0, description="Hazard multiplier for minors. Prior 1.5-5.")
+    means_share: float = Field(
+        0.5, ge=0.0, le=1.0,
+        description="Share of adult exploitation cases with coercive means (threat, deception, debt bondage): "
+        "with act and purpose, trafficking under the UN Protocol. Prior 0.2-0.8.",
+    )
     max_wait_days: int = Field(
         365, ge=7, le=3650, description="Days waiting at one node after which a migrant returns home."
     )

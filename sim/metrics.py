@@ -1,0 +1,128 @@
+"""Reporters: the model's accumulators as tables (persons, reported period only).
+
+:func:`collect_tables` returns the per-replicate tables of DESIGN section 6 without the ``replicate``
+and ``seed`` columns (the runner adds them). Counts are persons: agents times ``persons_per_agent``.
+Concentration is the Herfindahl-Hirschman index (0-1) of enterprises' market shares at a node, by
+persons sold since the previous weekly snapshot.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sim.agents.enterprise import ServiceLevel
+from sim.observed import ROUTE_TYPES
+
+__all__ = ["collect_tables", "person_days", "state_counts"]
+
+EDGE_STAT_COLUMNS = ("attempts", "prevented", "detections", "undetected", "first_entries", "deaths")
+
+
+def _reported_months(model) -> np.ndarray:
+    first = model.month_of_day[model.start_day]
+    return np.arange(first, len(model.months))
+
+
+def collect_tables(model) -> dict[str, pd.DataFrame]:
+    """Tables of one run.
+
+    Parameters
+    ----------
+    model : sim.model.SmugglingModel
+        A model that has run (any number of days).
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        ``detections_monthly`` (route, type, origin_group, month, detections), ``crossings_by_edge``
+        (month, edge, frontex_route, frontex_type, attempts, prevented, detections, undetected,
+        first_entries, deaths), ``deaths_monthly`` (route, month, deaths), ``hubs``, ``enterprises``,
+        ``prices`` (month, segment, service_level, price_mean_eur, sold), ``exploitation`` (year, node,
+        sex, minor, cases, classification). Zero rows are left out of the long tables.
+    """
+    net = model.net
+    months = _reported_months(model)
+    mnames = [model.months[m] for m in months]
+
+    det = model.detections[months]  # (M, RT, G)
+    mi, ri, gi = np.nonzero(det)
+    detections_monthly = pd.DataFrame({
+        "route": [ROUTE_TYPES[r][0] for r in ri],
+        "type": [ROUTE_TYPES[r][1] for r in ri],
+        "origin_group": [model.groups[g] for g in gi],
+        "month": [mnames[m] for m in mi],
+        "detections": det[mi, ri, gi],
+    })
+
+    st = model.edge_stats[months]  # (M, E, 7)
+    mi, ei = np.nonzero(st[:, :, 6] + st[:, :, 0])
+    route = [ROUTE_TYPES[r][0] if r >= 0 else "" for r in net.route_type]
+    rtype = [ROUTE_TYPES[r][1] if r >= 0 else "" for r in net.route_type]
+    crossings = pd.DataFrame({
+        "month": [mnames[m] for m in mi],
+        "edge": [net.edge_names[e] for e in ei],
+        "frontex_route": [route[e] for e in ei],
+        "frontex_type": [rtype[e] for e in ei],
+        **{c: st[mi, ei, k] for k, c in enumerate(EDGE_STAT_COLUMNS)},
+    })
+
+    lab = crossings[crossings["frontex_route"] != ""]
+    deaths_monthly = (
+        lab.groupby(["frontex_route", "month"], as_index=False)["deaths"].sum()
+        .rename(columns={"frontex_route": "route"})
+    )
+
+    ps, pn = model.price_sum[months], model.price_sold[months]
+    mi, ei, li = np.nonzero(pn)
+    prices = pd.DataFrame({
+        "month": [mnames[m] for m in mi],
+        "segment": [net.edge_names[e] for e in ei],
+        "service_level": [ServiceLevel[v] for v in li],
+        "price_mean_eur": ps[mi, ei, li] / pn[mi, ei, li],
+        "sold": pn[mi, ei, li],
+    })
+
+    hubs = pd.DataFrame(model.hub_rows, columns=[
+        "date", "node", "kind", "throughput", "queue", "reputation", "price_index", "enterprises"])
+    enterprises = pd.DataFrame(model.enterprise_rows, columns=[
+        "date", "node", "enterprises", "hhi", "mean_members", "mean_segments", "partnerships", "package_share"])
+
+    K = model.persons_per_agent
+    cases = pd.DataFrame(model.exploitation_cases, columns=["year", "node", "female", "minor", "classification"])
+    if len(cases):
+        cases = cases[cases["year"] >= model.start_date.year]
+        cases["node"] = [net.nodes[n] for n in cases["node"]]
+        cases["sex"] = np.where(cases["female"] == 1, "female", "male")
+        cases["minor"] = cases["minor"].astype(bool)
+        exploitation = (cases.groupby(["year", "node", "sex", "minor", "classification"], as_index=False)
+                        .size().rename(columns={"size": "cases"}))
+        exploitation["cases"] *= K
+        exploitation = exploitation[["year", "node", "sex", "minor", "cases", "classification"]]
+    else:
+        exploitation = pd.DataFrame(columns=["year", "node", "sex", "minor", "cases", "classification"])
+
+    return {
+        "detections_monthly": detections_monthly,
+        "crossings_by_edge": crossings,
+        "deaths_monthly": deaths_monthly,
+        "hubs": hubs,
+        "enterprises": enterprises,
+        "prices": prices,
+        "exploitation": exploitation,
+    }
+
+
+def state_counts(model) -> dict[str, int]:
+    """Persons per migrant state."""
+    K = model.persons_per_agent
+    return {s.name.lower(): n * K for s, n in model.migrants.count_by_state().items()}
+
+
+def person_days(model) -> int:
+    """Simulated person-days: from each migrant's spawn to its terminal state or the last day run."""
+    mig = model.migrants
+    end = np.where(mig.end_day >= 0, mig.end_day, model.day)
+    return int((end - mig.spawn_day).sum()) * model.persons_per_agent
+
+
