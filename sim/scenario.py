@@ -68,6 +68,7 @@ from sim.parameters import Parameters
 __all__ = [
     "FRONTEX_PAIRS",
     "MARKET_KINDS",
+    "REQUIRED_TABLES",
     "TABLE_COLUMNS",
     "TABLE_ROWS",
     "AgencyRow",
@@ -78,6 +79,7 @@ __all__ = [
     "FrontexRoute",
     "FrontexType",
     "Mode",
+    "NationalityOriginRow",
     "NodeKind",
     "NodeRow",
     "OriginGroupRow",
@@ -575,6 +577,19 @@ class EventRow(_Row):
         return self
 
 
+class NationalityOriginRow(_Row):
+    """A row of the optional ``nationality_origins.csv``: where the demand builder places a nationality.
+
+    A nationality with several origin nodes has one row per node (one origin group). An input of ``scripts/build_demand.py`` (:func:`sim.demand.nationality_origins`), kept for
+    provenance: the model reads ``demand.csv`` only.
+    """
+
+    nat_iso3: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3 (Frontex codes: XKX, OOS, ...).")
+    origin_group: Name
+    origin: Name
+    note: str | None = None
+
+
 #: Row model of each table, in the order tables are read and reported.
 TABLE_ROWS: dict[str, type[_Row]] = {
     "nodes": NodeRow,
@@ -584,7 +599,13 @@ TABLE_ROWS: dict[str, type[_Row]] = {
     "demand": DemandRow,
     "agencies": AgencyRow,
     "events": EventRow,
+    "nationality_origins": NationalityOriginRow,
 }
+
+#: Tables every scenario must have; the others are optional.
+REQUIRED_TABLES: tuple[str, ...] = (
+    "nodes", "segments", "origin_groups", "destinations", "demand", "agencies", "events",
+)
 
 #: Expected CSV header of each table.
 TABLE_COLUMNS: dict[str, tuple[str, ...]] = {t: tuple(m.model_fields) for t, m in TABLE_ROWS.items()}
@@ -617,8 +638,8 @@ class TablePaths(BaseModel):
     events: TablePath
     nationality_origins: TablePath | None = Field(
         None,
-        description="Optional input of the demand builder (scripts/build_demand.py); checked to "
-        "exist, not read by the model and not part of the scenario hash.",
+        description="Optional input of the demand builder (scripts/build_demand.py); validated, "
+        "not read by the model and not part of the scenario hash.",
     )
 
 
@@ -665,6 +686,8 @@ class Scenario(ScenarioSettings):
         Absolute path of the YAML file (``None`` if built in code: tables relative to the cwd).
     nodes, segments, origin_groups, destinations, demand, agencies, events : tuple of rows
         Validated rows (:class:`NodeRow`, :class:`SegmentRow`, ...) in file order.
+    nationality_origins : tuple of NationalityOriginRow
+        Rows of the optional table (empty if the scenario has none).
     """
 
     source_path: Path | None = None
@@ -675,6 +698,7 @@ class Scenario(ScenarioSettings):
     demand: tuple[DemandRow, ...]
     agencies: tuple[AgencyRow, ...]
     events: tuple[EventRow, ...]
+    nationality_origins: tuple[NationalityOriginRow, ...] = ()
 
     _kinds: dict[str, frozenset[NodeKind]] = PrivateAttr(default_factory=dict)
 
@@ -743,15 +767,16 @@ class Scenario(ScenarioSettings):
     def canonical_json(self) -> str:
         """The validated content as canonical JSON: the hash input.
 
-        Every setting, all parameters (defaults filled in) and every table row, with sorted keys
-        and no whitespace; no paths (``source_path`` and ``tables`` are left out), so a copied or
-        moved scenario keeps its hash.
+        Every setting, all parameters (defaults filled in) and every row of the model's tables,
+        with sorted keys and no whitespace; no paths (``source_path`` and ``tables`` are left out),
+        so a copied or moved scenario keeps its hash. ``nationality_origins``, an input of the
+        demand builder that the model never reads, is left out too.
 
         Returns
         -------
         str
         """
-        payload = self.model_dump(mode="json", exclude={"source_path", "tables"})
+        payload = self.model_dump(mode="json", exclude={"source_path", "tables", "nationality_origins"})
         return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
 
     def scenario_hash(self) -> str:
@@ -822,7 +847,7 @@ class Scenario(ScenarioSettings):
                     if table is not None and len(loc) >= 3 and loc[2] in TABLE_COLUMNS[table]:
                         column = TABLE_COLUMNS[table].index(loc[2]) + 1
                     problems.append(
-                        Problem(files[table] if table else yaml_file, None, column, _field_path(loc), msg)
+                        Problem(files.get(table, yaml_file) if table else yaml_file, None, column, _field_path(loc), msg)
                     )
             raise ScenarioError(problems) from None
 
@@ -967,6 +992,25 @@ def _cross_check(
                 report("demand", i, r, "origin_group",
                        f"origin group {group!r} has no rows in destinations and there is no '*' default")
 
+    # nationality origins (optional)
+    seen_nat: dict[tuple[str, str], tuple[int, NationalityOriginRow]] = {}
+    nat_group: dict[str, tuple[int, NationalityOriginRow]] = {}
+    for i, r in listed("nationality_origins"):
+        group_ref("nationality_origins", i, r, r.origin_group)
+        node_ref("nationality_origins", i, r, "origin", r.origin, NodeKind.ORIGIN)
+        key = (r.nat_iso3, r.origin)
+        if key in seen_nat:
+            j, other = seen_nat[key]
+            report("nationality_origins", i, r, "origin",
+                   f"duplicate row for {r.nat_iso3!r} and {r.origin!r} (first at {first('nationality_origins', j, other)})")
+        else:
+            seen_nat[key] = (i, r)
+        j, other = nat_group.setdefault(r.nat_iso3, (i, r))
+        if other.origin_group != r.origin_group:
+            report("nationality_origins", i, r, "origin_group",
+                   f"nationality {r.nat_iso3!r} is in origin group {other.origin_group!r} at "
+                   f"{first('nationality_origins', j, other)}")
+
     # agencies and events: targets
     def target_ref(table: str, i: int, r: AgencyRow | EventRow) -> None:
         if r.target_type is TargetType.NODE:
@@ -1077,6 +1121,7 @@ _PATTERN_MESSAGES = {
     "month": "expected a month YYYY-MM",
     "country_iso2": "expected an ISO 3166-1 alpha-2 code in capitals, e.g. 'GR'",
     "border": "expected two ISO2 codes joined by '-', e.g. 'TR-GR'",
+    "nat_iso3": "expected an ISO 3166-1 alpha-3 code in capitals, e.g. 'SYR'",
 }
 
 
@@ -1301,8 +1346,7 @@ def load_scenario(path: str | Path) -> Scenario:
     raw_tables = raw_tables if isinstance(raw_tables, dict) else {}
     for table in TablePaths.model_fields:
         rel = raw_tables.get(table)
-        if table in TABLE_ROWS:
-            rows[table] = None
+        rows[table] = None if table in REQUIRED_TABLES else ()
         if not isinstance(rel, str) or not rel.strip():
             continue  # missing or malformed: reported by the settings validation
         table_path = (path.parent / rel).absolute()
@@ -1312,8 +1356,6 @@ def load_scenario(path: str | Path) -> Scenario:
             what = "is not a file" if table_path.exists() else "file not found"
             problems.append(Problem(shown, line, col, f"tables.{table}", f"{what}: {files[table]}"))
             continue
-        if table not in TABLE_ROWS:
-            continue  # nationality_origins: an input of the demand builder, not of the model
         rows[table], table_problems, unchecked[table] = _read_table(table, table_path, files[table])
         problems.extend(table_problems)
 

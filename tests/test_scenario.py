@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from sim.parameters import Parameters
 from sim.scenario import (
     FRONTEX_PAIRS,
+    REQUIRED_TABLES,
     TABLE_COLUMNS,
     EventKind,
     NodeKind,
@@ -93,7 +94,7 @@ def test_node_kinds_and_dates(tiny: Path) -> None:
 
 def test_table_paths_are_absolute(tiny: Path) -> None:
     paths = load_scenario(tiny).table_paths()
-    assert set(paths) == set(TABLE_COLUMNS)
+    assert set(paths) == set(REQUIRED_TABLES)
     assert paths["segments"] == tiny.parent.absolute() / "tables" / "segments.csv"
     assert all(p.is_absolute() and p.is_file() for p in paths.values())
 
@@ -134,9 +135,29 @@ def test_nationality_origins_is_optional_and_must_exist(tiny: Path) -> None:
         "tiny/scenario.yaml:17:24: tables.nationality_origins: file not found: "
         "tiny/tables/nationality_origins.csv"
     ]
-    (tiny.parent / "tables" / "nationality_origins.csv").write_text("nat_iso3,origin\nSYR,Damascus\n")
+    nat = tiny.parent / "tables" / "nationality_origins.csv"
+    nat.write_text("nat_iso3,origin_group,origin,note\nSYR,Syria,Damascus,\n")
     sc = load_scenario(tiny)
     assert sc.table_paths()["nationality_origins"].name == "nationality_origins.csv"
+    assert [(r.nat_iso3, r.origin) for r in sc.nationality_origins] == [("SYR", "Damascus")]
+    assert load_scenario(TINY / "scenario.yaml").nationality_origins == ()
+    # provenance only: not part of the hash
+    assert sc.scenario_hash() == load_scenario(TINY / "scenario.yaml").scenario_hash()
+    append(nat, "SY,Syria,Istanbul,")
+    append(nat, "SYR,Syria,Damascus,")
+    append(nat, "SYR,Iraq,Baghdad,")
+    assert problems(tiny) == [
+        "tiny/tables/nationality_origins.csv:3:1: nationality_origins[1].nat_iso3: "
+        "expected an ISO 3166-1 alpha-3 code in capitals, e.g. 'SYR' (got 'SY')",
+        "tiny/tables/nationality_origins.csv:4:3: nationality_origins[2].origin: "
+        "duplicate row for 'SYR' and 'Damascus' (first at line 2)",
+        "tiny/tables/nationality_origins.csv:5:2: nationality_origins[3].origin_group: "
+        "unknown origin group 'Iraq': not in origin_groups",
+        "tiny/tables/nationality_origins.csv:5:2: nationality_origins[3].origin_group: "
+        "nationality 'SYR' is in origin group 'Syria' at line 2",
+        "tiny/tables/nationality_origins.csv:5:3: nationality_origins[3].origin: "
+        "unknown node 'Baghdad': not in nodes",
+    ]
 
 
 # ---- YAML errors ------------------------------------------------------------------------------
@@ -555,6 +576,23 @@ def test_reference_scenario_loads() -> None:
     labels = {s.label for s in sc.segments if s.label is not None}
     assert labels == set(FRONTEX_PAIRS)  # every reported route/type pair has an edge
     assert all(p.is_file() for p in sc.table_paths().values())
+
+
+NATIONALITY_ORIGINS = REPO / "scenarios" / "tables" / "nationality_origins.csv"
+
+
+@pytest.mark.skipif(not (BASELINE.exists() and NATIONALITY_ORIGINS.exists()), reason="not written yet")
+def test_reference_nationality_origins_are_valid(tmp_path: Path) -> None:
+    """The demand builder's placement table agrees with the reference nodes and origin groups."""
+    text = BASELINE.read_text(encoding="utf-8")
+    if "nationality_origins:" not in text:
+        text = text.replace("  events: tables/events.csv\n",
+                            "  events: tables/events.csv\n  nationality_origins: tables/nationality_origins.csv\n")
+    text = text.replace(": tables/", f": {BASELINE.parent.absolute().as_posix()}/tables/")
+    (tmp_path / "baseline.yaml").write_text(text, encoding="utf-8")
+    sc = load_scenario(tmp_path / "baseline.yaml")
+    assert sc.nationality_origins
+    assert sc.scenario_hash() == load_scenario(BASELINE).scenario_hash()
 
 
 def test_broken_fixture_reports_every_problem(monkeypatch: pytest.MonkeyPatch) -> None:
