@@ -530,6 +530,13 @@ def test_with_overrides_rejects_bad_values_with_locations(tiny: Path) -> None:
                                                        "demand[1].origin", "demand[2].origin"}
 
 
+def test_pickle_round_trip_for_process_executors(tiny: Path) -> None:
+    sc = load_scenario(tiny)
+    again = pickle.loads(pickle.dumps(sc))
+    assert again == sc and again.scenario_hash() == sc.scenario_hash()
+    assert again.segments[3].line == 5 and again.node_kinds("Izmir") == {"hub", "departure"}
+
+
 # ---- small pieces ----------------------------------------------------------------------------
 
 
