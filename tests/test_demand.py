@@ -1,0 +1,187 @@
+"""Tests of the demand rule (sim.demand) and of the shipped demand tables.
+
+The expected figures are hand-checkable from the Frontex nationality table (2013: 107,339
+detections; 2014: 282,873) and the monthly series.
+"""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim import demand, observed
+
+TABLES = Path(__file__).resolve().parents[1] / "scenarios" / "tables"
+WB = "Western Balkan"
+
+
+def _read(name):
+    return pd.read_csv(TABLES / name, keep_default_na=False, na_values=[""])
+
+
+@pytest.fixture(scope="module")
+def nodes():
+    return _read("nodes.csv")
+
+
+@pytest.fixture(scope="module")
+def nat(nodes):
+    return demand.nationality_origins(nodes)
+
+
+@pytest.fixture(scope="module")
+def table(nat):
+    return demand.build_demand_table(nat)
+
+
+def _yearly(table):
+    return table.groupby(table["month"].str[:4].astype(int))["persons_detected"].sum()
+
+
+def _expected_persons(year):
+    """All-route detections of mapped nationalities minus non-Balkan Western Balkan detections."""
+    n = observed.nationality_annual()
+    g = observed.nationality_groups().set_index("nat_iso3")["origin_group"]
+    n = n[n.year == year].assign(group=lambda d: d.nat_iso3.map(g))
+    n = n[n.group != demand.DROPPED_GROUP]
+    double = n[(n.route == WB) & ~n.group.isin(demand.BALKAN_GROUPS)]
+    return n.detections.sum() - double.detections.sum()
+
+
+def test_yearly_totals_follow_the_rule(table):
+    totals = _yearly(table)
+    assert totals[2014] == pytest.approx(_expected_persons(2014))
+    assert totals[2013] == pytest.approx(_expected_persons(2013))
+    # by hand: 282,873 - 791 (Other and unknown) - (43,355 - 556 - 22,059 - 501 - 544) = 262,387
+    assert totals[2014] == pytest.approx(262387)
+    assert totals[2013] == pytest.approx(93402)
+    # 2012 = 2012 all-route total x (2013 demand / 2013 all-route detections)
+    assert totals[2012] == pytest.approx(72382 * 93402 / 107339)
+
+
+def test_months_cover_2012_to_2014(table):
+    months = sorted(table.month.unique())
+    assert months[0] == "2012-01" and months[-1] == "2014-12" and len(months) == 36
+    assert list(table.columns) == ["month", "origin_group", "origin", "persons_detected"]
+    assert table.persons_detected.dtype == float
+    assert (table.persons_detected > 0).all()
+    assert not table.duplicated(["month", "origin_group", "origin"]).any()
+
+
+def test_monthly_shape_is_the_all_routes_profile(table):
+    m = observed.monthly()
+    per_month = table.groupby("month")["persons_detected"].sum()
+    for year in (2012, 2013, 2014):
+        obs = m[m.year == year].groupby("month").detections.sum()
+        obs_profile = obs / obs.sum()
+        sim = per_month[per_month.index.str.startswith(str(year))]
+        sim_profile = sim / sim.sum()
+        np.testing.assert_allclose(sim_profile.to_numpy(), obs_profile.to_numpy(), rtol=1e-12)
+    # and for a single group and origin too (the profile is common to every group)
+    kabul = table[(table.origin == "Kabul") & table.month.str.startswith("2014")]
+    obs14 = m[m.year == 2014].groupby("month").detections.sum()
+    np.testing.assert_allclose(
+        (kabul.persons_detected / kabul.persons_detected.sum()).to_numpy(),
+        (obs14 / obs14.sum()).to_numpy(),
+        rtol=1e-12,
+    )
+
+
+def test_syria_share_and_split(table):
+    t14 = table[table.month.str.startswith("2014")]
+    syria = t14[t14.origin_group == "Syria"]
+    # 78,886 Syrians on all routes minus 7,320 on the Western Balkan route
+    assert syria.persons_detected.sum() == pytest.approx(71566)
+    assert syria.persons_detected.sum() / t14.persons_detected.sum() == pytest.approx(
+        71566 / 262387
+    )
+    by_origin = syria.groupby("origin").persons_detected.sum()
+    assert set(by_origin.index) == {"Damascus", "Aleppo"}
+    assert by_origin["Damascus"] == pytest.approx(by_origin["Aleppo"])
+
+
+def test_balkan_groups_keep_western_balkan_detections(table):
+    t14 = table[table.month.str.startswith("2014")]
+    kosovo = t14[t14.origin_group == "Kosovo"]
+    assert kosovo.persons_detected.sum() == pytest.approx(22069)  # 22,059 of them Western Balkan
+    assert set(kosovo.origin) == {"Pristina"}
+    afg = t14[t14.origin_group == "Afghanistan"].persons_detected.sum()
+    assert afg == pytest.approx(22132 - 8342)
+
+
+def test_group_split_over_origins_by_country_detections(table):
+    n = observed.nationality_annual()
+    n14 = n[n.year == 2014]
+    g = observed.nationality_groups()
+    wca = set(g[g.origin_group == "West and Central Africa"].nat_iso3)
+    wca_all = n14[n14.nat_iso3.isin(wca)].detections.sum()
+    nga = n14[n14.nat_iso3 == "NGA"].detections.sum()
+    t14 = table[table.month.str.startswith("2014")]
+    wca_persons = t14[t14.origin_group == "West and Central Africa"].persons_detected.sum()
+    kano = t14[t14.origin == "Kano"].persons_detected.sum()
+    assert kano == pytest.approx(wca_persons * nga / wca_all)
+    # pseudo-code OOS (26,341 in 2014) goes to the group's main origin node, Bamako
+    gp = demand.group_persons().set_index(["year", "origin_group"])
+    assert gp.loc[(2014, "West and Central Africa"), "persons_detected"] == pytest.approx(wca_persons)
+
+
+def test_dropped_share_is_other_and_unknown():
+    s = demand.dropped_share()
+    assert list(s.index) == [2012, 2013, 2014]
+    assert s[2014] == pytest.approx(791 / 282873)
+    assert 0.002 < s[2014] < 0.004  # about 0.3 %, data README
+    assert s[2013] == pytest.approx(1196 / 107339)
+    assert s[2012] == s[2013]
+
+
+def test_group_persons_subtracts_only_outside_balkans():
+    gp = demand.group_persons()
+    balkan = gp[gp.origin_group.isin(demand.BALKAN_GROUPS)]
+    assert (balkan.subtracted == 0).all()
+    other = gp[~gp.origin_group.isin(demand.BALKAN_GROUPS)]
+    assert (other.subtracted == other.western_balkan).all()
+    assert gp.groupby("year").all_routes.sum().to_dict() == {2013: 107339, 2014: 282873}
+
+
+def test_nationality_origins_cover_every_mapped_nationality(nat, nodes):
+    g = observed.nationality_groups()
+    mapped = set(g[g.origin_group != demand.DROPPED_GROUP].nat_iso3)
+    assert set(nat.nat_iso3) == mapped
+    assert list(nat.columns) == ["nat_iso3", "origin_group", "origin", "note"]
+    origin_nodes = set(nodes[nodes.kind.str.split(";").apply(lambda k: "origin" in k)].name)
+    assert set(nat.origin) <= origin_nodes
+    assert set(nat.origin) == origin_nodes  # every origin node carries some nationality
+    lookup = nat.set_index("nat_iso3")
+    assert lookup.loc["NGA", "origin"] == "Kano"  # same country
+    assert lookup.loc["OOS", "origin"] == "Bamako"  # no country: main node (Mali, most detections)
+    assert lookup.loc["IRN", "origin"] == "Baghdad"  # no node in Iran: main node
+    assert sorted(nat[nat.nat_iso3 == "SYR"].origin) == ["Aleppo", "Damascus"]
+
+
+def test_shipped_tables_equal_a_fresh_build(nat, table):
+    on_disk = _read("nationality_origins.csv")
+    pd.testing.assert_frame_equal(on_disk, nat)
+    d = _read("demand.csv")
+    assert list(d.columns) == list(table.columns)
+    pd.testing.assert_frame_equal(d[["month", "origin_group", "origin"]], table[["month", "origin_group", "origin"]])
+    np.testing.assert_allclose(d.persons_detected.to_numpy(), table.persons_detected.to_numpy(), rtol=1e-12)
+
+
+def test_bad_month_range_raises(nat):
+    with pytest.raises(ValueError, match="outside"):
+        demand.build_demand_table(nat, "2011-12", "2012-03")
+    with pytest.raises(ValueError, match="outside"):
+        demand.build_demand_table(nat, "2014-06", "2015-01")
+
+
+def test_missing_origin_for_group_raises():
+    nodes = pd.DataFrame({"name": ["Kabul"], "country_iso2": ["AF"], "kind": ["origin"]})
+    with pytest.raises(ValueError, match="Syria"):
+        demand.nationality_origins(nodes, groups=["Afghanistan", "Syria"])
+
+
+def test_wrong_group_in_mapping_raises():
+    bad = pd.DataFrame({"nat_iso3": ["AFG"], "origin_group": ["Syria"], "origin": ["Kabul"]})
+    with pytest.raises(ValueError, match="AFG"):
+        demand.build_demand_table(bad)
