@@ -35,6 +35,7 @@ __all__ = [
     "make_run_id",
     "package_versions",
     "git_commit",
+    "git_dirty",
     "write_results",
 ]
 
@@ -212,6 +213,17 @@ def package_versions() -> dict[str, str | None]:
     return versions
 
 
+def _git(folder: Path, *args: str) -> str | None:
+    """Output of ``git <args>`` run in ``folder``, or None if git fails or is missing."""
+    try:
+        done = subprocess.run(
+            ["git", *args], cwd=folder, capture_output=True, text=True, timeout=10, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout if done.returncode == 0 else None
+
+
 def git_commit(path: str | Path | None = None) -> str | None:
     """The commit checked out where the package lives (``git rev-parse HEAD``), if any.
 
@@ -226,19 +238,26 @@ def git_commit(path: str | Path | None = None) -> str | None:
         40 hex digits, or None when git is missing or the folder is not in a repository.
     """
     folder = Path(path) if path is not None else Path(__file__).resolve().parent
-    try:
-        done = subprocess.run(
-            ["git", "rev-parse", "HEAD"],
-            cwd=folder,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    commit = done.stdout.strip()
-    return commit if done.returncode == 0 and commit else None
+    commit = (_git(folder, "rev-parse", "HEAD") or "").strip()
+    return commit or None
+
+
+def git_dirty(path: str | Path | None = None) -> bool | None:
+    """Whether tracked files differ from the checked-out commit (``git status``), if in a repository.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        Folder to run git in; default the ``sim`` package's folder.
+
+    Returns
+    -------
+    bool or None
+        True if some tracked file is modified (untracked files are ignored), None without git.
+    """
+    folder = Path(path) if path is not None else Path(__file__).resolve().parent
+    status = _git(folder, "status", "--porcelain", "--untracked-files=no")
+    return None if status is None else bool(status.strip())
 
 
 def _iso(value: Any) -> str | None:
@@ -364,7 +383,7 @@ def write_results(
     ``scenario_hash`` (sha256 of the canonical JSON), ``scenario_source``, ``scenario_files`` (sha256 of
     the YAML and its CSV tables), ``root_seed``, ``replicate_seeds``, ``replicates``,
     ``persons_per_agent``, ``processes``, ``command``, ``packages`` (versions, with ``python``),
-    ``git_commit``, ``start_time``, ``end_time``, ``wall_seconds`` and ``files`` (sha256 of every
+    ``git_commit``, ``git_dirty`` (tracked files modified), ``start_time``, ``end_time``, ``wall_seconds`` and ``files`` (sha256 of every
     other file in the folder, by relative path).
     """
     _check_tables(tables)
@@ -414,6 +433,7 @@ def write_results(
             "command": run_info.get("command"),
             "packages": package_versions(),
             "git_commit": git_commit(),
+            "git_dirty": git_dirty(),
             "start_time": _iso(start),
             "end_time": _iso(run_info.get("end_time")),
             "wall_seconds": run_info.get("wall_seconds"),

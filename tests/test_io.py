@@ -156,6 +156,7 @@ def test_manifest_hashes_seeds_and_versions(tmp_path, scenario):
     }  # fmt: skip
     assert manifest["packages"]["mesa"].startswith("3.5")
     assert manifest["git_commit"] is None or re.fullmatch(r"[0-9a-f]{40}", manifest["git_commit"])
+    assert manifest["git_dirty"] in (None, True, False)
     assert manifest["start_time"] == "2026-03-04T05:06:07+00:00"
     assert manifest["end_time"] == "2026-03-04T05:06:09+00:00"
     assert manifest["wall_seconds"] == 2.0
@@ -171,6 +172,7 @@ def test_run_id_is_unique(tmp_path, scenario):
 
 def test_git_commit_none_outside_a_repository(tmp_path):
     assert io.git_commit(tmp_path) is None
+    assert io.git_dirty(tmp_path) is None
 
 
 @pytest.mark.parametrize("error", [RuntimeError("disk full"), KeyboardInterrupt()])

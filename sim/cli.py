@@ -1,0 +1,234 @@
+"""Command line front end: ``routesim run SCENARIO``.
+
+The CLI only parses arguments and calls the library (:mod:`sim.scenario`, :mod:`sim.runner`,
+:mod:`sim.validation`, :mod:`sim.summary`, :mod:`sim.io`); everything it does is callable from Python.
+
+Exit status: 0 on success, 2 for a usage error, a missing scenario file or an invalid scenario (every
+problem printed as ``file:line:column: field.path: message``, nothing written), 130 when interrupted
+(nothing written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from sim import io, runner, validation
+from sim.scenario import Scenario, ScenarioError, load_scenario
+from sim.summary import format_summary
+
+__all__ = ["main", "build_parser"]
+
+PERSONS_PER_AGENT_RANGE = (1, 1000)
+
+
+def _int_in(low: int, high: int | None):
+    """An argparse type: an integer in ``[low, high]`` (no upper bound if ``high`` is None).
+
+    argparse reports a rejected value as ``argument --name: <message>`` and exits with status 2.
+    """
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be an integer, got {text!r}") from None
+        if value < low or (high is not None and value > high):
+            bounds = f"from {low} to {high}" if high is not None else f">= {low}"
+            raise argparse.ArgumentTypeError(f"must be an integer {bounds}, got {value}")
+        return value
+
+    return parse
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``routesim`` (subcommand ``run``; ``experiment`` comes later).
+
+    Returns
+    -------
+    argparse.ArgumentParser
+    """
+    parser = argparse.ArgumentParser(
+        prog="routesim",
+        description="Agent-based simulation of migrant-smuggling routes and hubs into the EU, "
+        "compared with Frontex detections of illegal border-crossing.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = commands.add_parser(
+        "run",
+        help="run a scenario's ensemble and write a results folder",
+        description="Run SCENARIO for R replicates (seeds spawned from the root seed), compare "
+        "with the observed 2014 figures, write ROOT/<scenario>/<run-id>/ and print a summary.",
+    )
+    run.add_argument("scenario", metavar="SCENARIO", type=Path, help="scenario YAML file")
+    run.add_argument(
+        "--seed",
+        type=_int_in(0, 2**63 - 1),
+        metavar="N",
+        default=None,
+        help="root seed (default: the scenario's seed)",
+    )
+    run.add_argument(
+        "--replicates",
+        type=_int_in(1, None),
+        metavar="R",
+        default=1,
+        help="number of replicates (default 1)",
+    )
+    low, high = PERSONS_PER_AGENT_RANGE
+    run.add_argument(
+        "--persons-per-agent",
+        type=_int_in(low, high),
+        default=None,
+        metavar="K",
+        help=f"persons per migrant agent, {low}-{high} (default: the scenario's); "
+        "reported counts are always persons",
+    )
+    run.add_argument(
+        "--processes",
+        type=_int_in(1, None),
+        metavar="P",
+        default=1,
+        help="worker processes for replicates (default 1: serial)",
+    )
+    run.add_argument(
+        "--out",
+        type=Path,
+        default=Path("results"),
+        metavar="ROOT",
+        help="output root (default results/)",
+    )
+    run.add_argument("--no-progress", action="store_true", help="no progress bar")
+    run.set_defaults(handler=_cmd_run)
+    # An `experiment` subcommand (route shift, hub persistence, enterprise concentration) will be
+    # added here with its own handler; `main` dispatches on `handler`.
+    return parser
+
+
+def _error(message: str) -> None:
+    print(f"routesim: error: {message}", file=sys.stderr)
+
+
+def _load(path: Path) -> Scenario | None:
+    """Load a scenario, printing problems to stderr; None if it cannot be used."""
+    if not path.exists():
+        _error(f"scenario file not found: {path}")
+        return None
+    if not path.is_file():
+        _error(f"scenario is not a file: {path}")
+        return None
+    try:
+        return load_scenario(path)
+    except ScenarioError as err:
+        for line in str(err).splitlines():
+            print(line, file=sys.stderr)
+        return None
+
+
+def _covers(scenario: Scenario, year: int) -> bool:
+    """Whether the reported period covers the whole calendar year."""
+    return scenario.start <= dt.date(year, 1, 1) and scenario.end >= dt.date(year, 12, 31)
+
+
+def _cmd_run(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    """``routesim run``: load, run the ensemble, validate, write, print."""
+    scenario = _load(args.scenario)
+    if scenario is None:
+        return 2
+    if args.persons_per_agent is not None:
+        try:
+            scenario = scenario.with_overrides(persons_per_agent=args.persons_per_agent)
+        except ScenarioError as err:
+            for line in str(err).splitlines():
+                print(line, file=sys.stderr)
+            return 2
+    root_seed = scenario.seed if args.seed is None else args.seed
+    seeds = runner.replicate_seeds(root_seed, args.replicates)
+
+    try:
+        start = dt.datetime.now(dt.UTC)
+        clock = time.perf_counter()
+        tables = runner.run_ensemble(
+            scenario,
+            root_seed,
+            args.replicates,
+            progress=not args.no_progress,
+            processes=args.processes,
+        )
+        monthly = tables["detections_monthly"]
+        replicates = list(range(args.replicates))
+        by_route = validation.detections_by_route(monthly, replicates=replicates)
+        deaths = validation.deaths_by_route(tables["deaths_monthly"], replicates=replicates)
+        extra: dict[str, object] = {
+            "title": (
+                f"routesim run {scenario.name}: root seed {root_seed}, "
+                f"{args.replicates} replicate(s), {scenario.persons_per_agent} person(s) per agent"
+            ),
+            "averaged_relative_difference": validation.averaged_relative_difference(
+                monthly, replicates=replicates
+            ),
+            "syrian_split": validation.syrian_split(monthly, replicates=replicates),
+            "deaths_by_route": deaths,
+        }
+        if not _covers(scenario, 2014):
+            extra["note"] = (
+                f"the reported period {scenario.start}..{scenario.end} does not cover 2014: "
+                "simulated 2014 figures are partial or zero"
+            )
+        summary = format_summary(by_route, extra)
+        end = dt.datetime.now(dt.UTC)
+        run_info = {
+            "root_seed": root_seed,
+            "replicate_seeds": seeds,
+            "start_time": start,
+            "end_time": end,
+            "wall_seconds": round(time.perf_counter() - clock, 3),
+            "processes": args.processes,
+            "command": ["routesim", *argv],
+        }
+        out = io.write_results(
+            args.out,
+            scenario,
+            {**tables, "detections_by_route": by_route, "deaths_by_route": deaths},
+            run_info,
+            summary=summary,
+        )
+    except KeyboardInterrupt:
+        print("\nroutesim: interrupted; no results written", file=sys.stderr)
+        return 130
+
+    print(summary, end="")
+    print(f"\nresults: {out}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``routesim`` command line.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        Arguments without the program name; default ``sys.argv[1:]``.
+
+    Returns
+    -------
+    int
+        Exit status: 0 success; 2 usage error, missing or invalid scenario; 130 interrupted.
+
+    Examples
+    --------
+    >>> main(["run", "no/such/scenario.yaml"])
+    2
+    """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:  # --help (0) or a usage error (2): return, don't exit
+        return int(exit_.code or 0)
+    return args.handler(args, argv)

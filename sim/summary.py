@@ -1,0 +1,160 @@
+"""The terminal summary of a run: detections by route against Frontex, and validation lines.
+
+Formatting only: the caller prints the text, and :mod:`sim.io` saves it as ``summary.txt``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+__all__ = ["format_summary"]
+
+
+def _count(value: float) -> str:
+    """A person count with thousands separators, ``-`` when missing."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    return f"{value:,.0f}"
+
+
+def _percent(value: float) -> str:
+    """A signed percentage with one decimal, ``-`` when missing."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    return f"{100 * value:+.1f} %"
+
+
+def _share(value: float) -> str:
+    """A share (0-1) as a whole percentage, ``-`` when missing."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    return f"{100 * value:.0f} %"
+
+
+def _table(header: list[str], rows: list[list[str]], right: set[int]) -> list[str]:
+    """Fixed-width lines: columns padded to their widest cell, right-aligned where asked."""
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+
+    def line(cells: list[str]) -> str:
+        parts = [
+            c.rjust(w) if i in right else c.ljust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        ]
+        return "  ".join(parts).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    return [line(header), rule, *(line(r) for r in rows)]
+
+
+def format_summary(by_route_df: pd.DataFrame, extra: Mapping[str, Any] | None = None) -> str:
+    """Format the detections-by-route table and validation figures as fixed-width text.
+
+    Parameters
+    ----------
+    by_route_df : pandas.DataFrame
+        The output of :func:`sim.validation.detections_by_route`: columns ``route, type,
+        observed_<year>, simulated_mean, simulated_p05, simulated_p95, relative_error`` (persons;
+        the relative error as a fraction).
+    extra : mapping, optional
+        Further lines, each optional:
+
+        - ``"title"`` (str): a first line, e.g. scenario name, seeds and replicates;
+        - ``"averaged_relative_difference"`` (float): monthly ARD over the ten pairs;
+        - ``"syrian_split"`` (dict): the output of :func:`sim.validation.syrian_split`;
+        - ``"deaths_by_route"`` (DataFrame): the output of :func:`sim.validation.deaths_by_route`;
+        - any other key: printed as ``key: value``.
+
+    Returns
+    -------
+    str
+        Lines separated by ``\\n``, ending with a newline. Counts are persons with thousands
+        separators; ``-`` marks a missing figure.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"route": ["Black Sea", "Total"], "type": ["Sea", ""],
+    ...     "observed_2014": [433.0, 283532.0], "simulated_mean": [500.0, 500.0],
+    ...     "simulated_p05": [410.0, 410.0], "simulated_p95": [590.0, 590.0],
+    ...     "relative_error": [0.1547, -0.9982]})
+    >>> print(format_summary(t), end="")
+    Detections of illegal border-crossing 2014, by Frontex route (persons)
+    route      type  observed  simulated mean  p05-p95  rel. error
+    ---------  ----  --------  --------------  -------  ----------
+    Black Sea  Sea        433             500  410-590     +15.5 %
+    Total             283,532             500  410-590     -99.8 %
+    """
+    extra = dict(extra or {})
+    obs_col = next(c for c in by_route_df.columns if c.startswith("observed_"))
+    year = obs_col.removeprefix("observed_")
+    lines: list[str] = []
+    if "title" in extra:
+        lines.append(str(extra.pop("title")))
+    lines.append(f"Detections of illegal border-crossing {year}, by Frontex route (persons)")
+    rows = [
+        [
+            str(r["route"]),
+            str(r["type"]),
+            _count(r[obs_col]),
+            _count(r["simulated_mean"]),
+            f"{_count(r['simulated_p05'])}-{_count(r['simulated_p95'])}",
+            _percent(r["relative_error"]),
+        ]
+        for _, r in by_route_df.iterrows()
+    ]
+    header = ["route", "type", "observed", "simulated mean", "p05-p95", "rel. error"]
+    lines += _table(header, rows, right={2, 3, 5})
+
+    ard = extra.pop("averaged_relative_difference", None)
+    if ard is not None:
+        lines.append("")
+        lines.append(
+            f"Averaged relative difference, monthly {year}, ten route/type pairs: {ard:.3f}"
+        )
+
+    split = extra.pop("syrian_split", None)
+    if split:
+        lines.append("")
+        lines.append(f"Syrians {year} by route (observed: Frontex detections by nationality, SYR)")
+        srows = [
+            [
+                label,
+                _count(v["observed"]),
+                _share(v["observed_share"]),
+                _count(v["simulated_mean"]),
+                f"{_count(v['simulated_p05'])}-{_count(v['simulated_p95'])}",
+                _share(v["simulated_share"]),
+            ]
+            for label, v in split.items()
+        ]
+        sheader = ["route/type", "observed", "share", "simulated mean", "p05-p95", "share"]
+        lines += ["  " + s for s in _table(sheader, srows, right={1, 2, 3, 5})]
+
+    deaths = extra.pop("deaths_by_route", None)
+    if deaths is not None and len(deaths):
+        dobs = next(c for c in deaths.columns if c.startswith("observed_"))
+        lines.append("")
+        lines.append(
+            f"Deaths at sea {dobs.removeprefix('observed_')} (observed: IOM Missing Migrants)"
+        )
+        drows = [
+            [
+                str(r["route"]),
+                _count(r[dobs]),
+                _count(r["simulated_mean"]),
+                f"{_count(r['simulated_p05'])}-{_count(r['simulated_p95'])}",
+            ]
+            for _, r in deaths.iterrows()
+        ]
+        lines += [
+            "  " + s
+            for s in _table(["route", "observed", "simulated mean", "p05-p95"], drows, right={1, 2})
+        ]
+
+    if extra:
+        lines.append("")
+        lines += [f"{key}: {value}" for key, value in extra.items()]
+    return "\n".join(lines) + "\n"
