@@ -151,6 +151,21 @@ def _progress_disabled(progress: bool | Literal["always"]) -> bool | None:
     return True
 
 
+def _abandon(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool at once: cancel queued replicates and terminate the workers it started.
+
+    Without this, an interrupted ensemble would wait for every replicate already handed to a
+    worker (running or queued) to finish.
+    """
+    workers = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for worker in workers:
+        if worker.is_alive():
+            worker.terminate()
+    for worker in workers:
+        worker.join(timeout=5)
+
+
 def _concat(results: list[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
     """Concatenate replicates' tables, name by name, in list order."""
     names: list[str] = []
@@ -186,7 +201,8 @@ def run_ensemble(
         1 runs replicates one after another in this process; more uses a
         ``concurrent.futures.ProcessPoolExecutor`` with that many workers (never more than the
         number of replicates), started with the ``spawn`` method (fresh interpreters: no fork of a
-        multi-threaded parent, same behaviour on Linux, macOS and Windows).
+        multi-threaded parent, same behaviour on Linux, macOS and Windows). A single replicate
+        always runs in this process. On an error or interruption the workers are terminated.
 
     Returns
     -------
@@ -226,20 +242,20 @@ def run_ensemble(
                 results[i] = run_replicate(scenario, seed, i)
                 bar.update(1)
         else:
-            context = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(
-                max_workers=min(processes, replicates), mp_context=context
-            ) as pool:
+            pool = ProcessPoolExecutor(
+                max_workers=min(processes, replicates),
+                mp_context=multiprocessing.get_context("spawn"),
+            )
+            try:
                 futures = {
                     pool.submit(_run, _new_model, _collect_tables, scenario, seed, i): i
                     for i, seed in enumerate(seeds)
                 }
-                try:
-                    for future in as_completed(futures):
-                        results[futures[future]] = future.result()
-                        bar.update(1)
-                except BaseException:
-                    for future in futures:
-                        future.cancel()
-                    raise
+                for future in as_completed(futures):
+                    results[futures[future]] = future.result()
+                    bar.update(1)
+            except BaseException:
+                _abandon(pool)
+                raise
+            pool.shutdown()
     return _concat([r for r in results if r is not None])

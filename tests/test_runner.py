@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import multiprocessing
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -145,3 +147,26 @@ def test_run_ensemble_rejects_bad_counts(fake_model):
         runner.run_ensemble({"name": "fake"}, 5, 0)
     with pytest.raises(ValueError, match="processes"):
         runner.run_ensemble({"name": "fake"}, 5, 2, processes=0)
+
+
+class InterruptedOrSlow(FakeModel):
+    """Replicate 0's seed raises KeyboardInterrupt at once; the others take a minute."""
+
+    def run(self, progress=None):
+        import time
+
+        if self.seed == runner.replicate_seeds(3, 1)[0]:
+            raise KeyboardInterrupt
+        time.sleep(60)
+
+
+def test_interrupted_process_ensemble_stops_workers_at_once(monkeypatch):
+    import time
+
+    monkeypatch.setattr(runner, "_new_model", InterruptedOrSlow)
+    monkeypatch.setattr(runner, "_collect_tables", fake_collect)
+    clock = time.perf_counter()
+    with pytest.raises(KeyboardInterrupt):
+        runner.run_ensemble({"name": "fake"}, 3, 6, progress=False, processes=2)
+    assert time.perf_counter() - clock < 30
+    assert multiprocessing.active_children() == []  # the sleeping workers were terminated
