@@ -425,7 +425,11 @@ class SmugglingModel(mesa.Model):
                      + cp.reputation_weight * self.hub_reputation[net.dst[e]])
                 # retreat edges only for those who failed or waited two weeks at the departure point
                 may_retreat = (mig.attempts[ids] > 0) | ((self.day - mig.wait_since[ids]) >= 14)
-                finite = exists & np.isfinite(u) & (~net.is_retreat[e] | may_retreat[:, None])
+                # only segments that bring the migrant closer to its destination (no wandering in
+                # circles through logit noise), or a retreat after failure
+                here = self.J[wn[sel], mig.destination[ids]][:, None]
+                closer = self.J[net.dst[e], mig.destination[ids][:, None]] < here
+                finite = exists & np.isfinite(u) & np.where(net.is_retreat[e], may_retreat[:, None], closer)
                 afford = finite & (price <= mig.budget_eur[ids][:, None])
                 any_finite[sel] = finite.any(axis=1)
                 cheapest[sel] = np.where(finite, price, np.inf).min(axis=1)
