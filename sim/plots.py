@@ -164,6 +164,8 @@ def route_map(
                 zorder=6,
             )
 
+    order = list(ROUTE_COLOURS)
+    routes_drawn.sort(key=lambda r: order.index(r) if r in order else len(order))
     handles = [
         Line2D([], [], color=ROUTE_COLOURS.get(r, _OTHER_COLOUR), linewidth=3, label=r)
         for r in routes_drawn

@@ -188,14 +188,16 @@ def deaths_by_route(
     pandas.DataFrame, shape (n_routes, 5)
         Columns ``route, observed_<year>, simulated_mean, simulated_p05, simulated_p95``. Rows: the
         routes with a sea type in :data:`sim.observed.ROUTE_TYPES` order, then any other route with an
-        observed or simulated figure. ``observed_<year>`` is NaN (written blank) where IOM has none
+        observed figure or with simulated deaths in ``year`` (a land route whose rows are all 0 is
+        left out). ``observed_<year>`` is NaN (written blank) where IOM has none
         (Black Sea).
     """
     routes = list(dict.fromkeys(r for r, t in observed.ROUTE_TYPES if t == "Sea"))
     if observed_deaths is None:
         observed_deaths = observed.deaths_2014_by_route() if year == 2014 else {}
     in_year = _in_year(deaths_monthly, year)
-    extra = [*observed_deaths, *in_year["route"].dropna().unique()]
+    with_deaths = in_year.loc[in_year["deaths"] > 0, "route"].dropna().unique()
+    extra = [*observed_deaths, *with_deaths]
     routes += [r for r in dict.fromkeys(extra) if r not in routes]
     reps = _replicates(deaths_monthly, replicates)
     index = pd.Index(routes, name="route")

@@ -166,8 +166,14 @@ def test_deaths_by_route_hand_computed():
 
 
 def test_deaths_by_route_iom_observed_blank_where_none():
-    deaths = pd.DataFrame({"replicate": [0], "route": [BS[0]], "month": ["2014-05"], "deaths": [2]})
+    deaths = pd.DataFrame(
+        {"replicate": [0, 0, 0], "route": [BS[0], "Western Balkan", "Eastern Borders"],
+         "month": ["2014-05", "2014-05", "2014-06"], "deaths": [2, 0, 1]}
+    )  # fmt: skip
     table = validation.deaths_by_route(deaths).set_index("route")
+    assert "Western Balkan" not in table.index  # a land route without deaths: no row
+    assert table.loc["Eastern Borders", "simulated_mean"] == 1
+    assert math.isnan(table.loc["Eastern Borders", "observed_2014"])
     assert table.loc["Central Mediterranean", "observed_2014"] == 3126
     assert table.loc["Eastern Mediterranean", "observed_2014"] == 104
     assert table.loc["Western Mediterranean", "observed_2014"] == 59
