@@ -1,7 +1,8 @@
 """Simulated against observed: detections and deaths by Frontex route, averaged relative difference.
 
-All functions take the ensemble tables of :func:`sim.runner.run_ensemble` (one row per replicate and
-key; a table without a ``replicate`` column is treated as a single replicate) and compare the
+All functions take a table of :func:`sim.runner.run_ensemble` (one row per replicate and key; a
+table without a ``replicate`` column is treated as a single replicate), or the whole mapping of
+ensemble tables, from which they pick ``detections_monthly`` or ``deaths_monthly``, and compare the
 replicates' distribution with the observed figures shipped in :mod:`sim.observed`:
 
 - annual detections of illegal border-crossing by Frontex route and type: Frontex Annual Risk Analysis
@@ -41,6 +42,11 @@ SYRIAN_SPLIT_PAIRS: tuple[tuple[str, str], ...] = (
 )
 
 STAT_COLUMNS = ["simulated_mean", "simulated_p05", "simulated_p95"]
+
+
+def _pick(table: pd.DataFrame | Mapping[str, pd.DataFrame], name: str) -> pd.DataFrame:
+    """The table itself, or ``table[name]`` from a mapping of ensemble tables."""
+    return table if isinstance(table, pd.DataFrame) else table[name]
 
 
 def _replicates(frame: pd.DataFrame, replicates: Sequence[int] | None) -> list[int]:
@@ -84,7 +90,7 @@ def _stats(values: np.ndarray) -> dict[str, np.ndarray]:
 
 
 def detections_by_route(
-    detections_monthly: pd.DataFrame,
+    detections_monthly: pd.DataFrame | Mapping[str, pd.DataFrame],
     year: int = 2014,
     *,
     observed_annual: pd.DataFrame | None = None,
@@ -95,7 +101,7 @@ def detections_by_route(
 
     Parameters
     ----------
-    detections_monthly : pandas.DataFrame
+    detections_monthly : pandas.DataFrame or mapping of str to DataFrame
         Columns ``replicate`` (optional), ``route``, ``type``, ``month`` (``YYYY-MM``), ``detections``
         (persons; events as Frontex counts them); any other columns (``seed``, ``origin_group``) are
         summed over.
@@ -130,6 +136,7 @@ def detections_by_route(
     >>> float(row["observed_2014"]), float(row["simulated_mean"]), round(float(row["relative_error"]), 4)
     (433.0, 500.0, 0.1547)
     """
+    detections_monthly = _pick(detections_monthly, "detections_monthly")
     pairs = [tuple(p) for p in observed.ROUTE_TYPES]
     reps = _replicates(detections_monthly, replicates)
     index = pd.MultiIndex.from_tuples(pairs, names=["route", "type"])
@@ -162,7 +169,7 @@ def detections_by_route(
 
 
 def deaths_by_route(
-    deaths_monthly: pd.DataFrame,
+    deaths_monthly: pd.DataFrame | Mapping[str, pd.DataFrame],
     year: int = 2014,
     *,
     observed_deaths: Mapping[str, float] | None = None,
@@ -172,7 +179,7 @@ def deaths_by_route(
 
     Parameters
     ----------
-    deaths_monthly : pandas.DataFrame
+    deaths_monthly : pandas.DataFrame or mapping of str to DataFrame
         Columns ``replicate`` (optional), ``route``, ``month`` (``YYYY-MM``), ``deaths`` (persons).
     year : int, default 2014
         Calendar year compared.
@@ -192,6 +199,7 @@ def deaths_by_route(
         left out). ``observed_<year>`` is NaN (written blank) where IOM has none
         (Black Sea).
     """
+    deaths_monthly = _pick(deaths_monthly, "deaths_monthly")
     routes = list(dict.fromkeys(r for r, t in observed.ROUTE_TYPES if t == "Sea"))
     if observed_deaths is None:
         observed_deaths = observed.deaths_2014_by_route() if year == 2014 else {}
@@ -214,7 +222,7 @@ def deaths_by_route(
 
 
 def averaged_relative_difference(
-    detections_monthly: pd.DataFrame,
+    detections_monthly: pd.DataFrame | Mapping[str, pd.DataFrame],
     year: int = 2014,
     *,
     observed_monthly: pd.DataFrame | None = None,
@@ -232,7 +240,7 @@ def averaged_relative_difference(
 
     Parameters
     ----------
-    detections_monthly : pandas.DataFrame
+    detections_monthly : pandas.DataFrame or mapping of str to DataFrame
         Columns ``replicate`` (optional), ``route``, ``type``, ``month`` (``YYYY-MM``), ``detections``.
     year : int, default 2014
         Calendar year compared.
@@ -253,6 +261,7 @@ def averaged_relative_difference(
     ValueError
         If some month of ``year`` has no observed detection on the ten pairs (the ratio is undefined).
     """
+    detections_monthly = _pick(detections_monthly, "detections_monthly")
     pairs = [tuple(p) for p in observed.ROUTE_TYPES]
     months = [f"{year:04d}-{m:02d}" for m in range(1, 13)]
     index = pd.MultiIndex.from_tuples(
@@ -283,7 +292,7 @@ def averaged_relative_difference(
 
 
 def syrian_split(
-    detections_monthly: pd.DataFrame,
+    detections_monthly: pd.DataFrame | Mapping[str, pd.DataFrame],
     year: int = 2014,
     *,
     origin_group: str = "Syria",
@@ -296,7 +305,7 @@ def syrian_split(
 
     Parameters
     ----------
-    detections_monthly : pandas.DataFrame
+    detections_monthly : pandas.DataFrame or mapping of str to DataFrame
         Columns ``replicate`` (optional), ``route``, ``type``, ``origin_group``, ``month``
         (``YYYY-MM``), ``detections`` (persons).
     year : int, default 2014
@@ -323,6 +332,7 @@ def syrian_split(
     migratory-map data, 2025 revision, via ``iom/gdidata``): 2014 Central Mediterranean 39,651,
     Eastern Mediterranean sea 27,025 and land 4,648 (2013: 11,503 / 5,361 / 7,366).
     """
+    detections_monthly = _pick(detections_monthly, "detections_monthly")
     pairs = list(SYRIAN_SPLIT_PAIRS)
     index = pd.MultiIndex.from_tuples(pairs, names=["route", "type"])
     frame = _in_year(detections_monthly, year)

@@ -282,3 +282,16 @@ def test_route_share_summary_shares_sum_to_one(tiny):
     assert np.allclose(
         shares["share_difference"], shares["simulated_share"] - shares["observed_share"]
     )
+
+
+def test_functions_accept_the_mapping_of_ensemble_tables(tiny):
+    deaths = pd.DataFrame({"replicate": [0], "route": [CM[0]], "month": ["2014-01"], "deaths": [4]})
+    tables = {"detections_monthly": tiny, "deaths_monthly": deaths}
+    pd.testing.assert_frame_equal(
+        validation.detections_by_route(tables), validation.detections_by_route(tiny)
+    )
+    assert validation.deaths_by_route(tables)["simulated_mean"].iloc[0] == 4
+    assert validation.averaged_relative_difference(tables) == pytest.approx(
+        validation.averaged_relative_difference(tiny)
+    )
+    assert validation.syrian_split(tables) == validation.syrian_split(tiny)
