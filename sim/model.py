@@ -194,7 +194,6 @@ class SmugglingModel(mesa.Model):
         for h in hub_list:
             dist = haversine_km(net.lat[h.node], net.lon[h.node], net.lat[hub_nodes], net.lon[hub_nodes])
             h.region = [g for g, dk in zip(hub_list, dist, strict=True) if g.kind == h.kind and dk <= REGION_RADIUS_KM]
-        self.hub_reputation = np.zeros(N)
 
         # enterprises
         self.enterprises_at: dict[int, list[SmugglerEnterprise]] = {n: [] for n in self.hubs}
@@ -323,6 +322,27 @@ class SmugglingModel(mesa.Model):
                          prevention_penalty_eur=cp.prevention_penalty_eur, risk_tolerance=float(np.mean(self.group_risk)))
         # a hard minimum (no logit scale): a soft minimum over a graph with cycles rewards loops
         self.J = cost_to_go(net.src, net.dst, cost[:, None], net.n_nodes, self.destinations, scale=1e-6)
+        # the market hub a migrant expects to reach next: the first market node on the cheapest path
+        N, D = self.J.shape
+        via = cost[:, None] + self.J[net.dst]  # (E, D)
+        succ = np.full((N, D), -1, dtype=np.int64)
+        best = np.full((N, D), np.inf)
+        for e in range(net.n_edges):
+            if net.is_retreat[e]:
+                continue
+            better = via[e] < best[net.src[e]]
+            best[net.src[e], better] = via[e, better]
+            succ[net.src[e], better] = net.dst[e]
+        rep = np.array([self.hubs[n].reputation if n in self.hubs else 0.0 for n in range(N)])
+        market = net.is_market[:, None]
+        ahead = np.where(market, rep[:, None], np.zeros((N, D)))
+        cols = np.arange(D)[None, :]
+        for _ in range(N):
+            new = np.where(market, rep[:, None], np.where(succ >= 0, ahead[np.maximum(succ, 0), cols], 0.0))
+            if np.array_equal(new, ahead):
+                break
+            ahead = new
+        self.reputation_ahead = ahead
 
     def _spawn(self) -> None:
         """Step 2: new migrants at origins from the monthly demand schedule."""
@@ -387,9 +407,6 @@ class SmugglingModel(mesa.Model):
                 self._terminate(W[too_long], _S.RETURNED)
                 W = W[~too_long]
         o_node, o_edge, o_price, o_level, o_rep, o_cap, o_ent, starts, counts = self._offers()
-        self.hub_reputation[:] = 0.0
-        for n, h in self.hubs.items():
-            self.hub_reputation[n] = h.reputation
         bought = np.full(len(W), -1, dtype=np.int64)
         cheapest = np.full(len(W), np.inf)
         any_finite = np.zeros(len(W), dtype=bool)
@@ -422,7 +439,7 @@ class SmugglingModel(mesa.Model):
                               risk_tolerance=mig.risk_tolerance[ids][:, None])
                 c = c + self.J[net.dst[e], mig.destination[ids][:, None]]
                 u = (-c / cp.cost_scale_eur + cp.service_weight * lvl + cp.enterprise_reputation_weight * o_rep[slot]
-                     + cp.reputation_weight * self.hub_reputation[net.dst[e]])
+                     + cp.reputation_weight * self.reputation_ahead[net.dst[e], mig.destination[ids][:, None]])
                 # retreat edges only for those who failed or waited two weeks at the departure point
                 may_retreat = (mig.attempts[ids] > 0) | ((self.day - mig.wait_since[ids]) >= 14)
                 # only segments that bring the migrant closer to its destination (no wandering in

@@ -2,9 +2,11 @@
 
 A hub agent sits at a market node (a hub or a departure point). Its reputation as a market place
 follows ``reputation <- (1 - decay) * reputation + gain * share``, where ``share`` mixes the node's
-share of the traffic of the market nodes of its region (those of the same kind within
-``REGION_RADIUS_KM``) with its share of the region's enterprises. Migrants perceive the reputation of
-the next market node when they choose (weight ``choice.reputation_weight``; 0 is the ablation).
+traffic relative to the busiest market node of its region (those of the same kind within
+``REGION_RADIUS_KM``) with its enterprise count relative to the region's largest, so that the leading
+market place of a region tends to 1. Migrants perceive the reputation of the next market hub on
+their way (the first market node on the cheapest path from the segment's end, refreshed when costs
+are replanned) when they choose (weight ``choice.reputation_weight``; 0 is the ablation).
 """
 
 from __future__ import annotations
@@ -64,8 +66,8 @@ class Hub(mesa.Agent):
         """Update throughput and reputation from today's traffic and enterprise presence."""
         p = self.model.params.hubs
         self.throughput = (29.0 * self.throughput + self.departed_today) / 30.0
-        traffic = sum(h.throughput for h in self.region)
-        firms = sum(h.enterprises for h in self.region)
+        traffic = max(h.throughput for h in self.region)
+        firms = max(h.enterprises for h in self.region)
         t_share = self.throughput / traffic if traffic > 0 else 0.0
         f_share = self.enterprises / firms if firms > 0 else 0.0
         share = (1 - p.presence_weight) * t_share + p.presence_weight * f_share
