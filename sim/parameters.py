@@ -46,11 +46,11 @@ class ChoiceParameters(_Strict):
         description="EUR-equivalent disutility of a probability 1 of dying, scaled by (1 - risk tolerance). Prior 1e4-2e5.",
     )
     prevention_penalty_eur: float = Field(
-        600.0, ge=0.0, le=1e5,
+        2000.0, ge=0.0, le=1e5,
         description="EUR-equivalent cost of one failed attempt (prevented or returned) beyond lost time. Prior 100-2000.",
     )
     reputation_weight: float = Field(
-        1.0, ge=0.0, le=20.0,
+        3.0, ge=0.0, le=20.0,
         description="Utility per unit of the next market hub's reputation (0-1). 0 is the ablation of DESIGN step 8.",
     )
     service_weight: float = Field(
@@ -60,7 +60,7 @@ class ChoiceParameters(_Strict):
         1.0, ge=0.0, le=10.0, description="Utility per unit of an enterprise's reputation (0-1). Prior 0-3."
     )
     information_halflife_days: float = Field(
-        45.0, gt=0.0, le=720.0,
+        20.0, gt=0.0, le=720.0,
         description="Half-life of the word-of-mouth memory through which migrants perceive an edge's "
         "prevention and return rates (days). Prior 15-120.",
     )
@@ -73,7 +73,7 @@ class CrossingParameters(_Strict):
     """Group crossing outcomes (DESIGN step 5)."""
 
     prevention_per_effort: float = Field(
-        0.35, ge=0.0, le=10.0,
+        0.8, ge=0.0, le=10.0,
         description="k in P(prevented) = 1 - exp(-k * effort) on the non-EU side. Fitted, global.",
     )
     detection_per_effort: float = Field(
@@ -87,7 +87,7 @@ class CrossingParameters(_Strict):
         0.55, ge=0.0, le=1.0, description="P(detected) crossing a land border without extra effort. Fitted, global."
     )
     return_land: float = Field(
-        0.15, ge=0.0, le=1.0,
+        0.5, ge=0.0, le=1.0,
         description="P(returned to the last non-EU node | detected) at a land border, before events. Prior 0-0.5.",
     )
     return_sea: float = Field(
@@ -163,9 +163,9 @@ class EnterpriseParameters(_Strict):
 
     initial_per_market: int = Field(4, ge=0, le=200, description="Enterprises per market node at the start.")
     seats_sea: int = Field(60, ge=1, le=2000, description="Seats per departure on sea segments (persons).")
-    seats_land: int = Field(15, ge=1, le=500, description="Seats per departure on land segments (persons).")
+    seats_land: int = Field(30, ge=1, le=500, description="Seats per departure on land segments (persons).")
     seats_air: int = Field(4, ge=1, le=100, description="Seats per departure on air segments (persons).")
-    departures_per_week: float = Field(3.0, gt=0.0, le=70.0, description="Departures per week per segment served.")
+    departures_per_week: float = Field(5.0, gt=0.0, le=70.0, description="Departures per week per segment served.")
     capacity_per_member: float = Field(
         0.6, gt=0.0, le=10.0, description="Departures per week that each member adds beyond the first. Prior 0.2-2."
     )
@@ -202,7 +202,7 @@ class EnterpriseParameters(_Strict):
     )
     max_members: int = Field(60, ge=1, le=10000, description="Upper bound on members of one enterprise.")
     entry_rate_per_day: float = Field(
-        0.05, ge=0.0, le=10.0, description="Expected new entrants per market node and day when demand exceeds capacity."
+        1.0, ge=0.0, le=10.0, description="Expected new entrants per market node and day when demand exceeds capacity."
     )
     entry_queue_per_seat: float = Field(
         1.0, ge=0.0, le=100.0, description="Queue-to-daily-capacity ratio above which entry occurs."
@@ -229,7 +229,7 @@ class HubParameters(_Strict):
 
 
 class VulnerabilityParameters(_Strict):
-    daily_wage_eur: float = Field(8.0, ge=0.0, le=500.0, description="What a stuck migrant earns per day (EUR).")
+    daily_wage_eur: float = Field(15.0, ge=0.0, le=500.0, description="What a stuck migrant earns per day (EUR).")
     exploitation_hazard: float = Field(
         0.002, ge=0.0, le=0.5, description="Daily hazard of exploitation while working off debt. Prior 0.0005-0.01."
     )
