@@ -1,0 +1,109 @@
+"""Route network built from the tiny scenario: retreat edges, smuggled flags, labels over time."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pytest
+
+from sim.network import MODES, RouteNetwork, build_graph
+from sim.observed import ROUTE_TYPES
+
+
+def network(scenario) -> RouteNetwork:
+    return RouteNetwork.from_scenario(scenario, list(ROUTE_TYPES))
+
+
+def edges_where(net: RouteNetwork, mask: np.ndarray) -> set[str]:
+    return {net.edge_names[e] for e in np.flatnonzero(mask)}
+
+
+def test_retreat_edges_from_departure_points_to_feeding_hubs(tiny_scenario):
+    net = network(tiny_scenario)
+    # departure points: Izmir (fed by the hub Istanbul) and Edirne (fed by Istanbul)
+    assert edges_where(net, net.is_retreat) == {"Izmir->Istanbul", "Edirne->Istanbul"}
+    assert net.n_edges == len(tiny_scenario.segments) + 2
+    G = build_graph(tiny_scenario)
+    for a, b, fee in (("Izmir", "Istanbul", 50.0), ("Edirne", "Istanbul", 100.0)):
+        e = net.edge_index[(a, b)]
+        forward = G.edges[b, a]
+        assert net.mode[e] == MODES.index("land")
+        assert net.base_fee_eur[e] == pytest.approx(0.1 * fee)
+        assert net.travel_days[e] == forward["travel_days"]
+        assert net.death_risk[e] == 0.0
+        assert not net.has_border[e]
+
+
+def test_retreat_edges_are_never_labelled(tiny_scenario):
+    net = network(tiny_scenario)
+    assert (net.route_type[net.is_retreat] == -1).all()
+    for day in (date(2000, 1, 1), date(2012, 6, 1), date(2030, 1, 1)):
+        assert (net.labelled_on(day.toordinal())[net.is_retreat] == -1).all()
+
+
+def test_no_retreat_where_the_reverse_segment_exists(tiny_scenario):
+    """A real Izmir->Istanbul segment replaces the retreat edge; it is not flagged as retreat."""
+    seg = next(s for s in tiny_scenario.segments if s.edge == "Istanbul->Izmir")
+    back = seg.model_copy(update={"source": "Izmir", "target": "Istanbul", "base_fee_eur": 70.0})
+    sc = tiny_scenario.with_overrides(segments=[*tiny_scenario.segments, back])
+    net = network(sc)
+    assert edges_where(net, net.is_retreat) == {"Edirne->Istanbul"}
+    e = net.edge_index[("Izmir", "Istanbul")]
+    assert net.base_fee_eur[e] == 70.0
+    # it leaves a market node by land: enterprises sell it
+    assert net.smuggled[e]
+
+
+def test_smuggled_edges_leave_market_nodes_not_by_air_and_not_retreat(tiny_scenario):
+    net = network(tiny_scenario)
+    assert edges_where(net, net.smuggled) == {
+        "Istanbul->Izmir", "Istanbul->Edirne", "Izmir->Lesvos", "Edirne->Orestiada",
+    }
+    # Athens is a hub but its segments are flights; Damascus and Lesvos are not market nodes
+    for name in ("Athens->Berlin", "Athens->Oslo", "Damascus->Istanbul", "Lesvos->Athens"):
+        assert not net.smuggled[net.edge_names.index(name)]
+    assert not (net.smuggled & net.is_retreat).any()
+    market = {net.nodes[i] for i in np.flatnonzero(net.is_market)}
+    assert market == {"Istanbul", "Izmir", "Edirne", "Athens"}
+
+
+def test_route_types_of_eu_entry_edges(tiny_scenario):
+    net = network(tiny_scenario)
+    labelled = {net.edge_names[e]: net.route_types[net.route_type[e]]
+                for e in np.flatnonzero(net.route_type >= 0)}
+    assert labelled == {
+        "Izmir->Lesvos": ("Eastern Mediterranean", "Sea"),
+        "Edirne->Orestiada": ("Eastern Mediterranean", "Land"),
+    }
+
+
+def test_labelled_on_respects_labelled_from(tiny_scenario):
+    start = date(2012, 7, 1)
+    segs = [s.model_copy(update={"labelled_from": start}) if s.edge == "Edirne->Orestiada" else s
+            for s in tiny_scenario.segments]
+    net = network(tiny_scenario.with_overrides(segments=segs))
+    evros = net.edge_index[("Edirne", "Orestiada")]
+    aegean = net.edge_index[("Izmir", "Lesvos")]
+    land = ROUTE_TYPES.index(("Eastern Mediterranean", "Land"))
+    sea = ROUTE_TYPES.index(("Eastern Mediterranean", "Sea"))
+    before = net.labelled_on(start.toordinal() - 1)
+    on = net.labelled_on(start.toordinal())
+    after = net.labelled_on(date(2013, 1, 1).toordinal())
+    assert before[evros] == -1
+    assert on[evros] == land and after[evros] == land
+    # an edge without labelled_from is labelled on every day
+    assert before[aegean] == on[aegean] == sea
+    assert net.labelled_on(date(1990, 1, 1).toordinal())[aegean] == sea
+    # only the two EU-entry edges are ever labelled
+    assert (after >= 0).sum() == 2
+    assert (before >= 0).sum() == 1
+
+
+def test_nodes_of_kind_and_out_edges(tiny_scenario):
+    net = network(tiny_scenario)
+    dep = {net.nodes[i] for i in net.nodes_of_kind("departure")}
+    assert dep == {"Izmir", "Edirne"}
+    ist = net.index["Istanbul"]
+    assert {net.edge_names[e] for e in net.out_edges[ist]} == {"Istanbul->Izmir", "Istanbul->Edirne"}
+    assert all((net.src[net.out_edges[i]] == i).all() for i in range(net.n_nodes))
