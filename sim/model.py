@@ -208,6 +208,9 @@ class SmugglingModel(mesa.Model):
                 continue
             for _ in range(p_ent.initial_per_market):
                 self._new_enterprise(n, segs)
+            for e in segs:  # every segment sold by someone at the start
+                if not any(e in ent.price_eur for ent in self.enterprises_at[n]):
+                    self._new_enterprise(n, segs, prefer=e)
 
         # perceived failure per edge and probabilities of today
         self._update_enforcement()
@@ -597,7 +600,11 @@ class SmugglingModel(mesa.Model):
         fail = np.bincount(edge, weights=(out.prevented | out.returned).astype(float), minlength=net.n_edges)
         tried = att > 0
         w = self.info_weight
-        self.perceived_failure[tried] = (1 - w) * self.perceived_failure[tried] + w * (fail[tried] / att[tried])
+        # word of mouth from today's attempts; where nobody tried, news drifts towards the
+        # current probability (so a route abandoned after bad luck is not shunned forever)
+        news = self._true_failure()
+        news[tried] = fail[tried] / att[tried]
+        self.perceived_failure = (1 - w) * self.perceived_failure + w * news
         # state changes
         if out.died.any():
             self._terminate(ids[out.died], _S.DEAD)
@@ -692,8 +699,16 @@ class SmugglingModel(mesa.Model):
             if ratio > p.entry_queue_per_seat:
                 k = min(3, int(self.rng.poisson(p.entry_rate_per_day * np.log1p(ratio))))
                 wish = self.desired[segs]
+                served = {e for ent in self.enterprises_at[n] for e in ent.segments}
+                unserved = [e for e in segs if e not in served]
                 for _ in range(k):
-                    prefer = segs[int(np.argmax(wish))] if wish.sum() > 0 and self.rng.random() < 0.7 else None
+                    r = self.rng.random()
+                    if unserved and r < 0.5:  # a gap in the market: nobody sells this segment
+                        prefer = unserved[int(self.rng.integers(len(unserved)))]
+                    elif wish.sum() > 0 and r < 0.85:
+                        prefer = segs[int(np.argmax(wish))]
+                    else:
+                        prefer = None
                     self._new_enterprise(n, segs, prefer)
                     self.enterprise_entries += 1
             h.enterprises = len(self.enterprises_at[n])
