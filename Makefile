@@ -4,7 +4,7 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 SCENARIO ?= scenarios/baseline_2014.yaml
-RUN_ARGS ?=
+RUN_ARGS ?= --persons-per-agent 5
 
 .PHONY: run test venv lint bench clean
 
