@@ -324,7 +324,10 @@ class SmugglingModel(mesa.Model):
                          time_value_eur_per_day=cp.time_value_eur_per_day, risk_value_eur=cp.risk_value_eur,
                          prevention_penalty_eur=cp.prevention_penalty_eur, risk_tolerance=float(np.mean(self.group_risk)))
         # a hard minimum (no logit scale): a soft minimum over a graph with cycles rewards loops
-        self.J = cost_to_go(net.src, net.dst, cost[:, None], net.n_nodes, self.destinations, scale=1e-6)
+        # without retreat edges: a departure point must not look farther than the hub feeding it
+        keep = ~net.is_retreat
+        self.J = cost_to_go(net.src[keep], net.dst[keep], cost[keep, None], net.n_nodes, self.destinations,
+                            scale=1e-6)
         # the market hub a migrant expects to reach next: the first market node on the cheapest path
         N, D = self.J.shape
         via = cost[:, None] + self.J[net.dst]  # (E, D)

@@ -111,15 +111,10 @@ def test_sales_in_the_model_change_cash_by_persons_times_price_minus_variable_co
     assert checked_sales > 50
 
 
-BASIC_BELOW_COST = (
-    "sim/agents/enterprise.py step(): the price floor 1.05 * variable cost + 1 applies to "
-    "price_eur, but a basic-level offer is price_eur * 0.75, so basic enterprises sell below "
-    "their variable cost (seen in the tiny run, seeds 1 and 2)"
-)
 
 
 @pytest.mark.parametrize(
-    "level", [pytest.param(0, marks=pytest.mark.xfail(strict=True, reason=BASIC_BELOW_COST)), 1, 2]
+    "level", [0, 1, 2]
 )
 def test_offer_price_never_falls_below_variable_cost(tiny_scenario, level):
     """An enterprise without customers lowers its price, but never below its variable cost per

@@ -171,7 +171,7 @@ def test_unknown_top_level_key_reports_its_line_and_column(tiny: Path) -> None:
 
 
 def test_unknown_key_inside_parameters_reports_its_line_and_column(tiny: Path) -> None:
-    edit(tiny, "    reputation_weight: 1.0\n", "    reputation_weight: 1.0\n    reputaton_weight: 0.0\n")
+    edit(tiny, "    reputation_weight: 3.0\n", "    reputation_weight: 3.0\n    reputaton_weight: 0.0\n")
     (msg,) = problems(tiny)
     assert msg.startswith(
         "tiny/scenario.yaml:22:5: parameters.choice.reputaton_weight: unknown key 'reputaton_weight' "
@@ -421,7 +421,7 @@ def test_destination_weights_must_not_all_be_zero(tiny: Path) -> None:
 
 def test_all_problems_are_reported_at_once(tiny: Path) -> None:
     edit(tiny, "seed: 42", "seed: -1\ncolour: red")
-    edit(tiny, "    reputation_weight: 1.0", "    reputation_weight: lots")
+    edit(tiny, "    reputation_weight: 3.0", "    reputation_weight: lots")
     t = tiny.parent / "tables"
     edit(t / "nodes.csv", "Lesvos,GR,39.10", "Lesvos,GR,139.10")
     edit(t / "segments.csv", "Istanbul,Izmir,land,480,1,50,0", "Istanbul,Izmir,land,480,1,50,-0.1")

@@ -139,7 +139,8 @@ class SmugglerEnterprise(mesa.Agent):
             factor = 1.0
         if factor != 1.0:
             for e in self.segments:
-                floor = 1.05 * p.variable_cost_share * model.net.base_fee_eur[e] + 1.0
+                # the offer (price times the service-level factor) never falls below variable cost
+                floor = (1.05 * p.variable_cost_share * model.net.base_fee_eur[e] + 1.0) / p.service_price_factor[self.service_level]
                 self.price_eur[e] = max(floor, min(self.price_eur[e] * factor, 20 * model.net.base_fee_eur[e] + 100))
         self.sold_today = 0.0
         self.capacity_today = 0.0
