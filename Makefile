@@ -4,9 +4,10 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 SCENARIO ?= scenarios/baseline_2014.yaml
-RUN_ARGS ?= --persons-per-agent 5
+PERSONS_PER_AGENT ?= 5
+RUN_ARGS ?=
 
-.PHONY: run test venv lint bench clean
+.PHONY: run test venv lint clean
 
 # Find a Python >= 3.12: python3.12, then pyenv's 3.12.1 shim, then python3 / python.
 define find_python
@@ -27,16 +28,13 @@ $(VENV)/.installed: pyproject.toml
 venv: $(VENV)/.installed
 
 run: venv
-	$(VENV)/bin/routesim run $(SCENARIO) $(RUN_ARGS)
+	$(VENV)/bin/routesim run $(SCENARIO) --persons-per-agent $(PERSONS_PER_AGENT) $(RUN_ARGS)
 
 test: venv
 	$(PY) -m pytest -n 2 -q
 
 lint: venv
 	$(VENV)/bin/ruff check .
-
-bench: venv
-	$(PY) benchmarks/bench_model.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -23,7 +23,7 @@ import numpy as np
 from sim.agents.enforcement import EnforcementAgency, TimelineEvent, resolve_target
 from sim.agents.enterprise import SmugglerEnterprise
 from sim.agents.hub import REGION_RADIUS_KM, Hub
-from sim.agents.migrant import Migrants, MigrantState
+from sim.agents.migrant import Migrants, MigrantState, MigrantView
 from sim.choice import cost_to_go, edge_cost, logit_choice
 from sim.crossing import cross_groups, detection_probability, effort_probability
 from sim.market import market_round
@@ -773,6 +773,36 @@ class SmugglingModel(mesa.Model):
             self.step()
             if progress is not None:
                 progress(self.day, self.n_days_total)
+
+    def migrant(self, i: int) -> MigrantView:
+        """One migrant agent's state as a read-only record with names (for inspection and teaching).
+
+        Parameters
+        ----------
+        i : int
+            Agent index, 0 <= i < len(model.migrants).
+
+        Raises
+        ------
+        IndexError
+            If there is no such agent.
+        """
+        mig, net = self.migrants, self.net
+        if not 0 <= i < len(mig):
+            raise IndexError(f"no migrant {i}: there are {len(mig)}")
+        history = [
+            (net.edge_names[int(e)], int(d), bool(det))
+            for ids, edges, d, dets in self.crossing_log
+            for e, det in zip(edges[ids == i], dets[ids == i], strict=True)
+        ]
+        return MigrantView(
+            unique_id=i, state=MigrantState(int(mig.state[i])), origin_group=self.groups[mig.group[i]],
+            origin=net.nodes[mig.origin[i]], destination=self.destination_names[mig.destination[i]],
+            node=net.nodes[mig.node[i]], budget_eur=float(mig.budget_eur[i]),
+            risk_tolerance=float(mig.risk_tolerance[i]), female=bool(mig.female[i]), minor=bool(mig.minor[i]),
+            attempts=int(mig.attempts[i]), days_waiting=int(self.day - mig.wait_since[i]),
+            crossing_history=history,
+        )
 
     # ------------------------------------------------------------------ checks
     def check_invariants(self) -> None:

@@ -239,3 +239,16 @@ def test_reference_scenario_runs_sixty_days_smoke():
             model.check_invariants()
     assert model.day == 60
     assert len(model.migrants) > 0
+
+
+def test_migrant_view_names_state_and_crossings(tiny_scenario):
+    from sim.model import SmugglingModel
+
+    m = SmugglingModel(tiny_scenario, seed=3)
+    m.run()
+    crossed = next(i for i in range(len(m.migrants)) if m.migrants.in_eu[i])
+    v = m.migrant(crossed)
+    assert v.origin == "Damascus" and v.destination in {"Berlin", "Oslo"}
+    assert any(edge in {"Izmir->Lesvos", "Edirne->Orestiada"} for edge, _, _ in v.crossing_history)
+    with pytest.raises(IndexError):
+        m.migrant(len(m.migrants))

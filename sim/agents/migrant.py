@@ -6,7 +6,8 @@ they are stored column-wise (one numpy array per state variable, one row per age
 ``mesa.Agent`` objects: the architecture rules of DESIGN section 4 (migrants act at events, market
 nodes process their queues in batches with numpy) need their state in arrays, and an object per
 person would cost memory and a Python call per decision. Every state variable of DESIGN section 2 is a
-column; :meth:`Migrants.view` returns one migrant as a read-only record for inspection and teaching.
+column; :meth:`sim.model.SmugglingModel.migrant` returns one migrant as a read-only record
+(:class:`MigrantView`) for inspection and teaching.
 """
 
 from __future__ import annotations
