@@ -3,6 +3,7 @@ behaviour under enforcement events, and a smoke run of the reference scenario.""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import numpy as np
@@ -252,3 +253,18 @@ def test_migrant_view_names_state_and_crossings(tiny_scenario):
     assert any(edge in {"Izmir->Lesvos", "Edirne->Orestiada"} for edge, _, _ in v.crossing_history)
     with pytest.raises(IndexError):
         m.migrant(len(m.migrants))
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_without_the_evros_events_eastern_med_land_grows_in_2013(seed):
+    """Counterfactual of issue 2: no Aspida surge and no Evros fence -> 2013 EM land above 2012."""
+    sc = load_scenario(Path(__file__).parents[1] / "scenarios" / "baseline_2014.yaml")
+    events = tuple(e for e in sc.events if e.target != "Edirne->Orestiada")
+    assert len(events) == len(sc.events) - 2
+    sc = sc.with_overrides(events=events, persons_per_agent=50, end=dt.date(2013, 12, 31))
+    m = SmugglingModel(sc, seed=seed)
+    m.run()
+    d = collect_tables(m)["detections_monthly"]
+    land = d[(d.route == "Eastern Mediterranean") & (d.type == "Land")]
+    by_year = land.groupby(land.month.str[:4]).detections.sum()
+    assert by_year.get("2013", 0) > by_year.get("2012", 0), by_year.to_dict()
