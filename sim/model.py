@@ -505,10 +505,7 @@ class SmugglingModel(mesa.Model):
             ent = self._offer_objs[o]
             if ent is None:
                 continue
-            ent.cash_eur += revenue[j] - persons[j] * self.params.enterprises.variable_cost_share * self.net.base_fee_eur[o_edge[o]]
-            ent.sold_today += persons[j]
-            ent.sold_persons += persons[j]
-            ent.package_sales += pk[j]
+            ent.record_sale(int(o_edge[o]), persons[j], revenue[j], pk[j])
         prev = mig.last_enterprise[ids]
         new = o_ent[opt]
         link = (prev >= 0) & (new >= 0)
@@ -722,7 +719,6 @@ class SmugglingModel(mesa.Model):
         if d < self.start_day or (d - self.start_day) % 7 != 0:
             return
         date_s = self.current_date.isoformat()
-        K = self.persons_per_agent
         for n, h in self.hubs.items():
             ents = self.enterprises_at[n]
             pi = [ent.offer_price(e) / max(self.net.base_fee_eur[e], 1.0) for ent in ents for e in ent.segments]
@@ -742,7 +738,6 @@ class SmugglingModel(mesa.Model):
                 sum(len(e.partners) for e in ents),
                 float(pkg / allsold) if allsold > 0 else float("nan"),
             ))
-        del K
 
     # ------------------------------------------------------------------ step and run
     def step(self) -> None:

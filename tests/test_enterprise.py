@@ -78,11 +78,11 @@ def test_record_sale_adds_persons_times_price_minus_variable_cost(tiny_scenario)
     base = model.net.base_fee_eur[edge]
     share = model.params.enterprises.variable_cost_share
     cash, sold, pkg = ent.cash_eur, ent.sold_persons, ent.package_sales
-    ent.record_sale(edge, persons=3, price_eur=700.0, package=True)
+    ent.record_sale(edge, persons=3, revenue_eur=3 * 700.0, package_persons=3)
     assert ent.cash_eur == pytest.approx(cash + 3 * (700.0 - share * base))
     assert ent.sold_persons == sold + 3
     assert ent.package_sales == pkg + 3
-    ent.record_sale(edge, persons=2, price_eur=0.5 * share * base, package=False)
+    ent.record_sale(edge, persons=2, revenue_eur=2 * 0.5 * share * base)
     assert ent.cash_eur == pytest.approx(cash + 3 * (700.0 - share * base) - 2 * 0.5 * share * base)
 
 

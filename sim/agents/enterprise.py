@@ -87,15 +87,18 @@ class SmugglerEnterprise(mesa.Agent):
         return self.price_eur[edge] * self.model.params.enterprises.service_price_factor[self.service_level]
 
     # --- daily step -------------------------------------------------------------------------
-    def record_sale(self, edge: int, persons: float, price_eur: float, package: bool) -> None:
-        """Cash in a sale of ``persons`` seats on ``edge`` at ``price_eur`` each."""
+    def record_sale(self, edge: int, persons: float, revenue_eur: float, package_persons: float = 0.0) -> None:
+        """Cash in a sale of ``persons`` seats on ``edge`` for ``revenue_eur`` in all (EUR).
+
+        Cash grows by the revenue less the variable cost (``variable_cost_share`` times the base fee)
+        of every person carried; ``package_persons`` of them bought as a partner's package.
+        """
         p = self.model.params.enterprises
         base = self.model.net.base_fee_eur[edge]
-        self.cash_eur += persons * (price_eur - p.variable_cost_share * base)
+        self.cash_eur += revenue_eur - persons * p.variable_cost_share * base
         self.sold_today += persons
         self.sold_persons += persons
-        if package:
-            self.package_sales += persons
+        self.package_sales += package_persons
 
     def record_outcome(self, success_share: float) -> None:
         """Update reputation with the share of a departure's customers who got across."""
