@@ -87,7 +87,7 @@ class CrossingParameters(_Strict):
         0.55, ge=0.0, le=1.0, description="P(detected) crossing a land border without extra effort. Fitted, global."
     )
     return_land: float = Field(
-        0.5, ge=0.0, le=1.0,
+        0.15, ge=0.0, le=1.0,
         description="P(returned to the last non-EU node | detected) at a land border, before events. Prior 0-0.5.",
     )
     return_sea: float = Field(
