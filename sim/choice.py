@@ -174,7 +174,7 @@ def cost_to_go(
 def logit_choice(
     utility: np.ndarray, available: np.ndarray, rng: np.random.Generator
 ) -> np.ndarray:
-    """Draw one option per row from a multinomial logit (Gumbel-max).
+    """Draw one option per row from a multinomial logit (inverse CDF of the softmax).
 
     Parameters
     ----------
@@ -201,9 +201,13 @@ def logit_choice(
     W, M = utility.shape
     if W == 0:
         return np.zeros(0, dtype=np.int64)
-    g = rng.gumbel(size=(W, M))
-    score = np.where(available & np.isfinite(utility), utility + g, -np.inf)
-    choice = np.argmax(score, axis=1)
-    none = ~np.isfinite(score[np.arange(W), choice])
-    choice[none] = -1
+    ok = available & np.isfinite(utility)
+    top = np.max(np.where(ok, utility, -np.inf), axis=1, keepdims=True)
+    w = np.exp(np.where(ok, utility - np.where(np.isfinite(top), top, 0.0), -np.inf))
+    cum = np.cumsum(w, axis=1)
+    total = cum[:, -1]
+    # inverse-CDF draw: one uniform per chooser (cheaper than a Gumbel draw per option)
+    r = rng.random(W) * total
+    choice = np.minimum((cum <= r[:, None]).sum(axis=1), M - 1)
+    choice[total <= 0] = -1
     return choice

@@ -68,7 +68,8 @@ def market_round(
     capacity: np.ndarray,
     rng: np.random.Generator,
     rounds: int = 2,
-) -> np.ndarray:
+    return_first: bool = False,
+) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     """Choose and ration, repeating for those who lost their seat.
 
     Parameters
@@ -85,11 +86,15 @@ def market_round(
         The model's generator.
     rounds : int
         Choice rounds; a chooser without a seat after the last round waits.
+    return_first : bool
+        Also return the first round's choices (what migrants wanted before rationing).
 
     Returns
     -------
-    ndarray of int, shape (W,)
+    bought : ndarray of int, shape (W,)
         Global option id bought by each chooser, or -1 (waits: no affordable option or no seat).
+    first : ndarray of int, shape (W,), only with ``return_first``
+        Global option id chosen in the first round, or -1.
 
     Examples
     --------
@@ -103,7 +108,8 @@ def market_round(
     bought = np.full(W, -1, dtype=np.int64)
     left = capacity.astype(np.int64).copy()
     active = np.arange(W)
-    for _ in range(rounds):
+    first = np.full(W, -1, dtype=np.int64)
+    for r in range(rounds):
         if len(active) == 0:
             break
         opts = option_of[active]
@@ -112,6 +118,8 @@ def market_round(
         avail &= cap_slot != 0
         col = logit_choice(utility[active], avail, rng)
         chosen = np.where(col >= 0, opts[np.arange(len(active)), np.maximum(col, 0)], -1)
+        if r == 0:
+            first[active] = chosen
         kept = ration(chosen, left, rng)
         got = active[kept]
         bought[got] = chosen[kept]
@@ -119,4 +127,4 @@ def market_round(
         left = np.where(left < 0, left, left - counts)
         # those who chose nothing cannot do better in another round
         active = active[(~kept) & (chosen >= 0)]
-    return bought
+    return (bought, first) if return_first else bought

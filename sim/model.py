@@ -24,7 +24,7 @@ from sim.agents.enforcement import EnforcementAgency, TimelineEvent, resolve_tar
 from sim.agents.enterprise import SmugglerEnterprise
 from sim.agents.hub import REGION_RADIUS_KM, Hub
 from sim.agents.migrant import Migrants, MigrantState, MigrantView
-from sim.choice import cost_to_go, edge_cost, logit_choice
+from sim.choice import cost_to_go, edge_cost
 from sim.crossing import cross_groups, detection_probability, effort_probability
 from sim.market import market_round
 from sim.network import MODES, RouteNetwork, haversine_km
@@ -274,8 +274,9 @@ class SmugglingModel(mesa.Model):
     def enterprise_effort(self, ent: SmugglerEnterprise) -> float:
         """Enforcement effort an enterprise faces: on its node, plus on its segments (non-EU side, and a quarter of the EU side)."""
         segs = ent.segments
-        return float(self.arrest_effort_node[ent.home] + np.mean(self.prevent_effort[segs])
-                     + 0.25 * np.mean(self.detect_effort[segs]))
+        prevent = sum(self._prevent_list[e] for e in segs) / len(segs)
+        detect = sum(self._detect_list[e] for e in segs) / len(segs)
+        return self._arrest_list[ent.home] + prevent + 0.25 * detect
 
     def _true_failure(self) -> np.ndarray:
         """Probability that an attempt fails (prevented, or detected and returned), per edge, today."""
@@ -314,6 +315,10 @@ class SmugglingModel(mesa.Model):
         self.p_detect = np.where(self.labelled >= 0, detection_probability(base, self.detect_effort, cp.detection_per_effort), 0.0)
         self.p_return = np.clip(np.where(net.mode == SEA, cp.return_sea, cp.return_land) + self.return_add, 0, 1)
         self.p_incident = np.clip(net.death_risk * cp.death_risk_scale * self.death_mult, 0, 1)
+        # plain lists: the enterprises' per-agent arithmetic is faster on floats than numpy scalars
+        self._prevent_list = self.prevent_effort.tolist()
+        self._detect_list = self.detect_effort.tolist()
+        self._arrest_list = self.arrest_effort_node.tolist()
 
     def _replan(self) -> None:
         """Recompute perceived costs-to-go (N, D) from prices, risks and perceived failure."""
@@ -349,6 +354,7 @@ class SmugglingModel(mesa.Model):
                 break
             ahead = new
         self.reputation_ahead = ahead
+        self.Jr = -self.J / cp.cost_scale_eur + cp.reputation_weight * ahead
 
     def _spawn(self) -> None:
         """Step 2: new migrants at origins from the monthly demand schedule."""
@@ -420,54 +426,66 @@ class SmugglingModel(mesa.Model):
         pkg_all = np.zeros(len(W), dtype=bool)
         if len(W):
             wn = mig.node[W]
+            dest = mig.destination[W]
             width = counts[wn]
             width_class = np.where(width > 0, np.ceil(np.log2(np.maximum(width, 1))).astype(int), -1)
+            disc = self.params.enterprises.package_discount
+            # per-offer parts of the utility, once a day (the per-migrant parts are added below):
+            # u = K_o - (1 - risk tolerance) * R_o + Jr[dst_o, d] (+ package bonus), see choice.edge_cost
             svc_death = np.asarray(self.params.crossing.service_death_factor)
             svc_prev = np.asarray(self.params.crossing.service_prevention_factor)
-            disc = self.params.enterprises.package_discount
+            q = np.clip(self.perceived_failure[o_edge] * svc_prev[o_level], 0, 0.999)
+            att = 1.0 / (1.0 - q)
+            scale = cp.cost_scale_eur
+            K_o = (-((o_price + cp.time_value_eur_per_day * net.travel_days[o_edge]) * att
+                     + cp.prevention_penalty_eur * (att - 1.0)) / scale
+                   + cp.service_weight * o_level + cp.enterprise_reputation_weight * o_rep)
+            R_o = cp.risk_value_eur * self.p_incident[o_edge] * svc_death[o_level] * att / scale
+            P_o = disc * o_price * att / scale
+            o_dst = net.dst[o_edge]
+            Jr_o = self.Jr[o_dst]  # (O, D) cost-to-go and next hub's reputation, in utility units
+            closer_o = self.J[o_dst] < self.J[o_node]  # (O, D)
+            retreat_o = net.is_retreat[o_edge]
+            first = np.full(len(W), -1, dtype=np.int64)
             for wc in np.unique(width_class):
                 if wc < 0:
                     continue
                 sel = np.flatnonzero(width_class == wc)
                 ids = W[sel]
+                d = dest[sel][:, None]
                 M = 1 << wc
                 slot = starts[wn[sel]][:, None] + np.arange(M)[None, :]
                 exists = np.arange(M)[None, :] < counts[wn[sel]][:, None]
                 slot = np.where(exists, slot, 0)
-                e = o_edge[slot]
-                pkg = (o_ent[slot] >= 0) & (o_ent[slot] == mig.package_partner[ids][:, None])
-                price = o_price[slot] * np.where(pkg, 1 - disc, 1.0)
-                lvl = o_level[slot]
-                q = np.clip(self.perceived_failure[e] * svc_prev[lvl], 0, 0.999)
-                c = edge_cost(price, net.travel_days[e], self.p_incident[e] * svc_death[lvl], q,
-                              time_value_eur_per_day=cp.time_value_eur_per_day, risk_value_eur=cp.risk_value_eur,
-                              prevention_penalty_eur=cp.prevention_penalty_eur,
-                              risk_tolerance=mig.risk_tolerance[ids][:, None])
-                c = c + self.J[net.dst[e], mig.destination[ids][:, None]]
-                u = (-c / cp.cost_scale_eur + cp.service_weight * lvl + cp.enterprise_reputation_weight * o_rep[slot]
-                     + cp.reputation_weight * self.reputation_ahead[net.dst[e], mig.destination[ids][:, None]])
-                # retreat edges only for those who failed or waited two weeks at the departure point
-                may_retreat = (mig.attempts[ids] > 0) | ((self.day - mig.wait_since[ids]) >= 14)
+                u = K_o[slot] - (1.0 - mig.risk_tolerance[ids])[:, None] * R_o[slot] + Jr_o[slot, d]
+                price = o_price[slot]
+                partner = mig.package_partner[ids]
+                has_partner = partner >= 0
+                pkg = np.zeros(slot.shape, dtype=bool)
+                if has_partner.any():
+                    pkg[has_partner] = o_ent[slot[has_partner]] == partner[has_partner][:, None]
+                    u = u + np.where(pkg, P_o[slot], 0.0)
+                    price = price * np.where(pkg, 1 - disc, 1.0)
                 # only segments that bring the migrant closer to its destination (no wandering in
-                # circles through logit noise), or a retreat after failure
-                here = self.J[wn[sel], mig.destination[ids]][:, None]
-                closer = self.J[net.dst[e], mig.destination[ids][:, None]] < here
-                finite = exists & np.isfinite(u) & np.where(net.is_retreat[e], may_retreat[:, None], closer)
+                # circles through logit noise), or a retreat for those who failed or waited two
+                # weeks at the departure point
+                may_retreat = (mig.attempts[ids] > 0) | ((self.day - mig.wait_since[ids]) >= 14)
+                allowed = np.where(retreat_o[slot], may_retreat[:, None], closer_o[slot, d])
+                finite = exists & allowed & np.isfinite(u)
                 afford = finite & (price <= mig.budget_eur[ids][:, None])
                 any_finite[sel] = finite.any(axis=1)
                 cheapest[sel] = np.where(finite, price, np.inf).min(axis=1)
                 opt = np.where(exists, slot, -1)
-                # unconstrained wish (entry signal for enterprises)
-                wish = logit_choice(u, afford, rng)
-                ok = wish >= 0
-                np.add.at(self.desired, e[np.flatnonzero(ok), wish[ok]], 1.0)
-                bought[sel] = market_round(u, afford, opt, o_cap, rng)
-                pkg_bought = np.zeros(len(sel), dtype=bool)
-                hit = bought[sel] >= 0
-                if hit.any():
-                    col = np.argmax(opt[hit] == bought[sel][hit][:, None], axis=1)
-                    pkg_bought[hit] = pkg[np.flatnonzero(hit), col]
-                pkg_all[sel] = pkg_bought
+                got, wish = market_round(u, afford, opt, o_cap, rng, return_first=True)
+                bought[sel] = got
+                first[sel] = wish
+                hit = got >= 0
+                if hit.any() and has_partner.any():
+                    col = np.argmax(opt[hit] == got[hit][:, None], axis=1)
+                    pkg_all[sel[hit]] = pkg[np.flatnonzero(hit), col]
+            # what migrants wanted before rationing: the entry signal for enterprises
+            wanted = first[first >= 0]
+            np.add.at(self.desired, o_edge[wanted], 1.0)
         # outcomes of the round
         movers = W[bought >= 0]
         opt_m = bought[bought >= 0]
