@@ -4,7 +4,7 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 SCENARIO ?= scenarios/baseline_2014.yaml
-PERSONS_PER_AGENT ?= 5
+PERSONS_PER_AGENT ?= 1
 RUN_ARGS ?=
 
 .PHONY: run test venv lint clean
