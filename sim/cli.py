@@ -1,4 +1,4 @@
-"""Command line front end: ``routesim run SCENARIO``.
+"""Command line front end: ``routesim run SCENARIO`` and ``routesim experiment NAME SCENARIO``.
 
 The CLI only parses arguments and calls the library (:mod:`sim.scenario`, :mod:`sim.runner`,
 :mod:`sim.validation`, :mod:`sim.summary`, :mod:`sim.io`); everything it does is callable from Python.
@@ -17,7 +17,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from sim import io, runner, validation
+from sim import experiments, io, runner, validation
 from sim.scenario import Scenario, ScenarioError, load_scenario
 from sim.summary import format_summary
 
@@ -46,7 +46,7 @@ def _int_in(low: int, high: int | None):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of ``routesim`` (subcommand ``run``; ``experiment`` comes later).
+    """The argument parser of ``routesim`` (subcommands ``run`` and ``experiment``).
 
     Returns
     -------
@@ -105,8 +105,29 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
     run.set_defaults(handler=_cmd_run)
-    # An `experiment` subcommand (route shift, hub persistence, enterprise concentration) will be
-    # added here with its own handler; `main` dispatches on `handler`.
+
+    exp = commands.add_parser(
+        "experiment",
+        help="run an experiment (paired counterfactual arms) and write a results folder",
+        description="Run experiment NAME on SCENARIO: every arm with the same R replicate seeds, "
+        "write ROOT/<scenario>/<NAME>/<run-id>/ (summary.json, figures, per-arm tables) and print "
+        "the summary. Names: " + ", ".join(experiments.EXPERIMENTS) + ".",
+    )
+    exp.add_argument("name", metavar="NAME", choices=list(experiments.EXPERIMENTS),
+                     help="experiment: " + ", ".join(experiments.EXPERIMENTS))
+    exp.add_argument("scenario", metavar="SCENARIO", type=Path, help="scenario YAML file")
+    exp.add_argument("--replicates", type=_int_in(1, None), metavar="R", default=10,
+                     help="replicates per arm (default 10)")
+    exp.add_argument("--seed", type=_int_in(0, 2**63 - 1), metavar="N", default=None,
+                     help="root seed (default: the scenario's seed)")
+    exp.add_argument("--persons-per-agent", type=_int_in(low, high), default=None, metavar="K",
+                     help=f"persons per migrant agent, {low}-{high} (default: the scenario's)")
+    exp.add_argument("--processes", type=_int_in(1, None), metavar="P", default=1,
+                     help="worker processes for replicates (default 1: serial)")
+    exp.add_argument("--out", type=Path, default=Path("results"), metavar="ROOT",
+                     help="output root (default results/)")
+    exp.add_argument("--no-progress", action="store_true", help="no progress bar")
+    exp.set_defaults(handler=_cmd_experiment)
     return parser
 
 
@@ -203,6 +224,79 @@ def _cmd_run(args: argparse.Namespace, argv: Sequence[str]) -> int:
         return 130
 
     print(summary, end="")
+    print(f"\nresults: {out}")
+    return 0
+
+
+def _format_experiment(summary: dict) -> str:
+    """Terminal text of an experiment summary: the scalar keys and the expected patterns."""
+    lines = [f"routesim experiment {summary.get('experiment')}: scenario {summary.get('scenario')}, "
+             f"{summary.get('replicates')} replicate(s) per arm, root seed {summary.get('root_seed')}, "
+             f"{summary.get('persons_per_agent')} person(s) per agent"]
+
+    def fmt(v):
+        return "n/a" if v is None else f"{v:.3f}"
+
+    def block(d: dict, indent: str = "  ") -> None:
+        for key, value in d.items():
+            if key.endswith(("_p05", "_p95")) or not isinstance(value, int | float) or isinstance(value, bool):
+                continue
+            if key in ("replicates", "root_seed", "persons_per_agent", "year", "top_hubs"):
+                continue
+            lo, hi = d.get(f"{key}_p05"), d.get(f"{key}_p95")
+            band = f"  (p05 {fmt(lo)}, p95 {fmt(hi)})" if f"{key}_p05" in d else ""
+            lines.append(f"{indent}{key}: {fmt(value)}{band}")
+
+    block(summary)
+    for entry in summary.get("levels", []):
+        lines.append(f"  level {entry['level']:g}:")
+        block({k: v for k, v in entry.items() if k != "level"}, "    ")
+    for fee in summary.get("fees", []):
+        if fee.get("service_level") == "standard":
+            lines.append(f"  {fee['fee_segment']}: standard {fmt(fee['simulated_mean_eur'])} EUR "
+                         f"(p05 {fmt(fee['simulated_p05_eur'])}, p95 {fmt(fee['simulated_p95_eur'])}); "
+                         f"observed {fee['observed_low_eur']:.0f}-{fee['observed_high_eur']:.0f}")
+    for pattern, holds in summary.get("expected", {}).items():
+        lines.append(f"  expected {pattern}: {'holds' if holds else 'does not hold'}")
+    return "\n".join(lines) + "\n"
+
+
+def _cmd_experiment(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    """``routesim experiment``: load, run the arms, write the results folder, print the summary."""
+    scenario = _load(args.scenario)
+    if scenario is None:
+        return 2
+    if args.persons_per_agent is not None:
+        try:
+            scenario = scenario.with_overrides(persons_per_agent=args.persons_per_agent)
+        except ScenarioError as err:
+            for line in str(err).splitlines():
+                print(line, file=sys.stderr)
+            return 2
+    root_seed = scenario.seed if args.seed is None else args.seed
+    try:
+        start = dt.datetime.now(dt.UTC)
+        clock = time.perf_counter()
+        try:
+            result = experiments.run_experiment(
+                args.name, scenario, root_seed, args.replicates,
+                processes=args.processes, progress=not args.no_progress,
+            )
+        except ValueError as err:  # e.g. no Evros shock in this scenario
+            _error(str(err))
+            return 2
+        run_info = {
+            "start_time": start,
+            "end_time": dt.datetime.now(dt.UTC),
+            "wall_seconds": round(time.perf_counter() - clock, 3),
+            "processes": args.processes,
+            "command": ["routesim", *argv],
+        }
+        out = io.write_experiment(args.out, result, run_info)
+    except KeyboardInterrupt:
+        print("\nroutesim: interrupted; no results written", file=sys.stderr)
+        return 130
+    print(_format_experiment(result.summary), end="")
     print(f"\nresults: {out}")
     return 0
 

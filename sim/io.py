@@ -14,7 +14,8 @@ import os
 import platform
 import shutil
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -37,6 +38,7 @@ __all__ = [
     "git_commit",
     "git_dirty",
     "write_results",
+    "write_experiment",
 ]
 
 #: Output file name to (table name, exact column order), as DESIGN section 6. The validation tables
@@ -318,6 +320,30 @@ def _reserve(parent: Path, run_id: str) -> tuple[str, Path]:
     raise FileExistsError(f"no free run id for {run_id} under {parent}")
 
 
+@contextmanager
+def _atomic_folder(parent: Path, run_id: str) -> Iterator[tuple[str, Path]]:
+    """Reserve ``parent/.<run-id>.tmp``, yield ``(run id, temporary folder)``, publish on success.
+
+    The temporary folder is renamed to ``parent/<run id>`` when the block completes; on any error
+    or interruption it is removed and the exception propagates, so no run folder is left.
+    """
+    name, tmp = _reserve(parent, run_id)
+    try:
+        yield name, tmp
+        os.rename(tmp, parent / name)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _write_manifest(folder: Path, manifest: Mapping[str, Any], files: list[str]) -> None:
+    """Write ``manifest.json`` with ``files``: sha256 of each listed file (relative paths)."""
+    data = {**manifest, "files": {name: sha256_file(folder / name) for name in files}}
+    (folder / "manifest.json").write_text(
+        json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+
+
 def _default_figures(scenario: Scenario, tables: Mapping[str, pd.DataFrame]) -> dict[str, Figure]:
     """The three figures of DESIGN section 6, built from the tables."""
     from sim import plots
@@ -390,9 +416,7 @@ def write_results(
     start = run_info.get("start_time") or datetime.now(UTC)
     root_seed = int(run_info["root_seed"])
     parent = Path(out_root) / scenario.name
-    run_id, tmp = _reserve(parent, make_run_id(start, root_seed))
-    final = parent / run_id
-    try:
+    with _atomic_folder(parent, make_run_id(start, root_seed)) as (run_id, tmp):
         files: list[str] = []
         for file_name, (table, columns) in TABLE_FILES.items():
             frame = tables[table][columns].reset_index(drop=True)
@@ -437,13 +461,109 @@ def write_results(
             "start_time": _iso(start),
             "end_time": _iso(run_info.get("end_time")),
             "wall_seconds": run_info.get("wall_seconds"),
-            "files": {name: sha256_file(tmp / name) for name in files},
         }
-        (tmp / "manifest.json").write_text(
-            json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        _write_manifest(tmp, manifest, files)
+    return parent / run_id
+
+
+def _json_ready(value: Any) -> Any:
+    """Plain JSON values: numpy scalars to Python, NaN and infinities to None, tuples to lists."""
+    if isinstance(value, Mapping):
+        return {str(k): _json_ready(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_ready(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, str | bytes):
+        value = value.item()
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        return None
+    return value
+
+
+def write_experiment(
+    out_root: str | Path,
+    result: Any,
+    run_info: Mapping[str, Any],
+    *,
+    figures: Mapping[str, Figure] | None = None,
+) -> Path:
+    """Write an experiment's results folder atomically and return its path.
+
+    Parameters
+    ----------
+    out_root : str or Path
+        Output root; created if missing.
+    result : sim.experiments.ExperimentResult
+        ``name``, ``scenario``, ``root_seed``, ``replicate_seeds``, ``summary`` (JSON-ready
+        mapping), ``tables`` (derived tables) and ``arms`` (arm name to its per-replicate tables).
+    run_info : mapping
+        ``start_time``, ``end_time`` (datetime, UTC), ``wall_seconds``, and optionally
+        ``processes`` and ``command``, copied into the manifest.
+    figures : mapping of str to Figure, optional
+        Saved as ``figures/<name>.png``; default :func:`sim.plots.experiment_figures`.
+
+    Returns
+    -------
+    Path
+        ``out_root/<scenario name>/<experiment name>/<run-id>`` (run id as
+        :func:`make_run_id`), holding ``summary.json`` (NaN written as null), one CSV per derived
+        table, ``arms/<arm>/<table>.parquet`` for every arm's tables, ``figures/*.png`` and
+        ``manifest.json`` (as :func:`write_results`, plus ``experiment`` and ``arms``; the
+        scenario hash is the base scenario's).
+
+    Raises
+    ------
+    OSError
+        If writing fails; nothing is left behind.
+    """
+    scenario = result.scenario
+    start = run_info.get("start_time") or datetime.now(UTC)
+    parent = Path(out_root) / scenario.name / result.name
+    with _atomic_folder(parent, make_run_id(start, int(result.root_seed))) as (run_id, tmp):
+        files: list[str] = []
+        (tmp / "summary.json").write_text(
+            json.dumps(_json_ready(result.summary), indent=2, ensure_ascii=False) + "\n",
+            encoding="utf-8",
         )
-        os.rename(tmp, final)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return final
+        files.append("summary.json")
+        for name, frame in result.tables.items():
+            frame.reset_index(drop=True).to_csv(tmp / f"{name}.csv", index=False)
+            files.append(f"{name}.csv")
+        for arm, tables in result.arms.items():
+            folder = tmp / "arms" / arm
+            folder.mkdir(parents=True)
+            for name, frame in tables.items():
+                frame.reset_index(drop=True).to_parquet(folder / f"{name}.parquet", index=False)
+                files.append(f"arms/{arm}/{name}.parquet")
+
+        from sim import plots
+
+        if figures is None:
+            figures = plots.experiment_figures(result)
+        for path in plots.save_figures(figures, tmp / "figures"):
+            files.append(path.relative_to(tmp).as_posix())
+
+        seeds = [int(s) for s in result.replicate_seeds]
+        manifest = {
+            "status": "complete",
+            "run_id": run_id,
+            "experiment": result.name,
+            "scenario": scenario.name,
+            "scenario_hash": scenario_hash(scenario),
+            "scenario_source": str(getattr(scenario, "source_path", None) or "") or None,
+            "scenario_files": _scenario_files(scenario),
+            "arms": sorted(result.arms),
+            "root_seed": int(result.root_seed),
+            "replicate_seeds": seeds,
+            "replicates": len(seeds),
+            "persons_per_agent": int(scenario.persons_per_agent),
+            "processes": run_info.get("processes"),
+            "command": run_info.get("command"),
+            "packages": package_versions(),
+            "git_commit": git_commit(),
+            "git_dirty": git_dirty(),
+            "start_time": _iso(start),
+            "end_time": _iso(run_info.get("end_time")),
+            "wall_seconds": run_info.get("wall_seconds"),
+        }
+        _write_manifest(tmp, manifest, files)
+    return parent / run_id
