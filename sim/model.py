@@ -169,6 +169,9 @@ class SmugglingModel(mesa.Model):
         self.agencies: list[EnforcementAgency] = []
         for a in scenario.agencies:
             edges, nodes = resolve_target(net, _val(a.target_type), a.target)
+            if len(nodes) and _val(a.side) == "prevent":
+                # a coast guard or border guard at a place stops crossings, not domestic travel
+                edges = edges[net.has_border[edges]]
             self.agencies.append(EnforcementAgency(self, a.agency, _val(a.side), edges, nodes, a.effort))
         ev_params = self.params.events
         self.events: list[TimelineEvent] = []
@@ -491,12 +494,13 @@ class SmugglingModel(mesa.Model):
         opt_m = bought[bought >= 0]
         pkg_m = pkg_all[bought >= 0]
         stay = W[bought < 0]
-        no_route = stay[~any_finite[bought < 0]]
-        if len(no_route):
-            self._terminate(no_route, _S.RETURNED)
-        broke_mask = any_finite[bought < 0] & (cheapest[bought < 0] > mig.budget_eur[stay])
+        # no way on from here at all: go home; no offer on the way today: wait for one
+        lost = ~np.isfinite(self.J[mig.node[stay], mig.destination[stay]])
+        if lost.any():
+            self._terminate(stay[lost], _S.RETURNED)
+        broke_mask = ~lost & any_finite[bought < 0] & (cheapest[bought < 0] > mig.budget_eur[stay])
         broke = stay[broke_mask]
-        self.waiting = stay[any_finite[bought < 0] & ~broke_mask]
+        self.waiting = stay[~lost & ~broke_mask]
         if len(broke):
             self._work(broke, cheapest[bought < 0][broke_mask])
         if len(movers):
@@ -637,6 +641,9 @@ class SmugglingModel(mesa.Model):
             self.calendar[self.day + 1].append(retry)  # back at the edge's source tomorrow
         passed = ids[out.passed]
         if len(passed):
+            # attempts count failures at the current border: a crossing made resets them
+            crossed = passed[net.has_border[edge[out.passed]]]
+            mig.attempts[crossed] = 0
             mig.in_eu[ids[first_entry]] = True
             mig.state[passed] = _S.IN_TRANSIT
             mig.node[passed] = net.dst[edge[out.passed]]

@@ -110,7 +110,7 @@ class CrossingParameters(_Strict):
         (1.2, 1.0, 0.6), description="Prevention-probability multiplier by service level. Prior."
     )
     max_attempts: int = Field(
-        6, ge=1, le=100, description="Failed attempts after which a migrant gives up and returns home. Prior 3-10."
+        6, ge=1, le=100, description="Failed attempts at one border after which a migrant gives up and returns home. Prior 3-10."
     )
 
 

@@ -69,7 +69,9 @@ class EnforcementAgency(mesa.Agent):
     name : str
     side : {"prevent", "detect"}
     edges, nodes : ndarray of int
-        Jurisdiction.
+        Jurisdiction. For a ``prevent`` agency at a node the model keeps only the border-crossing
+        segments leaving it (a coast guard stops boats, not buses); the node itself carries the
+        effort into enterprises' arrest hazard and costs.
     effort : float
         Standing baseline effort (dimensionless; prior range in the scenario's agencies table).
     """
