@@ -235,7 +235,7 @@ def _format_experiment(summary: dict) -> str:
              f"{summary.get('persons_per_agent')} person(s) per agent"]
 
     def fmt(v):
-        return "n/a" if v is None else f"{v:.3f}"
+        return "n/a" if v is None or v != v else f"{v:.3f}"
 
     def block(d: dict, indent: str = "  ") -> None:
         for key, value in d.items():

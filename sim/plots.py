@@ -471,7 +471,7 @@ def route_shift_figure(monthly: pd.DataFrame, edge: str, shock_month: str = "201
                  linestyle="--" if group.endswith("/Land") else "-")
     ax2.axhline(0, color="black", linewidth=0.6)
     ax2.set_ylabel("shocked - counterfactual\n(persons/month)")
-    ax2.set_title("Other EU-entry routes: paired difference (mean over replicates)", fontsize=10)
+    ax2.set_title("Other EU-entry edges by route/type (shocked edge excluded): paired difference, mean over replicates", fontsize=10)
     if ax2.lines[1:]:
         ax2.legend(fontsize=7, ncol=2)
     if len(x):
