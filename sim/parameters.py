@@ -42,7 +42,7 @@ class ChoiceParameters(_Strict):
         15.0, ge=0.0, le=1000.0, description="EUR-equivalent cost of one day travelling or waiting. Prior 5-50."
     )
     risk_value_eur: float = Field(
-        60000.0, ge=0.0, le=1e7,
+        20000.0, ge=0.0, le=1e7,
         description="EUR-equivalent disutility of a probability 1 of dying, scaled by (1 - risk tolerance). Prior 1e4-2e5.",
     )
     prevention_penalty_eur: float = Field(
@@ -94,7 +94,7 @@ class CrossingParameters(_Strict):
         0.02, ge=0.0, le=1.0, description="P(returned | detected) at a sea border, before events. Prior 0-0.2."
     )
     death_risk_scale: float = Field(
-        1.0, ge=0.0, le=20.0, description="Global multiplier of every segment's death_risk. Fitted to C3."
+        2.5, ge=0.0, le=20.0, description="Global multiplier of every segment's death_risk. Fitted to C3."
     )
     fatality_share: float = Field(
         0.35, gt=0.0, le=1.0,
