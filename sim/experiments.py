@@ -989,8 +989,9 @@ def segmented_market(
     ExperimentResult
         Arm ``baseline``. Summary: ``fees`` (one object per fee row with a simulated leg and
         service level, as :func:`fee_comparison`), ``share_inside_standard`` and
-        ``share_inside_any_level`` (share of fee rows whose simulated mean at the standard level,
-        or at some level, lies inside the observed range). Tables ``fee_comparison`` and
+        ``share_inside_any_level`` (share of the fee rows with a simulated price whose simulated
+        mean at the standard level, or at some level, lies inside the observed range) and
+        ``fee_segments_without_simulated_price`` (no sale on some edge of every path). Tables ``fee_comparison`` and
         ``prices_by_segment`` (segment, service_level, price mean and p05/p95 over replicates of
         the sold-weighted mean, EUR; sold, persons per replicate).
     """
@@ -1000,12 +1001,15 @@ def segmented_market(
     fees = fee_comparison(prices, base, year=year)
     summary: dict[str, Any] = {"experiment": "segmented-market", **_design(scenario, root_seed, replicates),
                                "year": year, "fees": fees.to_dict(orient="records")}
-    if len(fees):
-        std = fees[fees["service_level"] == "standard"]
+    priced = fees[fees["months"] > 0] if len(fees) else fees
+    if len(priced):
+        std = priced[priced["service_level"] == "standard"]
         summary["share_inside_standard"] = float(std["inside"].mean()) if len(std) else None
-        summary["share_inside_any_level"] = float(fees.groupby("fee_segment")["inside"].any().mean())
+        summary["share_inside_any_level"] = float(priced.groupby("fee_segment")["inside"].any().mean())
     else:
         summary["share_inside_standard"] = summary["share_inside_any_level"] = None
+    summary["fee_segments_without_simulated_price"] = sorted(
+        set(fees["fee_segment"]) - set(priced["fee_segment"])) if len(fees) else []
     summary["observed"] = {"source": "smuggling_fees.csv (EUR at 1.3281 USD/EUR 2013, 1.3285 2014, 1.1095 2015)"}
     summary["expected"] = {"standard-level prices inside the observed ranges (V4)": _holds(
         summary["share_inside_standard"] is not None and summary["share_inside_standard"] == 1.0)}
