@@ -397,7 +397,8 @@ def fee_ranges(fee_table: pd.DataFrame) -> Figure:
     ax = fig.add_subplot()
     y = np.arange(len(segments))
     obs = fee_table.drop_duplicates("fee_segment").set_index("fee_segment").reindex(segments)
-    ax.barh(y, obs["observed_high_eur"] - obs["observed_low_eur"], left=obs["observed_low_eur"],
+    width = np.maximum(obs["observed_high_eur"] - obs["observed_low_eur"], 0.03 * obs["observed_low_eur"])
+    ax.barh(y, width, left=obs["observed_low_eur"],
             height=0.7, color="#c0c0c0", label="observed range (smuggling_fees.csv)")
     offsets = {"basic": -0.22, "standard": 0.0, "premium": 0.22}
     colours = {"basic": "#ff7f0e", "standard": "#1f77b4", "premium": "#2ca02c"}
