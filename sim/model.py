@@ -403,7 +403,9 @@ class SmugglingModel(mesa.Model):
                     self._offer_objs.append(ent)
         node, edge, price, level, rep, cap, ent_id = (list(c) for c in zip(*rows, strict=True))
         node = np.array(node, dtype=np.int64)
-        order = np.argsort(node, kind="stable")
+        # offers grouped by node, in a random order within the node (migrants who compare only
+        # some of them take a random window of this order)
+        order = np.lexsort((rng.random(len(node)), node))
         arrs = [np.asarray(a)[order] for a in (node, edge, price, level, rep, cap, ent_id)]
         self._offer_objs = [self._offer_objs[i] for i in order]
         counts = np.bincount(arrs[0], minlength=net.n_nodes)
@@ -430,8 +432,9 @@ class SmugglingModel(mesa.Model):
         if len(W):
             wn = mig.node[W]
             dest = mig.destination[W]
-            width = counts[wn]
+            width = np.minimum(counts[wn], cp.offers_considered)
             width_class = np.where(width > 0, np.ceil(np.log2(np.maximum(width, 1))).astype(int), -1)
+            window = rng.integers(0, np.maximum(counts[wn], 1))  # start of each migrant's window
             disc = self.params.enterprises.package_discount
             # per-offer parts of the utility, once a day (the per-migrant parts are added below):
             # u = K_o - (1 - risk tolerance) * R_o + Jr[dst_o, d] (+ package bonus), see choice.edge_cost
@@ -457,8 +460,9 @@ class SmugglingModel(mesa.Model):
                 ids = W[sel]
                 d = dest[sel][:, None]
                 M = 1 << wc
-                slot = starts[wn[sel]][:, None] + np.arange(M)[None, :]
-                exists = np.arange(M)[None, :] < counts[wn[sel]][:, None]
+                n_here = counts[wn[sel]][:, None]
+                exists = np.arange(M)[None, :] < width[sel][:, None]
+                slot = starts[wn[sel]][:, None] + (window[sel][:, None] + np.arange(M)[None, :]) % n_here
                 slot = np.where(exists, slot, 0)
                 u = K_o[slot] - (1.0 - mig.risk_tolerance[ids])[:, None] * R_o[slot] + Jr_o[slot, d]
                 price = o_price[slot]

@@ -64,6 +64,11 @@ class ChoiceParameters(_Strict):
         description="Half-life of the word-of-mouth memory through which migrants perceive an edge's "
         "prevention and return rates (days). Prior 15-120.",
     )
+    offers_considered: int = Field(
+        16, ge=1, le=10000,
+        description="Offers a migrant compares at a market: all of them where fewer are on sale, else a "
+        "random subset of this size (bounded awareness; it also bounds the cost of a market round).",
+    )
     replan_interval_days: int = Field(
         7, ge=1, le=90, description="Days between recomputations of perceived costs-to-go."
     )
