@@ -7,7 +7,7 @@ SCENARIO ?= scenarios/baseline_2014.yaml
 PERSONS_PER_AGENT ?= 1
 RUN_ARGS ?=
 
-.PHONY: run test venv lint clean
+.PHONY: run test venv lint bench clean
 
 # Find a Python >= 3.12: python3.12, then pyenv's 3.12.1 shim, then python3 / python.
 define find_python
@@ -35,6 +35,9 @@ test: venv
 
 lint: venv
 	$(VENV)/bin/ruff check .
+
+bench: venv
+	$(PY) benchmarks/bench_model.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info
