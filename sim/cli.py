@@ -135,8 +135,9 @@ def _error(message: str) -> None:
     print(f"routesim: error: {message}", file=sys.stderr)
 
 
-def _load(path: Path) -> Scenario | None:
-    """Load a scenario, printing problems to stderr; None if it cannot be used."""
+def _load(path: Path, persons_per_agent: int | None = None) -> Scenario | None:
+    """Load a scenario (optionally at another persons_per_agent), printing problems to stderr;
+    None if it cannot be used."""
     if not path.exists():
         _error(f"scenario file not found: {path}")
         return None
@@ -144,7 +145,10 @@ def _load(path: Path) -> Scenario | None:
         _error(f"scenario is not a file: {path}")
         return None
     try:
-        return load_scenario(path)
+        scenario = load_scenario(path)
+        if persons_per_agent is not None:
+            scenario = scenario.with_overrides(persons_per_agent=persons_per_agent)
+        return scenario
     except ScenarioError as err:
         for line in str(err).splitlines():
             print(line, file=sys.stderr)
@@ -158,16 +162,9 @@ def _covers(scenario: Scenario, year: int) -> bool:
 
 def _cmd_run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     """``routesim run``: load, run the ensemble, validate, write, print."""
-    scenario = _load(args.scenario)
+    scenario = _load(args.scenario, args.persons_per_agent)
     if scenario is None:
         return 2
-    if args.persons_per_agent is not None:
-        try:
-            scenario = scenario.with_overrides(persons_per_agent=args.persons_per_agent)
-        except ScenarioError as err:
-            for line in str(err).splitlines():
-                print(line, file=sys.stderr)
-            return 2
     root_seed = scenario.seed if args.seed is None else args.seed
     seeds = runner.replicate_seeds(root_seed, args.replicates)
 
@@ -263,16 +260,9 @@ def _format_experiment(summary: dict) -> str:
 
 def _cmd_experiment(args: argparse.Namespace, argv: Sequence[str]) -> int:
     """``routesim experiment``: load, run the arms, write the results folder, print the summary."""
-    scenario = _load(args.scenario)
+    scenario = _load(args.scenario, args.persons_per_agent)
     if scenario is None:
         return 2
-    if args.persons_per_agent is not None:
-        try:
-            scenario = scenario.with_overrides(persons_per_agent=args.persons_per_agent)
-        except ScenarioError as err:
-            for line in str(err).splitlines():
-                print(line, file=sys.stderr)
-            return 2
     root_seed = scenario.seed if args.seed is None else args.seed
     try:
         start = dt.datetime.now(dt.UTC)
