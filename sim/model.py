@@ -166,13 +166,19 @@ class SmugglingModel(mesa.Model):
         self.barrier = np.zeros(E)
         self.return_add = np.zeros(E)
         self.death_mult = np.ones(E)
+        # what agencies saw yesterday per edge (persons): detections, and crossings prevented
+        self.seen_yesterday_det = np.zeros(E)
+        self.seen_yesterday_prev = np.zeros(E)
+        self._seen_det = np.zeros(E)
+        self._seen_prev = np.zeros(E)
         self.agencies: list[EnforcementAgency] = []
         for a in scenario.agencies:
             edges, nodes = resolve_target(net, _val(a.target_type), a.target)
             if len(nodes) and _val(a.side) == "prevent":
                 # a coast guard or border guard at a place stops crossings, not domestic travel
                 edges = edges[net.has_border[edges]]
-            self.agencies.append(EnforcementAgency(self, a.agency, _val(a.side), edges, nodes, a.effort))
+            self.agencies.append(EnforcementAgency(self, a.agency, _val(a.side), edges, nodes, a.effort,
+                                                   policy=_val(a.policy)))
         ev_params = self.params.events
         self.events: list[TimelineEvent] = []
         for ev in scenario.events:
@@ -296,6 +302,10 @@ class SmugglingModel(mesa.Model):
         self.barrier[:] = 0.0
         self.return_add[:] = 0.0
         self.death_mult[:] = 1.0
+        self.seen_yesterday_det, self._seen_det = self._seen_det, self.seen_yesterday_det
+        self.seen_yesterday_prev, self._seen_prev = self._seen_prev, self.seen_yesterday_prev
+        self._seen_det[:] = 0.0
+        self._seen_prev[:] = 0.0
         for agency in self.agencies:
             agency.step()
         for ev in self.events:
@@ -450,7 +460,11 @@ class SmugglingModel(mesa.Model):
             P_o = disc * o_price * att / scale
             o_dst = net.dst[o_edge]
             Jr_o = self.Jr[o_dst]  # (O, D) cost-to-go and next hub's reputation, in utility units
-            closer_o = self.J[o_dst] < self.J[o_node]  # (O, D)
+            # segments a migrant may take: those that bring it closer to its destination, and those
+            # that lead forward in the graph (no way back to where it is: the choice between the
+            # Aegean and the land border stays open even when one of them is the cheaper)
+            closer_o = (self.J[o_dst] < self.J[o_node]) | (
+                net.is_forward[o_edge][:, None] & np.isfinite(self.J[o_dst]))  # (O, D)
             retreat_o = net.is_retreat[o_edge]
             first = np.full(len(W), -1, dtype=np.int64)
             for wc in np.unique(width_class):
@@ -473,9 +487,9 @@ class SmugglingModel(mesa.Model):
                     pkg[has_partner] = o_ent[slot[has_partner]] == partner[has_partner][:, None]
                     u = u + np.where(pkg, P_o[slot], 0.0)
                     price = price * np.where(pkg, 1 - disc, 1.0)
-                # only segments that bring the migrant closer to its destination (no wandering in
-                # circles through logit noise), or a retreat for those who failed or waited two
-                # weeks at the departure point
+                # only segments that bring the migrant closer to its destination or lead forward
+                # (no wandering in circles through logit noise), or a retreat for those who failed
+                # or waited two weeks at the departure point
                 may_retreat = (mig.attempts[ids] > 0) | ((self.day - mig.wait_since[ids]) >= 14)
                 allowed = np.where(retreat_o[slot], may_retreat[:, None], closer_o[slot, d])
                 finite = exists & allowed & np.isfinite(u)
@@ -606,6 +620,8 @@ class SmugglingModel(mesa.Model):
         for col, mask in enumerate((np.ones(len(ids), bool), out.prevented, out.detected, undetected, first_entry, out.died)):
             np.add.at(st[:, col], edge[mask], K)
         np.add.at(st[:, 6], edge, K)
+        np.add.at(self._seen_det, edge[out.detected], K)
+        np.add.at(self._seen_prev, edge[out.prevented], K)
         det = out.detected
         if det.any():
             np.add.at(self.detections[month], (self.labelled[edge[det]], mig.group[ids[det]]), K)

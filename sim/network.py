@@ -127,6 +127,9 @@ class RouteNetwork:
     is_market : ndarray of bool, shape (N,)
     smuggled : ndarray of bool, shape (E,); sold by enterprises (leaves a market node, not by air)
     has_border : ndarray of bool, shape (E,); crosses an international border
+    is_forward : ndarray of bool, shape (E,); leads out of a strongly connected component of the graph
+        without retreat edges, so that no sequence of such segments can come back to its start (outside
+        the EU the route graph is acyclic; the cycles are among EU cities)
     """
 
     graph: nx.DiGraph
@@ -151,6 +154,7 @@ class RouteNetwork:
     lat: np.ndarray
     lon: np.ndarray
     kinds: list[frozenset[str]]
+    is_forward: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     out_edges: list[np.ndarray] = field(default_factory=list)
 
     @classmethod
@@ -204,6 +208,13 @@ class RouteNetwork:
             kinds=[G.nodes[n]["kinds"] for n in nodes],
         )
         net.out_edges = [np.flatnonzero(src == i) for i in range(len(nodes))]
+        ahead = nx.DiGraph()
+        ahead.add_nodes_from(range(len(nodes)))
+        ahead.add_edges_from((int(u), int(v)) for u, v, r in zip(src, dst, retreat, strict=True) if not r)
+        component = np.zeros(len(nodes), dtype=np.int64)
+        for c, members in enumerate(nx.strongly_connected_components(ahead)):
+            component[list(members)] = c
+        net.is_forward = (component[src] != component[dst]) & ~retreat
         return net
 
     @property

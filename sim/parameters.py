@@ -163,6 +163,54 @@ class EventParameters(_Strict):
     )
 
 
+class EnforcementParameters(_Strict):
+    """Adaptive agencies (DESIGN step 3: "move effort towards targets with rising detections after a lag,
+    within budget").
+
+    An agency with policy ``adaptive`` watches what it sees on its jurisdiction (detections for an
+    EU-side agency, prevented crossings for a non-EU one), in persons per day. When the mean over a
+    ``window_days`` window that ended ``lag_days`` ago exceeds its slowly updated reference level, it
+    raises a surge of its own. At full strength the surge has the effect of a ``patrol_surge`` event
+    (``events.patrol_surge``): the budget of a reactive deployment is the size of Operation Aspida
+    (about 1,900 officers) or of Bulgaria's 2013 containment plan (about 1,500). None of these numbers
+    is fitted; the ranges are priors.
+    """
+
+    lag_days: int = Field(
+        60, ge=0, le=730,
+        description="Days between the detections an agency acts on and its decision (reporting and "
+        "political lag). Prior 30-120. Set from three reactions of the period: the Evros rise of "
+        "August-October 2010 met the Frontex RABIT deployment on 2 November 2010, the rise of May-July "
+        "2012 Operation Aspida on 2 August 2012, and Bulgaria's rise of August-October 2013 its "
+        "containment plan in November 2013 (Frontex monthly detections; press).",
+    )
+    window_days: int = Field(30, ge=1, le=365, description="Days over which recent detections are averaged.")
+    reference_halflife_days: float = Field(
+        365.0, gt=0.0, le=1e5,
+        description="Half-life of the reference level against which a rise is judged (days). Prior 180-730.",
+    )
+    full_response_ratio: float = Field(
+        2.0, gt=1.0, le=20.0,
+        description="Recent / reference ratio at which the surge is wanted at full strength; it grows "
+        "linearly from ratio 1. Prior 1.5-5. The same three reactions came at ratios of about 2.2 "
+        "(RABIT: 7,000-8,000 a month against about 3,500 over the year before), 1.5 (Aspida: 5,000-7,000 "
+        "against about 4,500) and well above 2 (Bulgaria).",
+    )
+    escalation_days: float = Field(
+        30.0, gt=0.0, le=3650.0,
+        description="Time constant of deploying a surge (days). Prior 7-90.",
+    )
+    standdown_days: float = Field(
+        365.0, gt=0.0, le=3650.0,
+        description="Time constant of withdrawing a surge once it is not wanted (days). Prior 90-730.",
+    )
+    min_signal_per_day: float = Field(
+        2.0, ge=0.0, le=1e4,
+        description="Persons per day below which the reference is floored, so that a rise from almost "
+        "nothing is not read as a surge (persons per day). Prior 1-10.",
+    )
+
+
 class EnterpriseParameters(_Strict):
     """Smuggler enterprises (DESIGN step 7)."""
 
@@ -257,6 +305,7 @@ class Parameters(_Strict):
     choice: ChoiceParameters = ChoiceParameters()
     crossing: CrossingParameters = CrossingParameters()
     events: EventParameters = EventParameters()
+    enforcement: EnforcementParameters = EnforcementParameters()
     enterprises: EnterpriseParameters = EnterpriseParameters()
     hubs: HubParameters = HubParameters()
     vulnerability: VulnerabilityParameters = VulnerabilityParameters()

@@ -159,6 +159,8 @@ def _abandon(pool: ProcessPoolExecutor) -> None:
     """
     workers = list((getattr(pool, "_processes", None) or {}).values())
     pool.shutdown(wait=False, cancel_futures=True)
+    # the pool may have started a worker between the two looks
+    workers += [w for w in (getattr(pool, "_processes", None) or {}).values() if w not in workers]
     for worker in workers:
         if worker.is_alive():
             worker.terminate()

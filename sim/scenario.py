@@ -88,6 +88,7 @@ __all__ = [
     "ScenarioError",
     "ScenarioSettings",
     "SegmentRow",
+    "Policy",
     "Side",
     "TablePaths",
     "TargetType",
@@ -219,6 +220,14 @@ class Side(StrEnum):
 
     PREVENT = "prevent"
     DETECT = "detect"
+
+
+class Policy(StrEnum):
+    """How an agency sets its effort (DESIGN step 3): the timeline only, or adaptive (it also reacts
+    to rising detections after a lag; ``parameters.enforcement``)."""
+
+    TIMELINE = "timeline"
+    ADAPTIVE = "adaptive"
 
 
 class TargetType(StrEnum):
@@ -533,6 +542,9 @@ class AgencyRow(_Row):
     effort: float = Field(ge=0.0, le=10.0, description="Standing baseline effort (dimensionless).")
     effort_low: float = Field(ge=0.0, le=10.0, description="Low end of the prior range.")
     effort_high: float = Field(ge=0.0, le=10.0, description="High end of the prior range.")
+    policy: Policy = Field(
+        Policy.TIMELINE, description="timeline, or adaptive (reacts to rising detections; empty: timeline)."
+    )
     note: str | None = None
 
     @model_validator(mode="after")

@@ -223,32 +223,43 @@ def test_route_shift_needs_the_shock_effects(small):
     assert abs(without.summary["shock_route_change"]) < 0.3
 
 
-def test_hub_persistence_drops_without_reputation(small):
-    """Hub ranks persist across the shock with hub reputation in the choice, less without it."""
+def test_hub_ranks_stay_correlated_while_route_shares_change(small):
+    """V2 in its weak form: across the Evros shock, first-entry route shares change by at least 0.2
+    while the hub ranks of the two same-season windows stay positively correlated (Spearman >= 0.4).
+
+    Since migrants may take any segment that leads forward (not only the one on the cheapest path),
+    the small scenario gives a rank correlation of about 0.6 and no drop in the reputation ablation
+    (the reference scenario: about 0.8, see docs/experiments.md); an earlier version of this test
+    asked for 0.8 and a positive drop, which the closer-only rule gave.
+    """
     sc = small.with_overrides(end=dt.date(2013, 7, 31))
     r = X.hub_persistence(sc, 3, 3, processes=2)
     s = r.summary
-    assert s["hub_rank_correlation"] >= 0.8
-    assert s["hub_rank_correlation_drop"] > 0.0
+    assert s["hub_rank_correlation"] >= 0.4
     assert s["route_share_change"] >= 0.2
 
 
-def test_arrests_and_enforcement_costs_thin_out_enterprises_under_enforcement(small):
-    """At 4 times the Libyan coast effort, the arrest and enforcement-cost rules leave fewer
-    enterprises than the same market without them (arrest hazards and enforcement costs 0).
+def test_arrests_grow_with_enforcement_on_the_libyan_coast(small):
+    """The selection the consolidation of V3 would have to come from: at 4 times the Libyan coast
+    effort, more enterprises are arrested than at the standing effort; with the arrest hazards set
+    to 0, none are.
 
-    This is the selection the consolidation of V3 would have to come from. On the current rules the
-    number of enterprises still rises with the effort level (prevented migrants retry and queue, and
-    queues draw entrants), so V3 does not come out: see docs/experiments.md, Results.
+    The population does not thin out on the current rules (at level 4, 37 enterprises with the
+    arrest and cost rules, 37 without, over 6 replicates): prevented migrants retry and queue, and
+    queues draw entrants. See docs/experiments.md, Results.
     """
+    from sim.model import SmugglingModel
+
     sc = small.with_overrides(end=dt.date(2012, 12, 31))
 
-    def enterprises_at_level_4(scenario):
-        r = X.enterprise_concentration(scenario, 1, 2, processes=2, levels=(4.0,), year=2012)
-        return r.summary["levels"][0]["enterprises"]
+    def arrests(scenario, level):
+        total = 0
+        for seed in (1, 2):
+            m = SmugglingModel(X.scale_node_effort(scenario, level)[0], seed)
+            m.run()
+            total += m.enterprise_exits["arrest"]
+        return total
 
-    with_rules = enterprises_at_level_4(sc)
-    off = {"enterprises": {"arrest_hazard_base": 0.0, "arrest_hazard_per_effort": 0.0,
-                           "enforcement_cost_eur_per_day": 0.0}}
-    without = enterprises_at_level_4(sc.with_overrides(parameters=off))
-    assert with_rules < 0.95 * without
+    assert arrests(sc, 4.0) > arrests(sc, 1.0)
+    off = sc.with_overrides(parameters={"enterprises": {"arrest_hazard_base": 0.0, "arrest_hazard_per_effort": 0.0}})
+    assert arrests(off, 4.0) == 0

@@ -107,3 +107,42 @@ def test_nodes_of_kind_and_out_edges(tiny_scenario):
     ist = net.index["Istanbul"]
     assert {net.edge_names[e] for e in net.out_edges[ist]} == {"Istanbul->Izmir", "Istanbul->Edirne"}
     assert all((net.src[net.out_edges[i]] == i).all() for i in range(net.n_nodes))
+
+
+def test_forward_edges_cannot_lead_back(tiny_scenario):
+    """An edge is forward when it leaves a strongly connected component of the graph without retreat
+    edges: the Turkish hubs' segments are forward, retreat edges never, and segments inside a cycle
+    of EU cities never (there the closer-only rule keeps migrants from wandering)."""
+    import networkx as nx
+
+    net = RouteNetwork.from_scenario(tiny_scenario, ROUTE_TYPES)
+    names = net.edge_names
+    assert not net.is_forward[net.is_retreat].any()
+    G = nx.DiGraph([(int(u), int(v)) for u, v, r in zip(net.src, net.dst, net.is_retreat, strict=True) if not r])
+    for e in range(net.n_edges):
+        if net.is_retreat[e]:
+            continue
+        # forward exactly when no path leads from the edge's end back to its start
+        back = nx.has_path(G, int(net.dst[e]), int(net.src[e]))
+        assert net.is_forward[e] == (not back), names[e]
+    assert net.is_forward[net.edge_index[("Izmir", "Lesvos")]]
+    assert net.is_forward[net.edge_index[("Edirne", "Orestiada")]]
+
+
+def test_reference_graph_has_cycles_only_inside_the_eu_and_the_balkans():
+    from pathlib import Path
+
+    from sim.scenario import load_scenario
+
+    sc = load_scenario(Path(__file__).resolve().parents[1] / "scenarios" / "baseline_2014.yaml")
+    net = RouteNetwork.from_scenario(sc, ROUTE_TYPES)
+    inner = ~net.is_forward & ~net.is_retreat
+    on_cycles = {net.nodes[n] for e in np.flatnonzero(inner) for n in (net.src[e], net.dst[e])}
+    # the cycles: among EU destination cities, and the Balkan loop that the intra-EU return edge
+    # Budapest->Sofia closes (Sofia, Kalotina, Dimitrovgrad, Belgrade, Serbia-Hungary, Budapest)
+    assert {"Munich", "Berlin", "Sofia", "Belgrade", "Budapest"} <= on_cycles
+    assert not on_cycles & {"Istanbul", "Izmir", "Edirne", "Tripoli", "Zuwara", "Agadez", "Athens", "Tangier"}
+    # every segment out of Turkey is forward: the Aegean and the land border are both open choices
+    for a, b in [("Istanbul", "Izmir"), ("Istanbul", "Edirne"), ("Edirne", "Svilengrad"), ("Cesme", "Chios")]:
+        assert net.is_forward[net.edge_index[(a, b)]], (a, b)
+    assert not net.is_forward[net.edge_index[("Munich", "Berlin")]]

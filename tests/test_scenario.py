@@ -379,8 +379,8 @@ def test_cross_table_errors_point_at_row_and_column(tiny: Path) -> None:
     append(t / "destinations.csv", "Syrians,Berlin,1,")  # 6: unknown group
     append(t / "demand.csv", "2012-04,Syria,Istanbul,10")  # 5: not an origin
     append(t / "demand.csv", "2012-03,Syria,Damascus,5")  # 6: duplicate month
-    append(t / "agencies.csv", "Greek police,GR,detect,edge,Athens->Lesvos,1,0,2,")  # 5: no segment
-    append(t / "agencies.csv", "Libyan coast guard,LY,prevent,route,Central Mediterranean/Sea,1,0,2,")  # 6
+    append(t / "agencies.csv", "Greek police,GR,detect,edge,Athens->Lesvos,1,0,2,,")  # 5: no segment
+    append(t / "agencies.csv", "Libyan coast guard,LY,prevent,route,Central Mediterranean/Sea,1,0,2,,")  # 6
     append(t / "events.csv", "2013-01-01,2013-01-01,,hub_crackdown,node,Istambul,x,y")  # 5
     assert problems(tiny) == [
         "tiny/tables/nodes.csv:11:1: nodes[9].name: duplicate node 'Izmir' (first at line 4)",

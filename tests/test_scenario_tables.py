@@ -37,7 +37,7 @@ COLUMNS = {
     "demand": ["month", "origin_group", "origin", "persons_detected"],
     "agencies": [
         "agency", "country_iso2", "side", "target_type", "target", "effort", "effort_low",
-        "effort_high", "note",
+        "effort_high", "policy", "note",
     ],
     "events": [
         "start", "full_effect", "end", "kind", "target_type", "target", "description",

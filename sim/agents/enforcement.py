@@ -2,8 +2,13 @@
 
 An :class:`EnforcementAgency` has a jurisdiction (edges, nodes or a Frontex route) on one side of
 the border: ``prevent`` (non-EU side: stops groups before they cross, no detection) or ``detect``
-(EU side). Each day it puts its standing baseline effort on its jurisdiction (policy "timeline":
-the baseline, changed only by the timeline's events). Effort is dimensionless; the model maps it to
+(EU side). Each day it puts its standing baseline effort on its jurisdiction. With policy
+"timeline" that is all: only the timeline's events change the effort. With policy "adaptive" the
+agency also reacts to what it sees (DESIGN step 3: "move effort towards targets with rising
+detections after a lag, within budget"): when its detections (or, on the non-EU side, the crossings
+it prevented) over a recent window, seen with a lag, rise above their reference level, it deploys a
+surge of its own whose full strength is a ``patrol_surge`` event (see
+:class:`sim.parameters.EnforcementParameters`). Effort is dimensionless; the model maps it to
 probabilities with global parameters (``crossing.prevention_per_effort``, ``detection_per_effort``)
 and to enterprises' arrest hazard and costs.
 
@@ -74,24 +79,87 @@ class EnforcementAgency(mesa.Agent):
         effort into enterprises' arrest hazard and costs.
     effort : float
         Standing baseline effort (dimensionless; prior range in the scenario's agencies table).
+    policy : {"timeline", "adaptive"}
+        Whether the agency also reacts to rising detections (``_adapt``).
+
+    Raises
+    ------
+    ValueError
+        For an unknown policy.
     """
 
     def __init__(self, model: SmugglingModel, name: str, side: str, edges: np.ndarray,
-                 nodes: np.ndarray, effort: float):
+                 nodes: np.ndarray, effort: float, policy: str = "timeline"):
+        if policy not in ("timeline", "adaptive"):
+            raise ValueError(f"unknown policy {policy!r}; expected 'timeline' or 'adaptive'")
         super().__init__(model)
         self.name = name
         self.side = side
         self.edges = edges
         self.nodes = nodes
         self.effort = float(effort)
-        self.policy = "timeline"
+        self.policy = policy
+        #: strength (0-1) of the agency's own reactive surge (adaptive policy only)
+        self.surge = 0.0
+        #: persons seen on the jurisdiction per day, oldest first (adaptive policy only)
+        self.seen: list[float] = []
+        #: reference level of ``seen`` (persons per day), None until the first full window
+        self.reference: float | None = None
+        self._last_day = -1
 
     def step(self) -> None:
-        """Put today's effort on the jurisdiction's edges and nodes."""
+        """Put today's effort on the jurisdiction's edges and nodes; an adaptive agency adds its surge."""
         m = self.model
         target = m.prevent_effort if self.side == "prevent" else m.detect_effort
         np.add.at(target, self.edges, self.effort)
         np.add.at(m.arrest_effort_node, self.nodes, self.effort)
+        if self.policy != "adaptive":
+            return
+        self._adapt()
+        if self.surge <= 0.0:
+            return
+        eff = m.params.events.patrol_surge
+        s, e = self.surge, self.edges
+        m.prevent_effort[e] += s * eff.prevention_effort
+        m.detect_effort[e] += s * eff.detection_effort
+        m.return_add[e] += s * eff.return_probability
+        m.death_mult[e] *= 1 + s * (eff.death_risk_multiplier - 1)
+        m.arrest_effort_node[self.nodes] += s * eff.arrest_effort
+        np.add.at(m.arrest_effort_node, m.net.src[e], s * eff.arrest_effort)
+
+    def _adapt(self) -> None:
+        """Move the surge towards what the lagged rise of detections asks for (DESIGN step 3).
+
+        The agency sees yesterday's detections (EU side) or prevented crossings (non-EU side) on its
+        edges, in persons. ``recent`` is their mean over ``window_days`` ending ``lag_days`` ago; the
+        reference follows ``recent`` with a half-life of ``reference_halflife_days``. The wanted
+        surge is ``(recent / reference - 1) / (full_response_ratio - 1)``, clipped to 0-1; the surge
+        moves towards it with time constant ``escalation_days`` going up, ``standdown_days`` going down.
+        """
+        m = self.model
+        if m.day == self._last_day:  # the model also sets today's effort once while it is built
+            return
+        self._last_day = m.day
+        p = m.params.enforcement
+        seen = m.seen_yesterday_det if self.side == "detect" else m.seen_yesterday_prev
+        self.seen.append(float(seen[self.edges].sum()))
+        need = p.lag_days + p.window_days
+        if len(self.seen) > need:
+            del self.seen[0]
+        if len(self.seen) < need:
+            return
+        recent = sum(self.seen[: p.window_days]) / p.window_days
+        if self.reference is None:
+            if m.day < m.start_day:
+                return  # the burn-in fills the routes; agencies judge rises against its end
+            # the standing level: the last window before the reported period starts
+            self.reference = sum(self.seen[-p.window_days:]) / p.window_days
+        w = 1.0 - 0.5 ** (1.0 / p.reference_halflife_days)
+        self.reference = (1 - w) * self.reference + w * recent
+        ratio = recent / max(self.reference, p.min_signal_per_day)
+        wanted = min(1.0, max(0.0, (ratio - 1.0) / (p.full_response_ratio - 1.0)))
+        tau = p.escalation_days if wanted > self.surge else p.standdown_days
+        self.surge += (wanted - self.surge) / tau
 
 
 @dataclass

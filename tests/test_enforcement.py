@@ -1,0 +1,180 @@
+"""Adaptive enforcement agencies (DESIGN step 3): hand-computed surges on a stand-in model, and the
+effect of the rule on the reference scenario's Eastern Mediterranean land route."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from sim.agents.enforcement import EnforcementAgency
+from sim.parameters import EnforcementParameters, Parameters
+
+REFERENCE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline_2014.yaml"
+
+
+class StandIn:
+    """The few model attributes an agency reads and writes; two edges, the agency on edge 0."""
+
+    def __init__(self, start_day=0, **enforcement):
+        self.params = Parameters(enforcement=EnforcementParameters(**enforcement))
+        self.day = 0
+        self.start_day = start_day
+        self.seen_yesterday_det = np.zeros(2)
+        self.seen_yesterday_prev = np.zeros(2)
+        self.prevent_effort = np.zeros(2)
+        self.detect_effort = np.zeros(2)
+        self.return_add = np.zeros(2)
+        self.death_mult = np.ones(2)
+        self.arrest_effort_node = np.zeros(3)
+        self.net = SimpleNamespace(src=np.array([0, 1]))
+
+    def reset(self):
+        for a in (self.prevent_effort, self.detect_effort, self.return_add, self.arrest_effort_node):
+            a[:] = 0.0
+        self.death_mult[:] = 1.0
+
+
+def agency(model, policy="adaptive", side="detect"):
+    # mesa.Agent needs a mesa.Model; the rule itself only needs the stand-in's attributes
+    a = EnforcementAgency.__new__(EnforcementAgency)
+    a.model = model
+    a.name, a.side, a.edges, a.nodes, a.effort = "Border police", side, np.array([0]), np.zeros(0, int), 0.5
+    a.policy, a.surge, a.seen, a.reference, a._last_day = policy, 0.0, [], None, -1
+    return a
+
+
+def run(model, a, signal):
+    """Step the agency through ``signal`` (persons seen per day on its edge); surges per day."""
+    out = []
+    for day, x in enumerate(signal):
+        model.day = day
+        model.reset()
+        model.seen_yesterday_det[:] = [x, 1000.0]  # the other edge is not the agency's
+        a.step()
+        out.append(a.surge)
+    return np.array(out)
+
+
+def test_steady_detections_raise_no_surge():
+    m = StandIn(lag_days=10, window_days=5)
+    a = agency(m)
+    surge = run(m, a, [20.0] * 200)
+    assert surge.max() == 0.0
+    assert a.reference == pytest.approx(20.0)
+    assert m.detect_effort[0] == 0.5 and m.detect_effort[1] == 0.0  # the standing effort only
+
+
+def test_a_doubling_is_answered_after_the_lag_and_never_beyond_the_patrol_surge():
+    lag, window, tau = 30, 10, 20.0
+    m = StandIn(lag_days=lag, window_days=window, full_response_ratio=3.0, escalation_days=tau,
+                reference_halflife_days=1e5)
+    a = agency(m)
+    signal = [10.0] * 100 + [20.0] * 300  # doubles on day 100
+    surge = run(m, a, signal)
+    # the lagged window first holds a day of the rise on day 100 + lag
+    assert surge[: 100 + lag].max() == 0.0
+    assert surge[100 + lag] > 0.0
+    # wanted = (2 - 1) / (3 - 1) = 0.5; the surge approaches it from below
+    assert surge[-1] == pytest.approx(0.5, abs=0.01)
+    assert surge.max() <= 0.5 + 1e-12
+    # its effect is the patrol_surge event's, scaled by the surge, on the agency's edge only
+    ps = m.params.events.patrol_surge
+    s = surge[-1]
+    assert m.detect_effort[0] == pytest.approx(0.5 + s * ps.detection_effort)
+    assert m.prevent_effort[0] == pytest.approx(s * ps.prevention_effort)
+    assert m.return_add[0] == pytest.approx(s * ps.return_probability)
+    assert m.detect_effort[1] == 0.0 and m.return_add[1] == 0.0
+
+
+def test_surge_is_withdrawn_more_slowly_than_it_is_deployed():
+    m = StandIn(lag_days=0, window_days=1, full_response_ratio=2.0, escalation_days=10.0,
+                standdown_days=100.0, reference_halflife_days=1e5)
+    a = agency(m)
+    surge = run(m, a, [10.0] * 10 + [30.0] * 60 + [10.0] * 60)
+    top = surge[69]
+    assert top > 0.95
+    # after 10 days up it had covered 1 - (1 - 1/10)**10 of the way; 10 days down, (1 - 1/100)**10
+    assert surge[79] == pytest.approx(top * (1 - 1 / 100) ** 10, rel=1e-9)
+
+
+def test_the_burn_in_sets_the_reference_and_timeline_agencies_do_not_adapt():
+    m = StandIn(start_day=50, lag_days=5, window_days=5, reference_halflife_days=1e5)
+    a = agency(m)
+    # routes fill up during the burn-in (days 0-49): that rise from 0 to 40 is not read as a surge
+    surge = run(m, a, list(np.linspace(0, 40, 35)) + [40.0] * 115)
+    assert surge.max() == 0.0
+    m2 = StandIn(lag_days=0, window_days=1)
+    b = agency(m2, policy="timeline")
+    assert run(m2, b, [1.0] * 20 + [500.0] * 20).max() == 0.0
+    assert b.reference is None
+
+
+def test_a_rise_from_almost_nothing_is_floored():
+    m = StandIn(lag_days=0, window_days=1, min_signal_per_day=10.0, full_response_ratio=3.0,
+                reference_halflife_days=1e5, escalation_days=1.0)
+    a = agency(m)
+    surge = run(m, a, [0.5] * 10 + [5.0] * 10)  # x10, but below the 10 persons/day floor
+    assert surge.max() == 0.0
+
+
+def test_unknown_policy_is_refused():
+    with pytest.raises(ValueError, match="unknown policy"):
+        EnforcementAgency.__init__(agency(StandIn()), StandIn(), "x", "detect", np.array([0]),
+                                   np.zeros(0, int), 0.5, policy="reactive")
+
+
+# ---- the reference scenario ---------------------------------------------------------------------
+
+
+def _eastern_med_by_year(bulgaria_policy: str, seed: int) -> dict[tuple[str, str], float]:
+    """Eastern Mediterranean detections by (type, year), reference scenario to 2013, 50 persons per agent."""
+    from sim.metrics import collect_tables
+    from sim.model import SmugglingModel
+    from sim.scenario import Policy, load_scenario
+
+    sc = load_scenario(REFERENCE)
+    agencies = tuple(
+        a.model_copy(update={"policy": Policy(bulgaria_policy)}) if a.agency == "Bulgarian border police" else a
+        for a in sc.agencies
+    )
+    sc = sc.with_overrides(agencies=agencies, persons_per_agent=50, end=dt.date(2013, 12, 31))
+    m = SmugglingModel(sc, seed=seed)
+    m.run()
+    d = collect_tables(m)["detections_monthly"]
+    em = d[d.route == "Eastern Mediterranean"]
+    return em.groupby([em.type, em.month.str[:4]]).detections.sum().to_dict()
+
+
+@pytest.fixture(scope="module")
+def eastern_med():
+    return {(policy, seed): _eastern_med_by_year(policy, seed)
+            for policy in ("adaptive", "timeline") for seed in (1, 2, 3)}
+
+
+def test_evros_effect_comes_out_with_the_adaptive_bulgarian_police_only(eastern_med):
+    """Issue 2 acceptance on 3 seeds at 50 persons per agent: Eastern Med land 2013 / 2012 <= 0.6
+    (observed 0.39) with the reference scenario's adaptive Bulgarian border police; the same
+    scenario with that agency on the timeline only keeps the ratio above 1 (Bulgaria absorbs the
+    Evros flow), so the fall is the agency's reaction, not written in."""
+    ratio = {}
+    for policy in ("adaptive", "timeline"):
+        years = [eastern_med[policy, seed] for seed in (1, 2, 3)]
+        ratio[policy] = (sum(y.get(("Land", "2013"), 0) for y in years)
+                         / sum(y.get(("Land", "2012"), 0) for y in years))
+    assert ratio["adaptive"] <= 0.6, ratio
+    assert ratio["timeline"] > 1.0, ratio
+
+
+def test_the_aegean_carries_some_of_the_flow_while_the_evros_is_open(eastern_med):
+    """Stylised fact (2012): the Aegean carried about 12 % of Eastern Med detections (4,370 of
+    37,224) while the Evros was the cheaper crossing. Migrants may take any segment that leads
+    forward, not only the one on the cheapest path, so the sea keeps a share (at least 5 % in
+    January-December 2012 in every seed); with the old closer-only rule it was under 3 %."""
+    for seed in (1, 2, 3):
+        y = eastern_med["adaptive", seed]
+        sea, land = y.get(("Sea", "2012"), 0), y.get(("Land", "2012"), 0)
+        assert sea / (sea + land) >= 0.05, (seed, sea, land)
