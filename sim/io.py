@@ -119,6 +119,11 @@ TABLE_FILES: dict[str, tuple[str, list[str]]] = {
         "exploitation",
         ["replicate", "seed", "year", "node", "sex", "minor", "cases", "classification"],
     ),
+    # not in DESIGN section 6: when and how strongly adaptive agencies reacted
+    "enforcement.parquet": (
+        "enforcement",
+        ["replicate", "seed", "month", "agency", "target", "side", "policy", "effort", "surge"],
+    ),
 }
 
 #: The figures of a results folder, saved as ``figures/<name>.png``.

@@ -39,7 +39,9 @@ def collect_tables(model) -> dict[str, pd.DataFrame]:
         (month, edge, frontex_route, frontex_type, attempts, prevented, detections, undetected,
         first_entries, deaths), ``deaths_monthly`` (route, month, deaths), ``hubs``, ``enterprises``,
         ``prices`` (month, segment, service_level, price_mean_eur, sold), ``exploitation`` (year, node,
-        sex, minor, cases, classification). Zero rows are left out of the long tables.
+        sex, minor, cases, classification), ``enforcement`` (month, agency, target, side, policy,
+        effort: the standing effort, surge: the monthly mean strength 0-1 of an adaptive agency's own
+        surge). Zero rows are left out of the long tables (not of ``enforcement``).
     """
     net = model.net
     months = _reported_months(model)
@@ -102,6 +104,17 @@ def collect_tables(model) -> dict[str, pd.DataFrame]:
     else:
         exploitation = pd.DataFrame(columns=["year", "node", "sex", "minor", "cases", "classification"])
 
+    surge = model.agency_surge[months]  # (M, A)
+    enforcement = pd.DataFrame({
+        "month": np.repeat(mnames, len(model.agencies)),
+        "agency": [a.name for a in model.agencies] * len(mnames),
+        "target": [a.target for a in model.agencies] * len(mnames),
+        "side": [a.side for a in model.agencies] * len(mnames),
+        "policy": [a.policy for a in model.agencies] * len(mnames),
+        "effort": [a.effort for a in model.agencies] * len(mnames),
+        "surge": surge.reshape(-1),
+    })
+
     return {
         "detections_monthly": detections_monthly,
         "crossings_by_edge": crossings,
@@ -110,6 +123,7 @@ def collect_tables(model) -> dict[str, pd.DataFrame]:
         "enterprises": enterprises,
         "prices": prices,
         "exploitation": exploitation,
+        "enforcement": enforcement,
     }
 
 

@@ -177,8 +177,9 @@ class SmugglingModel(mesa.Model):
             if len(nodes) and _val(a.side) == "prevent":
                 # a coast guard or border guard at a place stops crossings, not domestic travel
                 edges = edges[net.has_border[edges]]
-            self.agencies.append(EnforcementAgency(self, a.agency, _val(a.side), edges, nodes, a.effort,
-                                                   policy=_val(a.policy)))
+            agency = EnforcementAgency(self, a.agency, _val(a.side), edges, nodes, a.effort, policy=_val(a.policy))
+            agency.target = a.target
+            self.agencies.append(agency)
         ev_params = self.params.events
         self.events: list[TimelineEvent] = []
         for ev in scenario.events:
@@ -231,6 +232,7 @@ class SmugglingModel(mesa.Model):
         # accumulators (all months incl. burn-in; metrics keeps the reported ones)
         RT, G = len(ROUTE_TYPES), len(self.groups)
         self.detections = np.zeros((n_months, RT, G))
+        self.agency_surge = np.zeros((n_months, len(self.agencies)))  # monthly mean surge (0-1)
         self.edge_stats = np.zeros((n_months, E, 7))  # attempts, prevented, detections, undetected, first_entries, deaths, moved
         self.price_sum = np.zeros((n_months, E, 3))
         self.price_sold = np.zeros((n_months, E, 3))
@@ -308,6 +310,9 @@ class SmugglingModel(mesa.Model):
         self._seen_prev[:] = 0.0
         for agency in self.agencies:
             agency.step()
+        if hasattr(self, "agency_surge"):  # not while the model is being built
+            month = self.month_of_day[self.day]
+            self.agency_surge[month] += np.array([a.surge for a in self.agencies]) / self.days_in_month[month]
         for ev in self.events:
             s = ev.strength(self.day)
             if s <= 0:

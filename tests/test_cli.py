@@ -78,6 +78,10 @@ def fake_collect(model):
         "deaths_monthly": pd.DataFrame(
             [{"route": "Eastern Mediterranean", "month": "2014-09", "deaths": int(rng.integers(0, 5))}]
         ),
+        "enforcement": pd.DataFrame(
+            [{"month": "2014-09", "agency": "Greek border police", "target": "Edirne->Orestiada",
+              "side": "detect", "policy": "timeline", "effort": 1.0, "surge": 0.0}]
+        ),
     }  # fmt: skip
 
 

@@ -144,9 +144,14 @@ def _eastern_med_by_year(bulgaria_policy: str, seed: int) -> dict[tuple[str, str
     sc = sc.with_overrides(agencies=agencies, persons_per_agent=50, end=dt.date(2013, 12, 31))
     m = SmugglingModel(sc, seed=seed)
     m.run()
-    d = collect_tables(m)["detections_monthly"]
+    tables = collect_tables(m)
+    d = tables["detections_monthly"]
     em = d[d.route == "Eastern Mediterranean"]
-    return em.groupby([em.type, em.month.str[:4]]).detections.sum().to_dict()
+    out = em.groupby([em.type, em.month.str[:4]]).detections.sum().to_dict()
+    enf = tables["enforcement"]
+    out["surge"] = enf.loc[enf.agency == "Bulgarian border police", "surge"].max()
+    out["other_surge"] = enf.loc[enf.agency != "Bulgarian border police", "surge"].max()
+    return out
 
 
 @pytest.fixture(scope="module")
@@ -167,6 +172,10 @@ def test_evros_effect_comes_out_with_the_adaptive_bulgarian_police_only(eastern_
                          / sum(y.get(("Land", "2012"), 0) for y in years))
     assert ratio["adaptive"] <= 0.6, ratio
     assert ratio["timeline"] > 1.0, ratio
+    # the enforcement table shows the reaction, and only where the policy allows one
+    assert all(eastern_med["adaptive", s]["surge"] > 0.5 for s in (1, 2, 3))
+    assert all(eastern_med["timeline", s]["surge"] == 0 for s in (1, 2, 3))
+    assert all(eastern_med[p, s]["other_surge"] == 0 for p in ("adaptive", "timeline") for s in (1, 2, 3))
 
 
 def test_the_aegean_carries_some_of_the_flow_while_the_evros_is_open(eastern_med):

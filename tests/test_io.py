@@ -62,6 +62,10 @@ def fake_tables() -> dict[str, pd.DataFrame]:
               "classification": "trafficking"}]
         ),
         "deaths_monthly": per_rep([{"route": "Eastern Mediterranean", "month": "2014-07", "deaths": 1}]),
+        "enforcement": per_rep(
+            [{"month": "2014-07", "agency": "Bulgarian border police", "target": "Edirne->Svilengrad",
+              "side": "detect", "policy": "adaptive", "effort": 0.5, "surge": 0.3}]
+        ),
     }  # fmt: skip
     tables["detections_by_route"] = validation.detections_by_route(tables["detections_monthly"])
     tables["deaths_by_route"] = validation.deaths_by_route(tables["deaths_monthly"])
@@ -93,6 +97,7 @@ EXPECTED_FILES = {
     "enterprises.parquet",
     "prices.parquet",
     "exploitation.csv",
+    "enforcement.parquet",
     "summary.txt",
     "figures/route_map.png",
     "figures/detections_by_route.png",
