@@ -287,6 +287,18 @@ def test_enums_in_csv(tiny: Path) -> None:
     assert "(got 'market')" in got[0] and "'land', 'sea' or 'air'" in got[1]
 
 
+def test_agency_policy_is_timeline_by_default_and_checked(tiny: Path) -> None:
+    sc = load_scenario(tiny)
+    assert {a.policy for a in sc.agencies} == {"timeline"}  # empty cells
+    tables = tiny.parent / "tables"
+    edit(tables / "agencies.csv", "Izmir->Lesvos,1.0,0.5,2.0,,", "Izmir->Lesvos,1.0,0.5,2.0,reactive,")
+    assert problems(tiny) == [
+        "tiny/tables/agencies.csv:2:9: agencies[0].policy: Input should be 'timeline' or 'adaptive' (got 'reactive')"
+    ]
+    edit(tables / "agencies.csv", "2.0,reactive,", "2.0,adaptive,")
+    assert load_scenario(tiny).agencies[0].policy == "adaptive"
+
+
 def test_frontex_labels_are_canonical_and_paired(tiny: Path) -> None:
     seg = tiny.parent / "tables" / "segments.csv"
     edit(seg, "Eastern Mediterranean,Sea,TR-GR", "Eastern Med,Sea,TR-GR")
