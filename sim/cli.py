@@ -155,6 +155,16 @@ def _load(path: Path, persons_per_agent: int | None = None) -> Scenario | None:
         return None
 
 
+def _writable(parent: Path) -> bool:
+    """Check before running that results can be written under ``parent``; print why not."""
+    try:
+        io.check_writable(parent)
+    except OSError as err:
+        _error(str(err))
+        return False
+    return True
+
+
 def _covers(scenario: Scenario, year: int) -> bool:
     """Whether the reported period covers the whole calendar year."""
     return scenario.start <= dt.date(year, 1, 1) and scenario.end >= dt.date(year, 12, 31)
@@ -167,6 +177,8 @@ def _cmd_run(args: argparse.Namespace, argv: Sequence[str]) -> int:
         return 2
     root_seed = scenario.seed if args.seed is None else args.seed
     seeds = runner.replicate_seeds(root_seed, args.replicates)
+    if not _writable(Path(args.out) / scenario.name):
+        return 2
 
     try:
         start = dt.datetime.now(dt.UTC)
@@ -219,6 +231,9 @@ def _cmd_run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     except KeyboardInterrupt:
         print("\nroutesim: interrupted; no results written", file=sys.stderr)
         return 130
+    except OSError as err:  # e.g. the disk filled up while writing: nothing is left behind
+        _error(f"cannot write results under {args.out}: {err}; no results written")
+        return 2
 
     print(summary, end="")
     print(f"\nresults: {out}")
@@ -264,6 +279,8 @@ def _cmd_experiment(args: argparse.Namespace, argv: Sequence[str]) -> int:
     if scenario is None:
         return 2
     root_seed = scenario.seed if args.seed is None else args.seed
+    if not _writable(Path(args.out) / scenario.name / args.name):
+        return 2
     try:
         start = dt.datetime.now(dt.UTC)
         clock = time.perf_counter()
@@ -286,6 +303,9 @@ def _cmd_experiment(args: argparse.Namespace, argv: Sequence[str]) -> int:
     except KeyboardInterrupt:
         print("\nroutesim: interrupted; no results written", file=sys.stderr)
         return 130
+    except OSError as err:
+        _error(f"cannot write results under {args.out}: {err}; no results written")
+        return 2
     print(_format_experiment(result.summary), end="")
     print(f"\nresults: {out}")
     return 0

@@ -14,6 +14,7 @@ import os
 import platform
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -30,6 +31,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 
 __all__ = [
     "TABLE_FILES",
+    "check_writable",
     "FIGURE_NAMES",
     "sha256_file",
     "scenario_hash",
@@ -307,6 +309,39 @@ def _check_tables(tables: Mapping[str, pd.DataFrame]) -> None:
             problems.append(f"{file_name}: columns missing: {', '.join(missing)}")
     if problems:
         raise ValueError("cannot write results:\n" + "\n".join(problems))
+
+
+def check_writable(parent: str | Path) -> None:
+    """Check, before a long run, that a results folder can be created under ``parent``.
+
+    Creates ``parent`` (and its parents) if missing, creates and removes a temporary folder in it,
+    then removes the folders it created, so that nothing is left behind if the run never writes.
+
+    Parameters
+    ----------
+    parent : str or Path
+        The folder that will hold the run folder, e.g. ``results/<scenario>``.
+
+    Raises
+    ------
+    OSError
+        With a message naming the folder, if it cannot be created or written.
+    """
+    parent = Path(parent)
+    created = [p for p in (parent, *parent.parents) if not p.exists()]
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        probe = Path(tempfile.mkdtemp(prefix=".write-check-", dir=parent))
+        probe.rmdir()
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise OSError(f"cannot write results under {parent}: {reason}") from None
+    finally:
+        for folder in created:  # deepest first
+            try:
+                folder.rmdir()
+            except OSError:
+                pass
 
 
 def _reserve(parent: Path, run_id: str) -> tuple[str, Path]:

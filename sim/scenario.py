@@ -61,6 +61,7 @@ from pydantic import (
 )
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from sim.parameters import Parameters
@@ -552,7 +553,9 @@ class AgencyRow(_Row):
         items: list[tuple[str, str]] = []
         if (msg := _target_problem(self.target_type, self.target)) is not None:
             items.append(("target", msg))
-        if not self.effort_low <= self.effort <= self.effort_high:
+        if self.effort_low > self.effort_high:
+            items.append(("effort_low", f"prior range reversed: effort_low {self.effort_low} > effort_high {self.effort_high}"))
+        elif not self.effort_low <= self.effort <= self.effort_high:
             items.append(("effort", f"effort {self.effort} outside its prior range [{self.effort_low}, {self.effort_high}]"))
         if items:
             raise _FieldProblems(items)
@@ -1098,6 +1101,34 @@ def _plain(node: Any, path: tuple[Any, ...], pos: dict[tuple[Any, ...], tuple[Po
     return node  # dates and timestamps
 
 
+def _not_utf8(path: Path, shown: str, table: str, exc: UnicodeDecodeError) -> Problem:
+    """The problem of a table that is not UTF-8, at the line of its first bad byte.
+
+    The CSV reader decodes in chunks, so ``exc.start`` is a position in a chunk: the whole file is
+    decoded again to find the line.
+    """
+    try:
+        raw = path.read_bytes()
+        raw.decode("utf-8-sig")
+    except UnicodeDecodeError as whole:
+        return Problem(shown, raw[: whole.start].count(b"\n") + 1, None, table, f"not UTF-8 text: {whole}")
+    except OSError:
+        pass
+    return Problem(shown, None, None, table, f"not UTF-8 text: {exc}")
+
+
+class _DatesAsText(RoundTripConstructor):
+    """Round-trip constructor that leaves YAML timestamps as text.
+
+    ruamel.yaml would build ``datetime.date`` itself and raise a bare ``ValueError`` without a
+    position for an impossible date such as ``2014-02-30``; as text, the schema parses the date and
+    reports a bad one at its line and column like any other field.
+    """
+
+
+_DatesAsText.add_constructor("tag:yaml.org,2002:timestamp", _DatesAsText.construct_yaml_str)
+
+
 def _read_yaml(path: Path, shown: str) -> tuple[Any, dict[tuple[Any, ...], tuple[Position, Position]]]:
     """Read a YAML file into plain data; raise ScenarioError if it cannot be read."""
     try:
@@ -1109,6 +1140,7 @@ def _read_yaml(path: Path, shown: str) -> tuple[Any, dict[tuple[Any, ...], tuple
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError([Problem(shown, None, None, "", f"cannot read: {exc}")]) from None
     yaml = YAML()  # a fresh round-trip loader per file: YAML 1.2, `NO` stays a string
+    yaml.Constructor = _DatesAsText  # dates are checked by the schema, with their position
     try:
         doc = yaml.load(text)
     except MarkedYAMLError as exc:
@@ -1291,7 +1323,7 @@ def _read_table(
         problems.append(Problem(shown, reader.line_num, None, table, f"CSV error: {exc}"))
         return None, problems, unchecked
     except UnicodeDecodeError as exc:
-        problems.append(Problem(shown, None, None, table, f"not UTF-8 text: {exc}"))
+        problems.append(_not_utf8(path, shown, table, exc))
         return None, problems, unchecked
     except OSError as exc:
         problems.append(Problem(shown, None, None, table, f"cannot read: {exc}"))

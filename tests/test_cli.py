@@ -358,3 +358,22 @@ def test_end_to_end_real_model_is_reproducible(tiny_2014, tmp_path, capsys):
     crossings = pd.read_parquet(a / "crossings_by_edge.parquet")
     labelled = crossings[crossings["frontex_route"].fillna("") != ""]
     assert labelled["detections"].sum() == monthly["detections"].sum()
+
+
+@pytest.mark.parametrize("command", ["run", "experiment"])
+def test_unwritable_output_root_is_refused_before_running(command, tmp_path, capsys, monkeypatch):
+    """A results root that cannot be written is reported at once (exit 2), before any simulation."""
+    from sim import experiments
+
+    def no_run(*args, **kwargs):
+        raise AssertionError("the simulation must not start")
+
+    monkeypatch.setattr(runner, "run_ensemble", no_run)
+    monkeypatch.setattr(experiments, "run_experiment", no_run)
+    blocker = tmp_path / "a_file"
+    blocker.write_text("not a folder")
+    argv = ["run", str(TINY)] if command == "run" else ["experiment", "route-shift", str(TINY)]
+    assert main([*argv, "--out", str(blocker), "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("routesim: error: cannot write results under ") and str(blocker) in err
+    assert "Traceback" not in err

@@ -625,3 +625,30 @@ def test_broken_fixture_reports_every_problem(monkeypatch: pytest.MonkeyPatch) -
         "tables/segments.csv:4:4: segments[2].distance_km: "
         "Input should be a valid number, unable to parse string as a number (got '23o')",
     ]
+
+
+def test_impossible_yaml_date_is_reported_at_its_position(tiny: Path) -> None:
+    text = tiny.read_text(encoding="utf-8")
+    end_line = next(i for i, line in enumerate(text.splitlines(), 1) if line.startswith("end:"))
+    value = text.splitlines()[end_line - 1].split(":", 1)[1].strip()
+    edit(tiny, f"end: {value}", "end: 2012-02-30")
+    got = problems(tiny)
+    assert len(got) == 1
+    assert got[0].startswith(f"tiny/scenario.yaml:{end_line}:6: end: Input should be a valid date")
+    assert "(got '2012-02-30')" in got[0]
+
+
+def test_reversed_prior_range_is_named(tiny: Path) -> None:
+    edit(tiny.parent / "tables" / "agencies.csv", "Izmir->Lesvos,1.0,0.5,2.0", "Izmir->Lesvos,1.0,2.5,0.5")
+    assert problems(tiny) == [
+        "tiny/tables/agencies.csv:2:7: agencies[0].effort_low: prior range reversed: effort_low 2.5 > effort_high 0.5"
+    ]
+
+
+def test_non_utf8_table_names_the_line(tiny: Path) -> None:
+    nodes = tiny.parent / "tables" / "nodes.csv"
+    lines = nodes.read_bytes().count(b"\n")
+    with nodes.open("ab") as fh:
+        fh.write(b"Bad\xe9,GR,1,1,hub,\n")
+    got = problems(tiny)
+    assert got[0].startswith(f"tiny/tables/nodes.csv:{lines + 1}: nodes: not UTF-8 text")
