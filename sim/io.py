@@ -129,7 +129,7 @@ TABLE_FILES: dict[str, tuple[str, list[str]]] = {
 }
 
 #: The figures of a results folder, saved as ``figures/<name>.png``.
-FIGURE_NAMES = ("route_map", "detections_by_route", "monthly_series")
+FIGURE_NAMES = ("route_map", "detections_by_route", "monthly_series", "enforcement")
 
 _PACKAGES = {
     "routesim": "routesim",
@@ -385,7 +385,7 @@ def _write_manifest(folder: Path, manifest: Mapping[str, Any], files: list[str])
 
 
 def _default_figures(scenario: Scenario, tables: Mapping[str, pd.DataFrame]) -> dict[str, Figure]:
-    """The three figures of DESIGN section 6, built from the tables."""
+    """The three figures of DESIGN section 6, and the adaptive agencies' surges, built from the tables."""
     from sim import plots
 
     return {
@@ -394,6 +394,7 @@ def _default_figures(scenario: Scenario, tables: Mapping[str, pd.DataFrame]) -> 
         ),
         "detections_by_route": plots.detections_by_route_bar(tables["detections_by_route"]),
         "monthly_series": plots.monthly_series(tables["detections_monthly"]),
+        "enforcement": plots.enforcement_surges(tables["enforcement"]),
     }
 
 

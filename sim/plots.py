@@ -339,6 +339,49 @@ def monthly_series(
     return fig
 
 
+def enforcement_surges(enforcement: pd.DataFrame) -> Figure:
+    """Monthly surge of each adaptive agency: when and how strongly it reacted.
+
+    Parameters
+    ----------
+    enforcement : pandas.DataFrame
+        The ``enforcement`` table: columns ``replicate`` (optional), ``month`` (``YYYY-MM``),
+        ``agency``, ``target``, ``policy``, ``surge`` (0-1).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One line per adaptive agency row (mean over replicates, p05-p95 band), surge 0-1 on the y
+        axis (1 is a ``patrol_surge`` event at full strength). Without adaptive agencies, one empty
+        axes saying so.
+    """
+    fig = _new_figure(10, 3.6)
+    ax = fig.subplots()
+    table = enforcement[enforcement["policy"].astype(str) == "adaptive"] if len(enforcement) else enforcement
+    if not len(table):
+        ax.text(0.5, 0.5, "no adaptive agency in this scenario", ha="center", va="center",
+                transform=ax.transAxes)
+        ax.set_axis_off()
+        return fig
+    table = table.copy()
+    if "replicate" not in table.columns:
+        table["replicate"] = 0
+    table["label"] = table["agency"].astype(str) + " (" + table["target"].astype(str) + ")"
+    for label, rows in table.groupby("label", sort=True):
+        cube = rows.pivot_table(index="month", columns="replicate", values="surge", aggfunc="mean").sort_index()
+        x = pd.PeriodIndex(cube.index, freq="M").to_timestamp().to_numpy()
+        values = cube.to_numpy(dtype=float)
+        p05, p95 = np.percentile(values, [5, 95], axis=1)
+        (line,) = ax.plot(x, values.mean(axis=1), linewidth=1.4, label=label)
+        ax.fill_between(x, p05, p95, color=line.get_color(), alpha=0.2, linewidth=0)
+    ax.set_ylim(0, 1.05)
+    ax.set_ylabel("surge (1 = a patrol surge at full strength)", fontsize=8)
+    ax.tick_params(labelsize=8)
+    ax.legend(fontsize=8, loc="upper left")
+    ax.set_title("Adaptive enforcement: monthly mean surge, band p05-p95 across replicates", fontsize=10)
+    return fig
+
+
 def save_figures(figures: Mapping[str, Figure], folder: str | Path, dpi: int = 120) -> list[Path]:
     """Save figures as PNG files named after their keys.
 

@@ -102,6 +102,7 @@ EXPECTED_FILES = {
     "figures/route_map.png",
     "figures/detections_by_route.png",
     "figures/monthly_series.png",
+    "figures/enforcement.png",
 }
 
 

@@ -139,3 +139,21 @@ def test_save_figures_writes_pngs(tmp_path):
     for path in paths:
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         assert path.stat().st_size > 10_000
+
+
+def test_enforcement_surges_one_line_per_adaptive_agency():
+    rows = [
+        {"replicate": r, "month": f"2013-{m:02d}", "agency": a, "target": t, "policy": p, "surge": s}
+        for r in (0, 1)
+        for m in range(1, 13)
+        for a, t, p, s in [("Bulgarian border police", "Edirne->Svilengrad", "adaptive", m / 12 * (1 + r) / 2),
+                           ("Greek border police", "Edirne->Orestiada", "timeline", 0.0)]
+    ]
+    fig = plots.enforcement_surges(pd.DataFrame(rows))
+    ax = fig.axes[0]
+    assert len(ax.lines) == 1  # the timeline agency is not drawn
+    y = ax.lines[0].get_ydata()
+    assert y[-1] == pytest.approx((1.0 + 2.0) / 2 / 2)  # mean of the two replicates in December
+    assert "Bulgarian border police (Edirne->Svilengrad)" in ax.get_legend().get_texts()[0].get_text()
+    empty = plots.enforcement_surges(pd.DataFrame(rows[1::2]))
+    assert "no adaptive agency" in empty.axes[0].texts[0].get_text()
