@@ -128,8 +128,9 @@ class RouteNetwork:
     smuggled : ndarray of bool, shape (E,); sold by enterprises (leaves a market node, not by air)
     has_border : ndarray of bool, shape (E,); crosses an international border
     is_forward : ndarray of bool, shape (E,); leads out of a strongly connected component of the graph
-        without retreat edges, so that no sequence of such segments can come back to its start (outside
-        the EU the route graph is acyclic; the cycles are among EU cities)
+        without retreat edges, so that no sequence of segments can come back to its start (the cycles
+        of the reference graph are among EU cities and on the Balkan loop that the intra-EU return
+        edge Budapest->Sofia closes; elsewhere the graph is acyclic)
     """
 
     graph: nx.DiGraph
