@@ -294,6 +294,29 @@ class SmugglingModel(mesa.Model):
         return self.p_prevent + (1 - self.p_prevent) * (1 - self.p_incident) * self.p_detect * self.p_return
 
     # ------------------------------------------------------------------ phases
+    def apply_effect(self, eff, strength: float, edges: np.ndarray, nodes: np.ndarray) -> None:
+        """Add an enforcement effect at ``strength`` (0-1) to today's effort on ``edges`` and ``nodes``.
+
+        Used by timeline events and by adaptive agencies' surges.
+
+        Parameters
+        ----------
+        eff : sim.parameters.EventEffect
+            The effect at full strength.
+        strength : float
+            0-1.
+        edges, nodes : ndarray of int
+            Targets; the arrest effort also goes to every target edge's source node.
+        """
+        s, e = strength, edges
+        self.prevent_effort[e] += s * eff.prevention_effort
+        self.barrier[e] = 1 - (1 - self.barrier[e]) * (1 - s * eff.barrier)
+        self.detect_effort[e] += s * eff.detection_effort
+        self.return_add[e] += s * eff.return_probability
+        self.death_mult[e] *= 1 + s * (eff.death_risk_multiplier - 1)
+        self.arrest_effort_node[nodes] += s * eff.arrest_effort
+        np.add.at(self.arrest_effort_node, self.net.src[e], s * eff.arrest_effort)
+
     def _update_enforcement(self) -> None:
         """Steps 1 and 3: events' strength and agencies' effort -> today's crossing probabilities."""
         net = self.net
@@ -317,15 +340,7 @@ class SmugglingModel(mesa.Model):
             s = ev.strength(self.day)
             if s <= 0:
                 continue
-            eff = ev.effect
-            e = ev.edges
-            self.prevent_effort[e] += s * eff.prevention_effort
-            self.barrier[e] = 1 - (1 - self.barrier[e]) * (1 - s * eff.barrier)
-            self.detect_effort[e] += s * eff.detection_effort
-            self.return_add[e] += s * eff.return_probability
-            self.death_mult[e] *= 1 + s * (eff.death_risk_multiplier - 1)
-            self.arrest_effort_node[ev.nodes] += s * eff.arrest_effort
-            np.add.at(self.arrest_effort_node, net.src[e], s * eff.arrest_effort)
+            self.apply_effect(ev.effect, s, ev.edges, ev.nodes)
         pp = effort_probability(self.prevent_effort, cp.prevention_per_effort)
         self.p_prevent = 1 - (1 - pp) * (1 - self.barrier)
         self.labelled = net.labelled_on(self.first_date.toordinal() + self.day)

@@ -19,6 +19,10 @@ REFERENCE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline_2014.y
 class StandIn:
     """The few model attributes an agency reads and writes; two edges, the agency on edge 0."""
 
+    from sim.model import SmugglingModel
+
+    apply_effect = SmugglingModel.apply_effect  # the model's own, on the stand-in's arrays
+
     def __init__(self, start_day=0, **enforcement):
         self.params = Parameters(enforcement=EnforcementParameters(**enforcement))
         self.day = 0
@@ -28,12 +32,13 @@ class StandIn:
         self.prevent_effort = np.zeros(2)
         self.detect_effort = np.zeros(2)
         self.return_add = np.zeros(2)
+        self.barrier = np.zeros(2)
         self.death_mult = np.ones(2)
         self.arrest_effort_node = np.zeros(3)
         self.net = SimpleNamespace(src=np.array([0, 1]))
 
     def reset(self):
-        for a in (self.prevent_effort, self.detect_effort, self.return_add, self.arrest_effort_node):
+        for a in (self.prevent_effort, self.detect_effort, self.return_add, self.barrier, self.arrest_effort_node):
             a[:] = 0.0
         self.death_mult[:] = 1.0
 

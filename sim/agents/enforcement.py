@@ -118,14 +118,7 @@ class EnforcementAgency(mesa.Agent):
         self._adapt()
         if self.surge <= 0.0:
             return
-        eff = m.params.events.patrol_surge
-        s, e = self.surge, self.edges
-        m.prevent_effort[e] += s * eff.prevention_effort
-        m.detect_effort[e] += s * eff.detection_effort
-        m.return_add[e] += s * eff.return_probability
-        m.death_mult[e] *= 1 + s * (eff.death_risk_multiplier - 1)
-        m.arrest_effort_node[self.nodes] += s * eff.arrest_effort
-        np.add.at(m.arrest_effort_node, m.net.src[e], s * eff.arrest_effort)
+        m.apply_effect(m.params.events.patrol_surge, self.surge, self.edges, self.nodes)
 
     def _adapt(self) -> None:
         """Move the surge towards what the lagged rise of detections asks for (DESIGN step 3).
