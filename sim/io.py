@@ -376,6 +376,45 @@ def _atomic_folder(parent: Path, run_id: str) -> Iterator[tuple[str, Path]]:
         raise
 
 
+def _manifest(
+    run_id: str,
+    scenario: Scenario,
+    root_seed: int,
+    seeds: list[int],
+    run_info: Mapping[str, Any],
+    start: datetime,
+    *,
+    head: Mapping[str, Any] | None = None,
+    mid: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The manifest of a run or experiment folder (without ``files``): what produced it.
+
+    ``head`` goes after the run id (e.g. the experiment name), ``mid`` after the scenario's files.
+    """
+    return {
+        "status": "complete",
+        "run_id": run_id,
+        **(head or {}),
+        "scenario": scenario.name,
+        "scenario_hash": scenario_hash(scenario),
+        "scenario_source": str(getattr(scenario, "source_path", None) or "") or None,
+        "scenario_files": _scenario_files(scenario),
+        **(mid or {}),
+        "root_seed": root_seed,
+        "replicate_seeds": seeds,
+        "replicates": len(seeds),
+        "persons_per_agent": int(scenario.persons_per_agent),
+        "processes": run_info.get("processes"),
+        "command": run_info.get("command"),
+        "packages": package_versions(),
+        "git_commit": git_commit(),
+        "git_dirty": git_dirty(),
+        "start_time": _iso(start),
+        "end_time": _iso(run_info.get("end_time")),
+        "wall_seconds": run_info.get("wall_seconds"),
+    }
+
+
 def _write_manifest(folder: Path, manifest: Mapping[str, Any], files: list[str]) -> None:
     """Write ``manifest.json`` with ``files``: sha256 of each listed file (relative paths)."""
     data = {**manifest, "files": {name: sha256_file(folder / name) for name in files}}
@@ -483,26 +522,7 @@ def write_results(
         files.append("summary.txt")
 
         seeds = [int(s) for s in run_info.get("replicate_seeds", [])]
-        manifest = {
-            "status": "complete",
-            "run_id": run_id,
-            "scenario": scenario.name,
-            "scenario_hash": scenario_hash(scenario),
-            "scenario_source": str(getattr(scenario, "source_path", None) or "") or None,
-            "scenario_files": _scenario_files(scenario),
-            "root_seed": root_seed,
-            "replicate_seeds": seeds,
-            "replicates": len(seeds),
-            "persons_per_agent": int(scenario.persons_per_agent),
-            "processes": run_info.get("processes"),
-            "command": run_info.get("command"),
-            "packages": package_versions(),
-            "git_commit": git_commit(),
-            "git_dirty": git_dirty(),
-            "start_time": _iso(start),
-            "end_time": _iso(run_info.get("end_time")),
-            "wall_seconds": run_info.get("wall_seconds"),
-        }
+        manifest = _manifest(run_id, scenario, root_seed, seeds, run_info, start)
         _write_manifest(tmp, manifest, files)
     return parent / run_id
 
@@ -584,27 +604,7 @@ def write_experiment(
             files.append(path.relative_to(tmp).as_posix())
 
         seeds = [int(s) for s in result.replicate_seeds]
-        manifest = {
-            "status": "complete",
-            "run_id": run_id,
-            "experiment": result.name,
-            "scenario": scenario.name,
-            "scenario_hash": scenario_hash(scenario),
-            "scenario_source": str(getattr(scenario, "source_path", None) or "") or None,
-            "scenario_files": _scenario_files(scenario),
-            "arms": sorted(result.arms),
-            "root_seed": int(result.root_seed),
-            "replicate_seeds": seeds,
-            "replicates": len(seeds),
-            "persons_per_agent": int(scenario.persons_per_agent),
-            "processes": run_info.get("processes"),
-            "command": run_info.get("command"),
-            "packages": package_versions(),
-            "git_commit": git_commit(),
-            "git_dirty": git_dirty(),
-            "start_time": _iso(start),
-            "end_time": _iso(run_info.get("end_time")),
-            "wall_seconds": run_info.get("wall_seconds"),
-        }
+        manifest = _manifest(run_id, scenario, int(result.root_seed), seeds, run_info, start,
+                             head={"experiment": result.name}, mid={"arms": sorted(result.arms)})
         _write_manifest(tmp, manifest, files)
     return parent / run_id
