@@ -66,44 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
         "with the observed 2014 figures, write ROOT/<scenario>/<run-id>/ and print a summary.",
     )
     run.add_argument("scenario", metavar="SCENARIO", type=Path, help="scenario YAML file")
-    run.add_argument(
-        "--seed",
-        type=_int_in(0, 2**63 - 1),
-        metavar="N",
-        default=None,
-        help="root seed (default: the scenario's seed)",
-    )
-    run.add_argument(
-        "--replicates",
-        type=_int_in(1, None),
-        metavar="R",
-        default=1,
-        help="number of replicates (default 1)",
-    )
-    low, high = PERSONS_PER_AGENT_RANGE
-    run.add_argument(
-        "--persons-per-agent",
-        type=_int_in(low, high),
-        default=None,
-        metavar="K",
-        help=f"persons per migrant agent, {low}-{high} (default: the scenario's); "
-        "reported counts are always persons",
-    )
-    run.add_argument(
-        "--processes",
-        type=_int_in(1, None),
-        metavar="P",
-        default=1,
-        help="worker processes for replicates (default 1: serial)",
-    )
-    run.add_argument(
-        "--out",
-        type=Path,
-        default=Path("results"),
-        metavar="ROOT",
-        help="output root (default results/)",
-    )
-    run.add_argument("--no-progress", action="store_true", help="no progress bar")
+    _add_run_options(run, replicates=1, replicates_help="number of replicates (default 1)")
     run.set_defaults(handler=_cmd_run)
 
     exp = commands.add_parser(
@@ -116,19 +79,26 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("name", metavar="NAME", choices=list(experiments.EXPERIMENTS),
                      help="experiment: " + ", ".join(experiments.EXPERIMENTS))
     exp.add_argument("scenario", metavar="SCENARIO", type=Path, help="scenario YAML file")
-    exp.add_argument("--replicates", type=_int_in(1, None), metavar="R", default=10,
-                     help="replicates per arm (default 10)")
-    exp.add_argument("--seed", type=_int_in(0, 2**63 - 1), metavar="N", default=None,
-                     help="root seed (default: the scenario's seed)")
-    exp.add_argument("--persons-per-agent", type=_int_in(low, high), default=None, metavar="K",
-                     help=f"persons per migrant agent, {low}-{high} (default: the scenario's)")
-    exp.add_argument("--processes", type=_int_in(1, None), metavar="P", default=1,
-                     help="worker processes for replicates (default 1: serial)")
-    exp.add_argument("--out", type=Path, default=Path("results"), metavar="ROOT",
-                     help="output root (default results/)")
-    exp.add_argument("--no-progress", action="store_true", help="no progress bar")
+    _add_run_options(exp, replicates=10, replicates_help="replicates per arm (default 10)")
     exp.set_defaults(handler=_cmd_experiment)
     return parser
+
+
+def _add_run_options(parser: argparse.ArgumentParser, *, replicates: int, replicates_help: str) -> None:
+    """The options ``run`` and ``experiment`` share: seed, replicates, scale, processes, output."""
+    parser.add_argument("--seed", type=_int_in(0, 2**63 - 1), metavar="N", default=None,
+                        help="root seed (default: the scenario's seed)")
+    parser.add_argument("--replicates", type=_int_in(1, None), metavar="R", default=replicates,
+                        help=replicates_help)
+    low, high = PERSONS_PER_AGENT_RANGE
+    parser.add_argument("--persons-per-agent", type=_int_in(low, high), default=None, metavar="K",
+                        help=f"persons per migrant agent, {low}-{high} (default: the scenario's); "
+                        "reported counts are always persons")
+    parser.add_argument("--processes", type=_int_in(1, None), metavar="P", default=1,
+                        help="worker processes for replicates (default 1: serial)")
+    parser.add_argument("--out", type=Path, default=Path("results"), metavar="ROOT",
+                        help="output root (default results/)")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
 def _error(message: str) -> None:
