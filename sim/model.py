@@ -177,9 +177,8 @@ class SmugglingModel(mesa.Model):
             if len(nodes) and _val(a.side) == "prevent":
                 # a coast guard or border guard at a place stops crossings, not domestic travel
                 edges = edges[net.has_border[edges]]
-            agency = EnforcementAgency(self, a.agency, _val(a.side), edges, nodes, a.effort, policy=_val(a.policy))
-            agency.target = a.target
-            self.agencies.append(agency)
+            self.agencies.append(EnforcementAgency(self, a.agency, _val(a.side), edges, nodes, a.effort,
+                                                   policy=_val(a.policy), target=a.target))
         ev_params = self.params.events
         self.events: list[TimelineEvent] = []
         for ev in scenario.events:
@@ -333,9 +332,6 @@ class SmugglingModel(mesa.Model):
         self._seen_prev[:] = 0.0
         for agency in self.agencies:
             agency.step()
-        if hasattr(self, "agency_surge"):  # not while the model is being built
-            month = self.month_of_day[self.day]
-            self.agency_surge[month] += np.array([a.surge for a in self.agencies]) / self.days_in_month[month]
         for ev in self.events:
             s = ev.strength(self.day)
             if s <= 0:
@@ -779,8 +775,10 @@ class SmugglingModel(mesa.Model):
             h.enterprises = len(self.enterprises_at[n])
 
     def _observe(self):
-        """Step 10: weekly snapshots of hubs and enterprises in the reported period."""
+        """Step 10: agencies' surges (monthly means); weekly snapshots of hubs and enterprises in the reported period."""
         d = self.day
+        month = self.month_of_day[d]
+        self.agency_surge[month] += np.array([a.surge for a in self.agencies]) / self.days_in_month[month]
         if d < self.start_day or (d - self.start_day) % 7 != 0:
             return
         date_s = self.current_date.isoformat()

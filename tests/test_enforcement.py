@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from sim.agents.enforcement import EnforcementAgency
+from sim.model import SmugglingModel
 from sim.parameters import EnforcementParameters, Parameters
 
 REFERENCE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline_2014.yaml"
@@ -18,8 +19,6 @@ REFERENCE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline_2014.y
 
 class StandIn:
     """The few model attributes an agency reads and writes; two edges, the agency on edge 0."""
-
-    from sim.model import SmugglingModel
 
     apply_effect = SmugglingModel.apply_effect  # the model's own, on the stand-in's arrays
 
@@ -48,7 +47,7 @@ def agency(model, policy="adaptive", side="detect"):
     a = EnforcementAgency.__new__(EnforcementAgency)
     a.model = model
     a.name, a.side, a.edges, a.nodes, a.effort = "Border police", side, np.array([0]), np.zeros(0, int), 0.5
-    a.policy, a.surge, a.seen, a.reference, a._last_day = policy, 0.0, [], None, -1
+    a.policy, a.target, a.surge, a.seen, a.reference, a._last_day = policy, "e0", 0.0, [], None, -1
     return a
 
 
@@ -138,7 +137,6 @@ def test_unknown_policy_is_refused():
 def _eastern_med_by_year(bulgaria_policy: str, seed: int) -> dict[tuple[str, str], float]:
     """Eastern Mediterranean detections by (type, year), reference scenario to 2013, 50 persons per agent."""
     from sim.metrics import collect_tables
-    from sim.model import SmugglingModel
     from sim.scenario import Policy, load_scenario
 
     sc = load_scenario(REFERENCE)

@@ -81,6 +81,8 @@ class EnforcementAgency(mesa.Agent):
         Standing baseline effort (dimensionless; prior range in the scenario's agencies table).
     policy : {"timeline", "adaptive"}
         Whether the agency also reacts to rising detections (``_adapt``).
+    target : str
+        The scenario's name of the jurisdiction (``A->B``, a node or ``Route/Type``), for the outputs.
 
     Raises
     ------
@@ -89,7 +91,7 @@ class EnforcementAgency(mesa.Agent):
     """
 
     def __init__(self, model: SmugglingModel, name: str, side: str, edges: np.ndarray,
-                 nodes: np.ndarray, effort: float, policy: str = "timeline"):
+                 nodes: np.ndarray, effort: float, policy: str = "timeline", target: str = ""):
         if policy not in ("timeline", "adaptive"):
             raise ValueError(f"unknown policy {policy!r}; expected 'timeline' or 'adaptive'")
         super().__init__(model)
@@ -99,6 +101,7 @@ class EnforcementAgency(mesa.Agent):
         self.nodes = nodes
         self.effort = float(effort)
         self.policy = policy
+        self.target = target
         #: strength (0-1) of the agency's own reactive surge (adaptive policy only)
         self.surge = 0.0
         #: persons seen on the jurisdiction per day, oldest first (adaptive policy only)
