@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from sim import observed, runner
+from sim.labels import text
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from sim.scenario import Scenario
@@ -250,10 +251,6 @@ def total_variation(p: Mapping[str, float], q: Mapping[str, float]) -> float:
     return 0.5 * float(sum(abs(p.get(k, 0.0) - q.get(k, 0.0)) for k in keys))
 
 
-def _strip(v: Any) -> str:
-    return "" if v is None else str(getattr(v, "value", v))
-
-
 # --------------------------------------------------------------------------------------------------
 # Counterfactual scenarios
 
@@ -282,8 +279,8 @@ def without_shock(
     """
     keep = [
         ev for ev in scenario.events
-        if not (_strip(ev.target_type) == "edge" and ev.target.replace(" ", "") == edge.replace(" ", "")
-                and _strip(ev.kind) in kinds)
+        if not (text(ev.target_type) == "edge" and ev.target.replace(" ", "") == edge.replace(" ", "")
+                and text(ev.kind) in kinds)
     ]  # fmt: skip
     if len(keep) == len(scenario.events):
         raise ValueError(f"scenario {scenario.name!r} has no {'/'.join(kinds)} event on {edge}")
@@ -326,7 +323,7 @@ def scale_node_effort(
         raise ValueError(f"effort level must be >= 0, got {level}")
     rows, widened, hit = [], [], 0
     for row in scenario.agencies:
-        if _strip(row.target_type) == "node" and row.target in nodes:
+        if text(row.target_type) == "node" and row.target in nodes:
             hit += 1
             data = row.model_dump()
             effort = float(row.effort) * level

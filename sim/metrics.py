@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from sim.agents.enterprise import ServiceLevel
-from sim.observed import ROUTE_TYPES
+from sim.labels import ROUTE_TYPES
 
 __all__ = ["collect_tables", "person_days", "state_counts"]
 

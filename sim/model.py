@@ -26,18 +26,14 @@ from sim.agents.hub import REGION_RADIUS_KM, Hub
 from sim.agents.migrant import Migrants, MigrantState, MigrantView
 from sim.choice import cost_to_go, edge_cost
 from sim.crossing import cross_groups, detection_probability, effort_probability
+from sim.labels import MODES, ROUTE_TYPES, text
 from sim.market import market_round
-from sim.network import MODES, RouteNetwork, haversine_km
-from sim.observed import ROUTE_TYPES
+from sim.network import RouteNetwork, haversine_km
 
 __all__ = ["SmugglingModel"]
 
 SEA = MODES.index("sea")
 _S = MigrantState
-
-
-def _val(v) -> str:
-    return "" if v is None else str(getattr(v, "value", v))
 
 
 def _to_date(v) -> date | None:
@@ -173,23 +169,23 @@ class SmugglingModel(mesa.Model):
         self._seen_prev = np.zeros(E)
         self.agencies: list[EnforcementAgency] = []
         for a in scenario.agencies:
-            edges, nodes = resolve_target(net, _val(a.target_type), a.target)
-            if len(nodes) and _val(a.side) == "prevent":
+            edges, nodes = resolve_target(net, text(a.target_type), a.target)
+            if len(nodes) and text(a.side) == "prevent":
                 # a coast guard or border guard at a place stops crossings, not domestic travel
                 edges = edges[net.has_border[edges]]
-            self.agencies.append(EnforcementAgency(self, a.agency, _val(a.side), edges, nodes, a.effort,
-                                                   policy=_val(a.policy), target=a.target))
+            self.agencies.append(EnforcementAgency(self, a.agency, text(a.side), edges, nodes, a.effort,
+                                                   policy=text(a.policy), target=a.target))
         ev_params = self.params.events
         self.events: list[TimelineEvent] = []
         for ev in scenario.events:
             s, f, e = _to_date(ev.start), _to_date(ev.full_effect), _to_date(ev.end)
-            edges, nodes = resolve_target(net, _val(ev.target_type), ev.target)
+            edges, nodes = resolve_target(net, text(ev.target_type), ev.target)
             self.events.append(TimelineEvent(
-                kind=_val(ev.kind),
+                kind=text(ev.kind),
                 start=(s - self.first_date).days,
                 full_effect=(f - self.first_date).days,
                 end=None if e is None else (e - self.first_date).days,
-                edges=edges, nodes=nodes, effect=getattr(ev_params, _val(ev.kind)),
+                edges=edges, nodes=nodes, effect=getattr(ev_params, text(ev.kind)),
                 description=ev.description or "",
             ))
 

@@ -22,9 +22,10 @@ from datetime import date
 import networkx as nx
 import numpy as np
 
+from sim.labels import MODES, text
+
 __all__ = ["RouteNetwork", "build_graph", "node_kinds", "haversine_km"]
 
-MODES = ("land", "sea", "air")
 
 
 def haversine_km(lat1, lon1, lat2, lon2):
@@ -48,12 +49,6 @@ def node_kinds(row) -> frozenset[str]:
     if isinstance(k, str):
         return frozenset(s.strip() for s in k.split(";") if s.strip())
     return frozenset(str(getattr(x, "value", x)) for x in k)
-
-
-def _s(v) -> str:
-    if v is None:
-        return ""
-    return str(getattr(v, "value", v))
 
 
 def build_graph(scenario) -> nx.DiGraph:
@@ -85,14 +80,14 @@ def build_graph(scenario) -> nx.DiGraph:
         G.add_edge(
             s.source,
             s.target,
-            mode=_s(s.mode),
+            mode=text(s.mode),
             distance_km=float(s.distance_km),
             travel_days=float(s.travel_days),
             base_fee_eur=float(s.base_fee_eur),
             death_risk=float(s.death_risk),
-            frontex_route=_s(s.frontex_route),
-            frontex_type=_s(s.frontex_type),
-            border=_s(s.border),
+            frontex_route=text(s.frontex_route),
+            frontex_type=text(s.frontex_type),
+            border=text(s.border),
             labelled_from=s.labelled_from,
             retreat=False,
         )

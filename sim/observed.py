@@ -35,6 +35,8 @@ from importlib import resources
 
 import pandas as pd
 
+from sim.labels import ROUTE_TYPES, ROUTES, TYPES
+
 __all__ = [
     "ROUTE_TYPES",
     "ROUTES",
@@ -51,26 +53,6 @@ __all__ = [
     "routes_annual",
     "smuggling_fees",
 ]
-
-#: The ten canonical (route, type) pairs Frontex reports, in the order of DESIGN.md C1.
-ROUTE_TYPES: tuple[tuple[str, str], ...] = (
-    ("Central Mediterranean", "Sea"),
-    ("Eastern Mediterranean", "Sea"),
-    ("Eastern Mediterranean", "Land"),
-    ("Western Balkan", "Land"),
-    ("Western Mediterranean", "Sea"),
-    ("Western Mediterranean", "Land"),
-    ("Circular route from Albania to Greece", "Land"),
-    ("Eastern Borders", "Land"),
-    ("Western African", "Sea"),
-    ("Black Sea", "Sea"),
-)
-
-#: The eight canonical Frontex route names, in the order of :data:`ROUTE_TYPES`.
-ROUTES: tuple[str, ...] = tuple(dict.fromkeys(route for route, _ in ROUTE_TYPES))
-
-#: The two Frontex border types.
-TYPES: tuple[str, ...] = ("Sea", "Land")
 
 #: US dollars per euro, annual averages (ECB reference rates). 2013-2015 as given in the
 #: project's data README; 2016 (1.1069, ECB annual average) added here for the 2016 fee rows.
