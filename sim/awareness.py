@@ -1,0 +1,405 @@
+"""Route awareness by word of mouth: who knows which crossing (DESIGN step 4, mechanisms note (a)).
+
+Migrants of an origin group ``g`` know a segment ``e`` only as well as word of mouth lets them.
+Awareness ``A[g, e]`` (0-1, the share of the group that would consider ``e``) follows a Bass (1969)
+adoption hazard fed by the recent onward passages of co-nationals, and decays without them:
+
+.. math::
+
+    s[g, e] &\\leftarrow s + w_s (x[g, e] - s), \\quad w_s = 1 - 2^{-1/h_s}
+
+    F[g, e] &= s[g, e] / \\textstyle\\sum_{e' \\in r(e)} s[g, e']
+
+    \\lambda &= p (1 + a \\cdot \\mathrm{advertised}[e]) + q F[g, e]
+
+    A &\\leftarrow A + (1 - A)(1 - e^{-\\lambda}) - A (1 - 2^{-1/h_A})
+
+with ``x`` the persons of group ``g`` who passed ``e`` today (onward passages only: returns and
+deaths do not count), ``r(e)`` the segments leaving the same market region as ``e``, ``p`` the
+innovation rate, ``a`` the advert factor (an enterprise at the segment's source sells it), ``q`` the
+imitation rate, ``h_s`` the word-of-mouth memory and ``h_A`` the forgetting half-life (days). A hub's
+reputation ``R[m]`` gives information ``I[m, e] = strength * R[m]`` on the segments within one link of
+it, and the choice sees ``Aeff = 1 - (1 - A)(1 - I)``: an option perceived with probability ``Aeff``
+enters a logit as ``utility + ln Aeff`` (implicit availability, Cascetta 2009, sec. 3.5).
+
+Everything is fed by persons or shares, never agent counts, so ``persons_per_agent`` does not change
+the curves. With ``F`` equal to ``A`` (the aware take the new crossing) the uptake is the Bass curve,
+whose adoption peaks at ``T* = ln(q/p) / (p + q)`` days, when ``A`` is about one half.
+
+Pure functions of numpy arrays; the model holds the state ``s`` (G, E) and ``A`` (G, E).
+
+Sources: Bass 1969 (Management Science 15:215-227); Hinsch and Bijak 2019, 2023 (Routes and Rumours:
+knowledge of links spreads by contact and exploration); Flee's awareness levels (Suleimenova et al.
+2017); Cascetta 2009, *Transportation Systems Analysis*, sec. 3.5.
+
+Examples
+--------
+One group, one region with an old crossing (0, everyone knows it) and a new one (1, nobody yet):
+
+>>> import numpy as np
+>>> A = np.array([[1.0, 0.0]])
+>>> F = regional_share(np.array([[10.0, 0.0]]), region_of_edge=np.array([0, 0]), n_regions=1)
+>>> A = awareness_step(A, F, advertised=np.array([False, True]), innovation_per_day=1e-3,
+...                    imitation_per_day=0.02, advert_factor=1.0, forgetting_halflife_days=365.0)
+>>> A.round(5).tolist()
+[[0.9981, 0.002]]
+>>> round(bass_half_time(1e-4, 0.01), 1)
+456.0
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = [
+    "AWARENESS_PARAMETERS",
+    "awareness_cost_eur",
+    "awareness_step",
+    "awareness_utility",
+    "bass_half_time",
+    "effective_awareness",
+    "hub_information",
+    "initial_awareness",
+    "planning_information",
+    "regional_share",
+    "smooth_passages",
+    "smoothing_weight",
+]
+
+#: Parameters of this mechanism (moved into ``sim.parameters`` as group ``awareness`` once the
+#: structured parameter table lands). name -> (default, low, high, unit, kind, source).
+AWARENESS_PARAMETERS: dict[str, tuple[float, float, float, str, str, str]] = {
+    "enabled": (1.0, 0.0, 1.0, "switch", "structural",
+                "Ablation switch: 0 makes every option known (Aeff = 1), the rule before this mechanism."),
+    "imitation_per_day": (0.02, 0.003, 0.03, "1/day", "prior",
+                          "q of Bass 1969, per day; the form only: durables' q 0.38/year (Sultan, Farley and "
+                          "Lehmann 1990) is far slower than route news. q = 0.02, p = 4e-4 gives T* of about "
+                          "6 months (mechanisms note (a))."),
+    "innovation_per_day": (4e-4, 1e-5, 1e-3, "1/day", "prior",
+                           "p of Bass 1969, per day: discovery without co-nationals (Routes and Rumours' "
+                           "exploration, p_find_links)."),
+    "advert_factor": (1.0, 0.0, 10.0, "-", "prior",
+                      "Innovation multiplier where an enterprise at the segment's source sells it "
+                      "(smugglers advertise; Campana and Gelsthorpe 2021)."),
+    "wom_memory_days": (30.0, 15.0, 90.0, "days", "prior",
+                        "Half-life of the smoothed passages s that feed word of mouth."),
+    "forgetting_halflife_days": (365.0, 180.0, 1095.0, "days", "prior",
+                                 "Half-life of awareness without news."),
+    "initial": (0.01, 0.0, 0.02, "share", "prior",
+                "Awareness of a segment the group did not use in the burn-in."),
+    "hub_info_strength": (0.3, 0.0, 1.0, "-", "prior",
+                          "Information I = strength * R a market hub of reputation R gives on segments "
+                          "within one link of it (mechanisms note (c) iii)."),
+    "utility_floor": (1e-6, 1e-12, 1e-2, "share", "structural",
+                      "Floor of Aeff inside ln(Aeff): an unknown option keeps a finite utility."),
+}
+
+
+def bass_half_time(innovation_per_day: float, imitation_per_day: float) -> float:
+    """Time of peak adoption of the Bass model, ``ln(q/p) / (p + q)`` (days).
+
+    At that time the adopted share is ``(1 - p/q) / 2``, about one half when ``q >> p``.
+
+    Parameters
+    ----------
+    innovation_per_day, imitation_per_day : float
+        ``p`` and ``q`` (1/day), both > 0.
+
+    Returns
+    -------
+    float
+        Days from a share of 0 to the peak of the adoption rate.
+
+    Raises
+    ------
+    ValueError
+        If ``p`` or ``q`` is not positive.
+
+    Examples
+    --------
+    >>> round(bass_half_time(4e-4, 0.02))
+    192
+    """
+    p, q = float(innovation_per_day), float(imitation_per_day)
+    if p <= 0 or q <= 0:
+        raise ValueError(f"bass_half_time needs p > 0 and q > 0, got p={p}, q={q}")
+    return float(np.log(q / p) / (p + q))
+
+
+def smoothing_weight(halflife_days: float) -> float:
+    """Daily weight ``1 - 2**(-1/h)`` of an exponential smoother with half-life ``h`` days.
+
+    Raises
+    ------
+    ValueError
+        If ``halflife_days`` is not positive.
+
+    Examples
+    --------
+    >>> smoothing_weight(1.0)
+    0.5
+    """
+    if halflife_days <= 0:
+        raise ValueError(f"half-life must be positive, got {halflife_days}")
+    return float(1.0 - 0.5 ** (1.0 / halflife_days))
+
+
+def smooth_passages(s: np.ndarray, persons_today: np.ndarray, memory_days: float) -> np.ndarray:
+    """Smoothed onward passages per day: ``s + w (x - s)``, ``w = 1 - 2**(-1/memory_days)``.
+
+    Parameters
+    ----------
+    s : ndarray of float, shape (G, E)
+        Smoothed persons per day of group g passing segment e (the state).
+    persons_today : ndarray of float, shape (G, E)
+        Persons (not agents: multiply agent counts by ``persons_per_agent``) of group g who passed
+        e today and went on (returns and deaths do not count).
+    memory_days : float
+        Half-life of the smoother (days).
+
+    Returns
+    -------
+    ndarray of float, shape (G, E)
+        The new ``s`` (a new array).
+
+    Examples
+    --------
+    >>> smooth_passages(np.zeros((1, 2)), np.array([[4.0, 0.0]]), memory_days=1.0).tolist()
+    [[2.0, 0.0]]
+    """
+    w = smoothing_weight(memory_days)
+    return s + w * (np.asarray(persons_today, dtype=float) - s)
+
+
+def regional_share(s: np.ndarray, region_of_edge: np.ndarray, n_regions: int) -> np.ndarray:
+    """Share ``F[g, e]`` of group g's smoothed passages out of e's market region that took e.
+
+    Parameters
+    ----------
+    s : ndarray of float, shape (G, E)
+        Smoothed passages (persons per day).
+    region_of_edge : ndarray of int, shape (E,)
+        Market region of each segment's source, 0 <= r < ``n_regions`` (a node outside every
+        market region is a region of its own); -1 leaves the segment out (its share is 0).
+    n_regions : int
+        Number of regions.
+
+    Returns
+    -------
+    ndarray of float, shape (G, E)
+        Shares in [0, 1]; 0 where the group passed nothing in the region.
+
+    Examples
+    --------
+    >>> regional_share(np.array([[3.0, 1.0, 5.0]]), np.array([0, 0, 1]), 2).tolist()
+    [[0.75, 0.25, 1.0]]
+    """
+    s = np.asarray(s, dtype=float)
+    r = np.asarray(region_of_edge)
+    keep = r >= 0
+    G = s.shape[0]
+    tot = np.zeros((G, n_regions))
+    np.add.at(tot.T, r[keep], s[:, keep].T)
+    denom = np.where(keep[None, :], tot[:, np.maximum(r, 0)], 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        F = np.where(denom > 0, s / np.where(denom > 0, denom, 1.0), 0.0)
+    return np.clip(F, 0.0, 1.0)
+
+
+def awareness_step(
+    A: np.ndarray,
+    F: np.ndarray,
+    advertised: np.ndarray,
+    *,
+    innovation_per_day: float,
+    imitation_per_day: float,
+    advert_factor: float,
+    forgetting_halflife_days: float,
+    dt_days: float = 1.0,
+) -> np.ndarray:
+    """One Bass-form update of awareness: uptake ``(1 - A)(1 - exp(-lam))``, forgetting ``A (1 - 2**(-dt/h))``.
+
+    Parameters
+    ----------
+    A : ndarray of float, shape (G, E)
+        Awareness (0-1).
+    F : ndarray of float, shape (G, E)
+        Share of co-nationals' recent regional passages that took the segment (:func:`regional_share`).
+    advertised : ndarray of bool, shape (E,) or (G, E)
+        An enterprise at the segment's source sells it.
+    innovation_per_day, imitation_per_day : float
+        ``p`` and ``q`` (1/day).
+    advert_factor : float
+        Innovation multiplier for advertised segments (``lam = p (1 + a adv) + q F``).
+    forgetting_halflife_days : float
+        Half-life of awareness without news (days).
+    dt_days : float
+        Length of the step (days).
+
+    Returns
+    -------
+    ndarray of float, shape (G, E)
+        New awareness, in [0, 1] (a convex combination of the old value and 1).
+
+    Raises
+    ------
+    ValueError
+        If the forgetting half-life is not positive.
+
+    Examples
+    --------
+    Forgetting alone halves awareness in one half-life:
+
+    >>> A = np.array([[0.8]])
+    >>> for _ in range(10):
+    ...     A = awareness_step(A, np.zeros((1, 1)), np.zeros(1, bool), innovation_per_day=0.0,
+    ...                        imitation_per_day=0.0, advert_factor=0.0, forgetting_halflife_days=10.0)
+    >>> round(float(A[0, 0]), 6)
+    0.4
+    """
+    if forgetting_halflife_days <= 0:
+        raise ValueError(f"forgetting half-life must be positive, got {forgetting_halflife_days}")
+    A = np.asarray(A, dtype=float)
+    adv = np.asarray(advertised, dtype=float)
+    lam = innovation_per_day * (1.0 + advert_factor * adv) + imitation_per_day * np.asarray(F, dtype=float)
+    gain = 1.0 - np.exp(-lam * dt_days)
+    loss = 1.0 - 0.5 ** (dt_days / forgetting_halflife_days)
+    return np.clip(A + (1.0 - A) * gain - A * loss, 0.0, 1.0)
+
+
+def initial_awareness(used_persons: np.ndarray, initial: float) -> np.ndarray:
+    """Awareness at the end of the burn-in: 1 where the group used the segment, else ``initial``.
+
+    Parameters
+    ----------
+    used_persons : ndarray of float, shape (G, E)
+        Persons of group g who passed e during the burn-in.
+    initial : float
+        Awareness of an unused segment (share).
+
+    Returns
+    -------
+    ndarray of float, shape (G, E)
+
+    Examples
+    --------
+    >>> initial_awareness(np.array([[5.0, 0.0]]), 0.01).tolist()
+    [[1.0, 0.01]]
+    """
+    return np.where(np.asarray(used_persons) > 0, 1.0, float(initial))
+
+
+def hub_information(
+    reputation: np.ndarray,
+    is_market: np.ndarray,
+    src: np.ndarray,
+    dst: np.ndarray,
+    strength: float,
+) -> np.ndarray:
+    """Information ``I[m, e] = strength * R[m]`` a market hub gives on segments within one link of it.
+
+    A segment is within one link of market ``m`` if it leaves ``m`` or leaves a node that a segment
+    out of ``m`` reaches (the crossings beyond the departure point a hub feeds). Where several
+    paths reach a segment the largest value counts.
+
+    Parameters
+    ----------
+    reputation : ndarray of float, shape (N,)
+        Hub reputation R (0-1) per node (ignored off markets).
+    is_market : ndarray of bool, shape (N,)
+    src, dst : ndarray of int, shape (E,)
+        Segment endpoints.
+    strength : float
+        0-1.
+
+    Returns
+    -------
+    ndarray of float, shape (N, E)
+        ``I``, zero in rows of non-market nodes and for segments out of reach.
+
+    Examples
+    --------
+    Market 0 feeds node 1, which has crossings 1->2 and 1->3; node 2 is not a market.
+
+    >>> info = hub_information(np.array([0.5, 0.0, 0.9, 0.0]), np.array([True, False, False, False]),
+    ...                     np.array([0, 1, 1]), np.array([1, 2, 3]), strength=0.4)
+    >>> info.round(3).tolist()[0]
+    [0.2, 0.2, 0.2]
+    >>> float(info[2].sum())
+    0.0
+    """
+    src = np.asarray(src)
+    dst = np.asarray(dst)
+    N, E = len(reputation), len(src)
+    reach = np.zeros((N, E), dtype=bool)
+    reach[src, np.arange(E)] = True  # segments leaving each node
+    near = np.zeros((N, N), dtype=bool)
+    near[src, dst] = True  # next nodes
+    reach = reach | (near.astype(np.int64) @ reach.astype(np.int64) > 0)
+    val = strength * np.where(np.asarray(is_market, dtype=bool), np.clip(reputation, 0.0, 1.0), 0.0)
+    return np.where(reach, val[:, None], 0.0)
+
+
+def planning_information(info: np.ndarray) -> np.ndarray:
+    """Information on each segment from the best-informed market (for costs-to-go planned from afar).
+
+    Parameters
+    ----------
+    info : ndarray of float, shape (N, E)
+        :func:`hub_information`.
+
+    Returns
+    -------
+    ndarray of float, shape (E,)
+        ``max_m I[m, e]``.
+    """
+    return info.max(axis=0) if info.size else np.zeros(info.shape[1])
+
+
+def effective_awareness(A: np.ndarray, info: np.ndarray) -> np.ndarray:
+    """``Aeff = 1 - (1 - A)(1 - I)``: known from co-nationals or from the hub (broadcasting).
+
+    Examples
+    --------
+    >>> float(effective_awareness(np.array(0.5), np.array(0.2)))
+    0.6
+    """
+    return 1.0 - (1.0 - np.asarray(A, dtype=float)) * (1.0 - np.asarray(info, dtype=float))
+
+
+def awareness_utility(Aeff: np.ndarray, floor: float) -> np.ndarray:
+    """Logit term ``ln(max(Aeff, floor))`` (implicit availability, Cascetta 2009, sec. 3.5).
+
+    Examples
+    --------
+    >>> awareness_utility(np.array([1.0, 0.0]), 1e-6).round(3).tolist()
+    [0.0, -13.816]
+    """
+    return np.log(np.maximum(np.asarray(Aeff, dtype=float), floor))
+
+
+def awareness_cost_eur(Aeff: np.ndarray, cost_scale_eur: float, floor: float) -> np.ndarray:
+    """The same term as an EUR-equivalent cost, ``-cost_scale_eur * ln(max(Aeff, floor))``.
+
+    Added to a segment's generalised cost, it gives per-group costs-to-go ``W_g`` in which a
+    little-known crossing looks as far as its logit weight says (the hard-minimum limit of the
+    note's ``W_g(n) = -mu ln sum_e Aeff exp(-(c_e + W_g(head e)) / mu)``).
+
+    Parameters
+    ----------
+    Aeff : ndarray of float, shape (G, E)
+    cost_scale_eur : float
+        Logit scale of the choice (EUR).
+    floor : float
+
+    Returns
+    -------
+    ndarray of float, shape (G, E)
+        EUR, >= 0.
+
+    Examples
+    --------
+    >>> awareness_cost_eur(np.array([1.0, np.exp(-1)]), 700.0, 1e-6).round(6).tolist()
+    [-0.0, 700.0]
+    """
+    return -cost_scale_eur * awareness_utility(Aeff, floor)
