@@ -1,0 +1,339 @@
+"""Supply that takes time and contacts: entry by spin-off, entry cost, set-up lag, experience.
+
+New smuggling capacity on a segment comes through the members and partners of enterprises already
+at the market (mechanisms note (b)), not from an unlimited pool of entrants:
+
+- **Spin-offs.** Expected new enterprises per day on segment ``e`` at market ``m`` are
+  ``rate * M[m] * x / (1 + x)``, with ``M[m]`` the members of enterprises based at ``m`` or partnered
+  with one based there, and ``x = max(0, wanted / capacity - 1)`` the excess of what migrants wanted
+  on ``e`` today over its capacity (persons). ``x / (1 + x)`` bounds the feedback of a queue.
+- **Entry cost.** The founder pays ``entry_cost_eur * (1 + entry_cost_per_effort * effort)`` from the
+  parent's cash, or there is no entry.
+- **Set-up lag.** A new enterprise sells nothing for a gamma-distributed number of days (it pays its
+  fixed costs meanwhile).
+- **Exploration** (NarcoLogic's expansion, Magliocca et al. 2019): an enterprise whose recent losses
+  to enforcement exceed ``loss_tolerance`` of its revenue adds one untried segment, with probability
+  ``explore_prob_per_month``, chosen by expected margin.
+- **Experience.** Costs and prevention on a segment fall with the persons carried there,
+  ``(1 + k / k_scale) ** -b`` with ``b = -log2(progress_ratio)`` (Wright 1936; progress ratios mostly
+  0.7-0.95, Argote and Epple 1990); a spin-off inherits a share of its parent's ``k``.
+
+Pure functions of numpy arrays and an ``rng``; the enterprise module calls them.
+
+Sources: Magliocca et al. 2019 (PNAS 116:7784-7792; ``nickmags13/NarcoABM``); Campana 2018 (European
+Journal of Criminology 15:481-502: stage-local segments, organisers about 15 % of actors); Achilli 2018
+(community ties); Wright 1936; Argote and Epple 1990 (Science 247:920-924).
+
+Examples
+--------
+Twenty members at a market, migrants wanting three times the capacity (x = 2):
+
+>>> round(float(spinoff_rate(np.array([20.0]), excess_demand(np.array([300.0]), np.array([100.0])), 1e-3)[0]), 6)
+0.013333
+>>> float(experience_factor(np.array([500.0]), 500.0, 0.8)[0])
+0.8
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = [
+    "SUPPLY_PARAMETERS",
+    "choose_new_segment",
+    "draw_parents",
+    "draw_setup_days",
+    "draw_spinoffs",
+    "entry_cost_eur",
+    "excess_demand",
+    "experience_factor",
+    "exploration_probability",
+    "fund_entries",
+    "inherited_experience",
+    "recruiters_at",
+    "spinoff_rate",
+]
+
+#: Parameters of this mechanism (moved into ``sim.parameters`` as group ``supply`` once the structured
+#: parameter table lands). name -> (default, low, high, unit, kind, source).
+SUPPLY_PARAMETERS: dict[str, tuple[float, float, float, str, str, str]] = {
+    "enabled": (1.0, 0.0, 1.0, "switch", "structural",
+                "Ablation switch: 0 brings back queue-triggered entry of new enterprises."),
+    "spinoff_rate_per_member_day": (5e-4, 1e-4, 2e-3, "1/(member day)", "prior",
+                                    "Spin-offs per member and day at full excess demand; recruitment through "
+                                    "members and partners (Campana 2018; Achilli 2018). Mechanisms note (b)."),
+    "entry_cost_eur": (5000.0, 2000.0, 20000.0, "EUR", "prior",
+                       "Cost of founding an enterprise (boat, contacts, first bribes); mechanisms note (b)."),
+    "entry_cost_per_effort": (1.0, 0.5, 5.0, "1/effort unit", "prior",
+                              "Relative growth of the entry cost per unit of enforcement effort at the market."),
+    "setup_days": (45.0, 14.0, 120.0, "days", "prior",
+                   "Mean set-up lag before a new enterprise sells (gamma distributed)."),
+    "setup_shape": (3.0, 1.0, 10.0, "-", "structural",
+                    "Shape of the gamma distribution of the set-up lag (1 is exponential)."),
+    "loss_tolerance": (0.1, 0.05, 0.3, "share of revenue", "prior",
+                       "Losses to enforcement, as a share of revenue, above which an enterprise explores a "
+                       "new segment; NarcoLogic's fitted 0.047 (Magliocca et al. 2019) is for cocaine."),
+    "explore_prob_per_month": (0.2, 0.05, 0.5, "1/month", "prior",
+                               "Probability per month that an enterprise over its loss tolerance adds a segment."),
+    "progress_ratio": (0.85, 0.75, 0.95, "-", "prior",
+                       "Cost ratio per doubling of persons carried on a segment (Argote and Epple 1990: "
+                       "mostly 0.7-0.95)."),
+    "experience_scale_persons": (500.0, 100.0, 2000.0, "persons", "prior",
+                                 "Persons carried on a segment at which experience starts to count."),
+    "inherit_experience": (0.25, 0.0, 0.5, "share", "prior",
+                           "Share of the parent's experience on a segment a spin-off starts with."),
+}
+
+DAYS_PER_MONTH = 365.25 / 12.0  #: calendar constant (days), not a behavioural number
+
+
+def recruiters_at(home: np.ndarray, members: np.ndarray, partners: np.ndarray, n_nodes: int) -> np.ndarray:
+    """Members ``M[m]`` of enterprises based at ``m`` or partnered with one based there.
+
+    Parameters
+    ----------
+    home : ndarray of int, shape (n,)
+        Market node of each enterprise.
+    members : ndarray of float, shape (n,)
+        Members of each enterprise.
+    partners : ndarray of int, shape (P, 2)
+        Partnerships as pairs of enterprise positions (0 <= i < n), each pair once.
+    n_nodes : int
+
+    Returns
+    -------
+    ndarray of float, shape (N,)
+        Each enterprise counted at most once per node.
+
+    Examples
+    --------
+    Enterprise 0 (3 members) at node 0, 1 (2 members) at node 1, partners:
+
+    >>> recruiters_at(np.array([0, 1]), np.array([3.0, 2.0]), np.array([[0, 1]]), 3).tolist()
+    [5.0, 5.0, 0.0]
+    """
+    home = np.asarray(home, dtype=np.int64)
+    n = len(home)
+    inc = np.zeros((n, n_nodes), dtype=bool)
+    inc[np.arange(n), home] = True
+    pairs = np.asarray(partners, dtype=np.int64).reshape(-1, 2)
+    if len(pairs):
+        inc[pairs[:, 0], home[pairs[:, 1]]] = True
+        inc[pairs[:, 1], home[pairs[:, 0]]] = True
+    return np.asarray(members, dtype=float) @ inc
+
+
+def excess_demand(wanted_persons: np.ndarray, capacity_persons: np.ndarray) -> np.ndarray:
+    """``x = max(0, wanted / capacity - 1)``; ``inf`` where something is wanted and nothing offered.
+
+    Parameters
+    ----------
+    wanted_persons, capacity_persons : ndarray of float, shape (K,)
+        What migrants chose before rationing, and the seats on offer (persons per day).
+
+    Returns
+    -------
+    ndarray of float, shape (K,)
+
+    Examples
+    --------
+    >>> excess_demand(np.array([50.0, 300.0, 5.0, 0.0]), np.array([100.0, 100.0, 0.0, 0.0])).tolist()
+    [0.0, 2.0, inf, 0.0]
+    """
+    w = np.asarray(wanted_persons, dtype=float)
+    c = np.asarray(capacity_persons, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        x = np.where(c > 0, w / np.where(c > 0, c, 1.0) - 1.0, np.where(w > 0, np.inf, 0.0))
+    return np.maximum(x, 0.0)
+
+
+def spinoff_rate(recruiters: np.ndarray, excess: np.ndarray, rate_per_member_day: float) -> np.ndarray:
+    """Expected spin-offs per day, ``rate * M * x / (1 + x)`` (``x / (1 + x)`` is 1 at ``x = inf``).
+
+    Parameters
+    ----------
+    recruiters : ndarray of float, shape (K,)
+        ``M`` at each segment's market (:func:`recruiters_at`).
+    excess : ndarray of float, shape (K,)
+        :func:`excess_demand`.
+    rate_per_member_day : float
+
+    Returns
+    -------
+    ndarray of float, shape (K,)
+    """
+    x = np.asarray(excess, dtype=float)
+    with np.errstate(invalid="ignore"):
+        frac = np.where(np.isinf(x), 1.0, x / (1.0 + x))
+    return rate_per_member_day * np.asarray(recruiters, dtype=float) * frac
+
+
+def draw_spinoffs(rate: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Spin-offs founded today: Poisson draws of ``rate`` (shape (K,), int)."""
+    return rng.poisson(np.asarray(rate, dtype=float))
+
+
+def entry_cost_eur(effort: np.ndarray | float, base_eur: float, per_effort: float) -> np.ndarray:
+    """Entry cost ``base * (1 + per_effort * effort)`` (EUR) under enforcement effort at the market.
+
+    Examples
+    --------
+    >>> entry_cost_eur(np.array([0.0, 2.0]), 5000.0, 1.5).tolist()
+    [5000.0, 20000.0]
+    """
+    return base_eur * (1.0 + per_effort * np.asarray(effort, dtype=float))
+
+
+def draw_parents(members: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Parent enterprises of ``n`` spin-offs, drawn with probability proportional to members.
+
+    Parameters
+    ----------
+    members : ndarray of float, shape (k,)
+        Members of the candidate parents (those counted in ``M``).
+    n : int
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    ndarray of int, shape (n,)
+        Positions into ``members``; empty if nobody can recruit.
+    """
+    m = np.asarray(members, dtype=float)
+    if n <= 0 or m.sum() <= 0:
+        return np.zeros(0, dtype=np.int64)
+    return rng.choice(len(m), size=n, p=m / m.sum())
+
+
+def fund_entries(parent_cash: np.ndarray, parents: np.ndarray, cost_eur: float) -> tuple[np.ndarray, np.ndarray]:
+    """Charge each founded spin-off's cost to its parent, in order, while the parent can pay.
+
+    Parameters
+    ----------
+    parent_cash : ndarray of float, shape (k,)
+        Cash of the candidate parents (EUR).
+    parents : ndarray of int, shape (n,)
+        Parent of each wanted spin-off (:func:`draw_parents`).
+    cost_eur : float
+        Entry cost per spin-off (:func:`entry_cost_eur`).
+
+    Returns
+    -------
+    funded : ndarray of bool, shape (n,)
+        Which spin-offs are founded.
+    cash : ndarray of float, shape (k,)
+        Parents' cash after paying (never negative).
+
+    Examples
+    --------
+    >>> funded, cash = fund_entries(np.array([12000.0, 3000.0]), np.array([0, 0, 0, 1]), 5000.0)
+    >>> funded.tolist(), cash.tolist()
+    ([True, True, False, False], [2000.0, 3000.0])
+    """
+    cash = np.asarray(parent_cash, dtype=float).copy()
+    funded = np.zeros(len(parents), dtype=bool)
+    for i, p in enumerate(np.asarray(parents, dtype=np.int64)):
+        if cash[p] >= cost_eur:
+            cash[p] -= cost_eur
+            funded[i] = True
+    return funded, cash
+
+
+def draw_setup_days(n: int, mean_days: float, shape: float, rng: np.random.Generator) -> np.ndarray:
+    """Set-up lags (days, int >= 0) from a gamma distribution of mean ``mean_days`` and ``shape``."""
+    if n <= 0:
+        return np.zeros(0, dtype=np.int64)
+    return np.round(rng.gamma(shape, mean_days / shape, size=n)).astype(np.int64)
+
+
+def experience_factor(carried_persons: np.ndarray, scale_persons: float, progress_ratio: float) -> np.ndarray:
+    """Cost (and prevention) multiplier ``(1 + k / k_scale) ** -b``, ``b = -log2(progress_ratio)``.
+
+    At ``k = k_scale`` the factor is ``progress_ratio``; at ``k = 3 k_scale``, its square.
+
+    Parameters
+    ----------
+    carried_persons : ndarray of float
+        Persons the enterprise has carried on the segment.
+    scale_persons : float
+        ``k_scale`` (persons), > 0.
+    progress_ratio : float
+        In (0, 1].
+
+    Returns
+    -------
+    ndarray of float, in (0, 1]
+
+    Raises
+    ------
+    ValueError
+        If ``progress_ratio`` is outside (0, 1] or ``scale_persons`` is not positive.
+
+    Examples
+    --------
+    >>> experience_factor(np.array([0.0, 300.0]), 100.0, 0.8).round(6).tolist()
+    [1.0, 0.64]
+    """
+    if not 0 < progress_ratio <= 1:
+        raise ValueError(f"progress_ratio must be in (0, 1], got {progress_ratio}")
+    if scale_persons <= 0:
+        raise ValueError(f"scale_persons must be positive, got {scale_persons}")
+    b = -np.log2(progress_ratio)
+    return (1.0 + np.maximum(np.asarray(carried_persons, dtype=float), 0.0) / scale_persons) ** (-b)
+
+
+def inherited_experience(parent_carried: np.ndarray | float, share: float) -> np.ndarray:
+    """Experience a spin-off starts with: ``share`` of its parent's persons carried on the segment."""
+    return share * np.asarray(parent_carried, dtype=float)
+
+
+def exploration_probability(losses_eur: np.ndarray, revenue_eur: np.ndarray, loss_tolerance: float,
+                            explore_prob_per_month: float) -> np.ndarray:
+    """Daily probability of adding an untried segment: over the loss tolerance, the monthly probability per day.
+
+    Parameters
+    ----------
+    losses_eur, revenue_eur : ndarray of float, shape (n,)
+        Recent (e.g. 90-day) value lost to enforcement (customers prevented or returned, members
+        arrested, at price) and revenue (EUR).
+    loss_tolerance : float
+        Share of revenue.
+    explore_prob_per_month : float
+
+    Returns
+    -------
+    ndarray of float, shape (n,)
+        ``1 - (1 - p_month) ** (1 / days_per_month)`` where ``losses > tolerance * revenue``, else 0.
+
+    Examples
+    --------
+    >>> pr = exploration_probability(np.array([50.0, 5.0]), np.array([100.0, 100.0]), 0.1, 0.5)
+    >>> round(float(1 - (1 - pr[0]) ** DAYS_PER_MONTH), 6), float(pr[1])
+    (0.5, 0.0)
+    """
+    over = np.asarray(losses_eur, dtype=float) > loss_tolerance * np.asarray(revenue_eur, dtype=float)
+    daily = 1.0 - (1.0 - explore_prob_per_month) ** (1.0 / DAYS_PER_MONTH)
+    return np.where(over, daily, 0.0)
+
+
+def choose_new_segment(expected_margin_eur: np.ndarray, rng: np.random.Generator) -> int:
+    """Untried segment with the largest positive expected margin (ties broken at random), or -1.
+
+    Parameters
+    ----------
+    expected_margin_eur : ndarray of float, shape (k,)
+        Expected margin per day of each candidate segment (EUR).
+    rng : numpy.random.Generator
+
+    Examples
+    --------
+    >>> choose_new_segment(np.array([-5.0, 3.0, 1.0]), np.random.default_rng(0))
+    1
+    >>> choose_new_segment(np.array([-1.0]), np.random.default_rng(0))
+    -1
+    """
+    m = np.asarray(expected_margin_eur, dtype=float)
+    if not len(m) or m.max() <= 0:
+        return -1
+    best = np.flatnonzero(m == m.max())
+    return int(best[rng.integers(len(best))])

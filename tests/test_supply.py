@@ -1,0 +1,148 @@
+"""Supply that takes time and contacts (sim/supply.py): hand-computed kernels and a lagged response."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from sim.supply import (
+    DAYS_PER_MONTH,
+    SUPPLY_PARAMETERS,
+    choose_new_segment,
+    draw_parents,
+    draw_setup_days,
+    draw_spinoffs,
+    entry_cost_eur,
+    excess_demand,
+    experience_factor,
+    exploration_probability,
+    fund_entries,
+    inherited_experience,
+    recruiters_at,
+    spinoff_rate,
+)
+
+
+def test_recruiters_count_home_members_and_partners_once():
+    # enterprises: 0 (4 members) and 1 (2) at node 0; 2 (5) at node 1; 3 (1) at node 2
+    # partnerships 0-2 and 1-2 (both at node 0 partner the one at node 1), 2-3
+    home = np.array([0, 0, 1, 2])
+    members = np.array([4.0, 2.0, 5.0, 1.0])
+    M = recruiters_at(home, members, np.array([[0, 2], [1, 2], [2, 3]]), n_nodes=4)
+    # node 0: 4 + 2 + 5 (enterprise 2 counted once); node 1: 5 + 4 + 2 + 1; node 2: 1 + 5; node 3: none
+    np.testing.assert_allclose(M, [11.0, 12.0, 6.0, 0.0])
+    np.testing.assert_allclose(recruiters_at(home, members, np.zeros((0, 2)), 4), [6.0, 5.0, 1.0, 0.0])
+
+
+def test_spinoff_rate_hand_computed_and_bounded():
+    x = excess_demand(np.array([100.0, 200.0, 500.0, 10.0]), np.array([100.0, 100.0, 100.0, 0.0]))
+    np.testing.assert_allclose(x, [0.0, 1.0, 4.0, np.inf])
+    r = spinoff_rate(np.full(4, 10.0), x, 1e-3)
+    np.testing.assert_allclose(r, [0.0, 0.005, 0.008, 0.01])
+    # bounded by rate * M whatever the queue
+    assert spinoff_rate(np.array([10.0]), np.array([1e9]), 1e-3)[0] <= 0.01
+    # no recruiters, no entry
+    assert spinoff_rate(np.array([0.0]), np.array([np.inf]), 1e-3)[0] == 0.0
+
+
+def test_entry_cost_grows_with_effort():
+    c = entry_cost_eur(np.array([0.0, 1.0, 3.0]), 4000.0, 0.5)
+    np.testing.assert_allclose(c, [4000.0, 6000.0, 10000.0])
+
+
+def test_fund_entries_charges_parents_and_refuses_without_cash():
+    funded, cash = fund_entries(np.array([9000.0, 4000.0, 20000.0]), np.array([0, 1, 0, 2, 2]), 4500.0)
+    assert funded.tolist() == [True, False, True, True, True]
+    np.testing.assert_allclose(cash, [0.0, 4000.0, 11000.0])
+
+
+def test_draw_parents_by_members():
+    rng = np.random.default_rng(0)
+    p = draw_parents(np.array([1.0, 3.0, 0.0]), 40000, rng)
+    share = np.bincount(p, minlength=3) / len(p)
+    np.testing.assert_allclose(share, [0.25, 0.75, 0.0], atol=0.01)
+    assert len(draw_parents(np.zeros(2), 5, rng)) == 0
+
+
+def test_setup_days_mean():
+    d = draw_setup_days(20000, 45.0, 3.0, np.random.default_rng(1))
+    assert d.mean() == pytest.approx(45.0, rel=0.02)
+    assert (d >= 0).all()
+
+
+def test_experience_factor_progress_ratio_per_doubling():
+    k = np.array([0.0, 100.0, 300.0, 700.0])  # 1 + k/100 = 1, 2, 4, 8
+    np.testing.assert_allclose(experience_factor(k, 100.0, 0.8), [1.0, 0.8, 0.64, 0.512])
+    np.testing.assert_allclose(experience_factor(k, 100.0, 1.0), 1.0)
+    with pytest.raises(ValueError):
+        experience_factor(k, 100.0, 1.2)
+    with pytest.raises(ValueError):
+        experience_factor(k, 0.0, 0.8)
+    assert float(inherited_experience(400.0, 0.25)) == 100.0
+
+
+def test_exploration_only_over_the_loss_tolerance():
+    pr = exploration_probability(np.array([10.0, 11.0, 0.0]), np.array([100.0, 100.0, 0.0]), 0.1, 0.3)
+    assert pr[0] == 0.0 and pr[2] == 0.0
+    assert 1 - (1 - pr[1]) ** DAYS_PER_MONTH == pytest.approx(0.3)
+
+
+def test_choose_new_segment_ties_at_random():
+    rng = np.random.default_rng(2)
+    picks = {choose_new_segment(np.array([2.0, 5.0, 5.0]), rng) for _ in range(50)}
+    assert picks == {1, 2}
+
+
+def lagged_response(seed, *, days=365, demand=100.0, members0=20.0, seats_per_day=20.0,
+                    rate=5e-4, setup_mean=45.0):
+    """A new segment wanted by ``demand`` persons/day from day 0, served by spin-offs only.
+
+    Each founded enterprise brings one member (a recruiter from then on) and, after its set-up lag,
+    ``seats_per_day`` persons of capacity. Returns entries per day and capacity per day.
+    """
+    rng = np.random.default_rng(seed)
+    members = members0
+    active_from: list[int] = []
+    entries = np.zeros(days, dtype=int)
+    cap = np.zeros(days)
+    for t in range(days):
+        capacity = seats_per_day * sum(1 for d in active_from if d <= t)
+        cap[t] = capacity
+        x = excess_demand(np.array([demand]), np.array([capacity]))
+        n = int(draw_spinoffs(spinoff_rate(np.array([members]), x, rate), rng)[0])
+        if n:
+            entries[t] = n
+            members += n
+            active_from.extend((t + draw_setup_days(n, setup_mean, 3.0, rng)).tolist())
+    return entries, cap
+
+
+def test_spinoff_supply_is_taken_up_with_a_lag():
+    """Under a third of the first year's entries come in the first 30 days, and capacity reaches a
+    quarter of demand only after more than the mean set-up lag (averaged over seeds)."""
+    first30, year, reach = [], [], []
+    for seed in range(30):
+        entries, cap = lagged_response(seed)
+        first30.append(entries[:30].sum())
+        year.append(entries.sum())
+        hit = np.flatnonzero(cap >= 25.0)
+        reach.append(hit[0] if len(hit) else 365)
+    assert sum(first30) < sum(year) / 3
+    assert np.median(reach) > 45
+    assert sum(year) > 0
+
+
+def test_more_recruiters_faster_supply():
+    slow = np.median([np.argmax(lagged_response(s, members0=10.0)[1] >= 25.0) or 365 for s in range(20)])
+    fast = np.median([np.argmax(lagged_response(s, members0=80.0)[1] >= 25.0) or 365 for s in range(20)])
+    assert fast < slow
+
+
+def test_parameter_table_is_complete_and_bounded():
+    for name, (default, low, high, unit, kind, source) in SUPPLY_PARAMETERS.items():
+        assert low <= default <= high, name
+        assert kind in ("fitted", "prior", "structural"), name
+        assert unit and source, name
+    assert math.isclose(DAYS_PER_MONTH, 30.4375)
