@@ -1,0 +1,230 @@
+"""Consolidation under enforcement: arrest hazard, protection costs and takeover on exit (note (d)).
+
+An enterprise of ``n`` members facing enforcement effort ``E`` with experience ``k`` (persons carried)
+is arrested with the daily hazard
+
+.. math::
+
+    h = (h_0 + h_1 E) \\, n^{\\gamma} \\, (1 + k / k_h)^{-\\beta_k}
+
+(an arrest takes ``arrest_member_share`` of its members and ends the enterprise if the organiser is
+among them, probability ``1 / n``), and pays the daily fixed cost ``f_m n + f_E E n^{\\phi}`` (EUR):
+with ``phi < 1`` one bribe or lookout covers the firm. When an enterprise exits, a partner (else, with
+``takeover_prob``, the largest enterprise at its node) takes its prepaid customers, its segments and
+``takeover_member_share`` of its members.
+
+The anchors disagree on the sign of size effects (Reuter 1983: growth draws attention, ``gamma > 0``;
+Morselli, Giguere and Petit 2007: security against efficiency; Kleiman 1993: enforcement swamping), so
+consolidation must come from their balance: with ``phi = gamma = 1`` and no entry barrier, effort does
+not favour size; with ``phi < 1`` or ``gamma < 1``, per-member risk and protection cost fall with size,
+more so as ``E`` grows. A prediction to test, not an assumption.
+
+Pure functions of numpy arrays and an ``rng``; the enterprise module calls them.
+
+Sources: Reuter 1983 (*Disorganized Crime*, MIT Press); Kleiman 1993 (Mathematical and Computer
+Modelling 17(2):65-75); Morselli, Giguere and Petit 2007 (Social Networks 29:143-153); Campana 2018
+(rivals take a removed smuggler's share); Duijn, Kashirin and Sloot 2014 (Scientific Reports 4:4238);
+Manzi and Calderoni 2024 (JASSS 27(3):3).
+
+Examples
+--------
+>>> import numpy as np
+>>> float(arrest_hazard(np.array([1.0]), np.array([4.0]), np.array([0.0]), base=0.001, per_effort=0.003,
+...                     size_exponent=0.5, experience_scale=500.0, experience_exponent=0.2)[0])
+0.008
+>>> fixed_cost_eur(np.array([4.0]), np.array([2.0]), per_member_eur=10.0, per_effort_eur=20.0,
+...                scale_exponent=0.5).tolist()
+[120.0]
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = [
+    "CONSOLIDATION_PARAMETERS",
+    "arrest_hazard",
+    "arrest_outcome",
+    "fixed_cost_eur",
+    "heir",
+    "members_taken_over",
+    "per_member_fixed_cost_eur",
+]
+
+#: Parameters of this mechanism (moved into ``sim.parameters`` as group ``consolidation`` once the
+#: structured parameter table lands). name -> (default, low, high, unit, kind, source).
+CONSOLIDATION_PARAMETERS: dict[str, tuple[float, float, float, str, str, str]] = {
+    "enabled": (1.0, 0.0, 1.0, "switch", "structural",
+                "Ablation switch: 0 brings back the old hazard (h0 + h1 E) / n**size_protection, fixed costs "
+                "linear in E and no takeover."),
+    "arrest_hazard_base": (5e-4, 0.0, 5e-3, "1/day", "prior", "h0: daily arrest hazard without enforcement."),
+    "arrest_hazard_per_effort": (4e-3, 0.0, 2e-2, "1/(day effort)", "fitted",
+                                 "h1: daily arrest hazard per unit of enforcement effort (global)."),
+    "arrest_size_exponent": (0.3, -0.5, 1.0, "-", "prior",
+                             "gamma: hazard grows as n**gamma (Reuter 1983: > 0, growth draws attention; the old "
+                             "rule had -0.7)."),
+    "experience_hazard_scale_persons": (500.0, 100.0, 2000.0, "persons", "prior",
+                                        "k_h: persons carried at which experience starts to lower the hazard."),
+    "experience_hazard_exponent": (0.25, 0.0, 0.5, "-", "prior",
+                                   "beta_k: hazard falls as (1 + k/k_h)**-beta_k (counter-surveillance learnt)."),
+    "arrest_member_share": (0.4, 0.2, 0.6, "share", "prior", "Share of members taken in an arrest."),
+    "fixed_cost_eur_per_member_day": (15.0, 5.0, 50.0, "EUR/(member day)", "prior", "f_m: upkeep per member."),
+    "protection_cost_eur_per_effort_day": (40.0, 10.0, 200.0, "EUR/(effort day)", "prior",
+                                           "f_E: bribes, lookouts and lost boats per unit of effort for a "
+                                           "one-member firm."),
+    "protection_scale_exponent": (0.6, 0.3, 1.0, "-", "prior",
+                                  "phi: protection cost grows as n**phi (phi < 1: one bribe covers the firm)."),
+    "takeover_prob": (0.6, 0.3, 0.9, "-", "prior",
+                      "Probability that the largest enterprise at the node takes over an exiting one without a "
+                      "partner there (Campana 2018: rivals take a removed smuggler's share)."),
+    "takeover_member_share": (0.5, 0.3, 0.8, "share", "prior", "Share of the exiting firm's members taken over."),
+}
+
+
+def arrest_hazard(
+    effort: np.ndarray,
+    members: np.ndarray,
+    experience_persons: np.ndarray,
+    *,
+    base: float,
+    per_effort: float,
+    size_exponent: float,
+    experience_scale: float,
+    experience_exponent: float,
+) -> np.ndarray:
+    """Daily arrest probability ``(h0 + h1 E) n**gamma (1 + k / k_h)**-beta_k``, clipped to [0, 1].
+
+    Parameters
+    ----------
+    effort : ndarray of float, shape (n,)
+        Enforcement effort the enterprise faces (node and segments).
+    members : ndarray of float, shape (n,)
+        Members, >= 1.
+    experience_persons : ndarray of float, shape (n,)
+        Persons carried (on its segments).
+    base, per_effort : float
+        ``h0`` (1/day) and ``h1`` (1/(day effort)).
+    size_exponent : float
+        ``gamma``.
+    experience_scale : float
+        ``k_h`` (persons), > 0.
+    experience_exponent : float
+        ``beta_k``.
+
+    Returns
+    -------
+    ndarray of float, shape (n,)
+    """
+    n = np.maximum(np.asarray(members, dtype=float), 1.0)
+    k = np.maximum(np.asarray(experience_persons, dtype=float), 0.0)
+    h = (base + per_effort * np.asarray(effort, dtype=float)) * n ** size_exponent
+    h = h * (1.0 + k / experience_scale) ** (-experience_exponent)
+    return np.clip(h, 0.0, 1.0)
+
+
+def arrest_outcome(members: np.ndarray, member_share: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """What an arrest takes: members removed (binomial, at least one) and whether the organiser is among them.
+
+    Parameters
+    ----------
+    members : ndarray of int, shape (n,)
+        Members of the arrested enterprises (>= 1).
+    member_share : float
+        Expected share taken.
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    removed : ndarray of int, shape (n,)
+        Members arrested, between 1 and ``members``.
+    organiser_taken : ndarray of bool, shape (n,)
+        With probability ``removed / members`` (the organiser is one member among them): the
+        enterprise exits. A one-member enterprise always exits.
+    """
+    m = np.maximum(np.asarray(members, dtype=np.int64), 1)
+    removed = np.maximum(rng.binomial(m, member_share), 1)
+    organiser = rng.random(len(m)) < removed / m
+    return removed, organiser
+
+
+def fixed_cost_eur(members: np.ndarray, effort: np.ndarray, *, per_member_eur: float, per_effort_eur: float,
+                   scale_exponent: float) -> np.ndarray:
+    """Daily fixed cost ``f_m n + f_E E n**phi`` (EUR).
+
+    Parameters
+    ----------
+    members : ndarray of float, shape (n,)
+    effort : ndarray of float, shape (n,)
+    per_member_eur, per_effort_eur : float
+        ``f_m`` and ``f_E``.
+    scale_exponent : float
+        ``phi``.
+
+    Returns
+    -------
+    ndarray of float, shape (n,)
+    """
+    n = np.maximum(np.asarray(members, dtype=float), 1.0)
+    return per_member_eur * n + per_effort_eur * np.asarray(effort, dtype=float) * n ** scale_exponent
+
+
+def per_member_fixed_cost_eur(members: np.ndarray, effort: np.ndarray, *, per_member_eur: float,
+                              per_effort_eur: float, scale_exponent: float) -> np.ndarray:
+    """``fixed_cost_eur / n``: the per-member cost whose fall with size is the consolidation pressure.
+
+    Examples
+    --------
+    With ``phi = 0.5`` a firm of 4 pays half as much per member for protection as a firm of 1:
+
+    >>> per_member_fixed_cost_eur(np.array([1.0, 4.0]), np.array([1.0, 1.0]), per_member_eur=0.0,
+    ...                           per_effort_eur=10.0, scale_exponent=0.5).tolist()
+    [10.0, 5.0]
+    """
+    n = np.maximum(np.asarray(members, dtype=float), 1.0)
+    return fixed_cost_eur(n, effort, per_member_eur=per_member_eur, per_effort_eur=per_effort_eur,
+                          scale_exponent=scale_exponent) / n
+
+
+def heir(is_partner: np.ndarray, members: np.ndarray, takeover_prob: float, rng: np.random.Generator) -> int:
+    """Who takes over an exiting enterprise's customers, segments and some members.
+
+    A partner at the node if there is one (the largest if several), else with probability
+    ``takeover_prob`` the largest enterprise at the node (ties: the first), else nobody.
+
+    Parameters
+    ----------
+    is_partner : ndarray of bool, shape (k,)
+        The other enterprises at the node: partner of the exiting one or not.
+    members : ndarray of float, shape (k,)
+    takeover_prob : float
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    int
+        Position of the heir among the ``k`` candidates, or -1.
+
+    Examples
+    --------
+    >>> heir(np.array([False, True, False]), np.array([9.0, 2.0, 5.0]), 0.0, np.random.default_rng(0))
+    1
+    >>> heir(np.array([False, False]), np.array([3.0, 7.0]), 1.0, np.random.default_rng(0))
+    1
+    >>> heir(np.zeros(0, bool), np.zeros(0), 1.0, np.random.default_rng(0))
+    -1
+    """
+    part = np.asarray(is_partner, dtype=bool)
+    m = np.asarray(members, dtype=float)
+    if not len(m):
+        return -1
+    if part.any():
+        idx = np.flatnonzero(part)
+        return int(idx[np.argmax(m[idx])])
+    if rng.random() < takeover_prob:
+        return int(np.argmax(m))
+    return -1
+
+
+def members_taken_over(members: int, share: float, rng: np.random.Generator) -> int:
+    """Members of an exiting enterprise who join its heir: Binomial(members, share)."""
+    return int(rng.binomial(max(int(members), 0), share))
