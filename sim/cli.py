@@ -1,4 +1,5 @@
-"""Command line front end: ``routesim run SCENARIO`` and ``routesim experiment NAME SCENARIO``.
+"""Command line front end: ``routesim run SCENARIO``, ``routesim experiment NAME SCENARIO``,
+``routesim build-demand``.
 
 The CLI only parses arguments and calls the library (:mod:`sim.scenario`, :mod:`sim.runner`,
 :mod:`sim.validation`, :mod:`sim.summary`, :mod:`sim.io`); everything it does is callable from Python.
@@ -81,6 +82,28 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("scenario", metavar="SCENARIO", type=Path, help="scenario YAML file")
     _add_run_options(exp, replicates=10, replicates_help="replicates per arm (default 10)")
     exp.set_defaults(handler=_cmd_experiment)
+
+    bd = commands.add_parser(
+        "build-demand",
+        help="apply the demand rule to nationality and monthly tables (any years)",
+        description="Build TABLES/demand.csv and TABLES/nationality_origins.csv from annual "
+        "detections by route and nationality and the monthly series by route (the shared "
+        "formats), for TABLES/nodes.csv. Nationality codes without an origin group are reported "
+        "with their counts and dropped like 'Other and unknown'.",
+    )
+    bd.add_argument("--nationality", type=Path, metavar="FILE", default=None,
+                    help="annual detections by route, type and nationality "
+                    "(default: the shipped 2013-2014 table)")
+    bd.add_argument("--monthly", type=Path, metavar="FILE", default=None,
+                    help="monthly detections by route and type (default: the shipped 2009-2014 series)")
+    bd.add_argument("--groups", type=Path, metavar="FILE", default=None,
+                    help="nationality to origin group (default: the shipped nationality_groups.csv)")
+    bd.add_argument("--through", metavar="YYYY-MM", default=None,
+                    help="last month (default: the last monthly total within the last nationality year)")
+    bd.add_argument("--tables", type=Path, metavar="DIR", default=Path("scenarios/tables"),
+                    help="folder holding nodes.csv; the two tables are written there "
+                    "(default scenarios/tables)")
+    bd.set_defaults(handler=_cmd_build_demand)
     return parser
 
 
@@ -278,6 +301,38 @@ def _cmd_experiment(args: argparse.Namespace, argv: Sequence[str]) -> int:
         return 2
     print(_format_experiment(result.summary), end="")
     print(f"\nresults: {out}")
+    return 0
+
+
+def _cmd_build_demand(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    """``routesim build-demand``: read the inputs, apply the rule, write both tables, report."""
+    from sim import demand, observed
+
+    try:
+        nodes = observed.read_csv_table(args.tables / "nodes.csv", ("name", "country_iso2", "kind"))
+        inputs = {
+            kind: None if path is None else observed.read_observed(path, kind)
+            for kind, path in (("nationality", args.nationality), ("monthly", args.monthly),
+                               ("groups", args.groups))
+        }
+        built = demand.build_demand(nodes, inputs["nationality"], inputs["monthly"],
+                                    inputs["groups"], through=args.through)
+    except ValueError as err:  # ObservedDataError included
+        _error(str(err).splitlines()[0])
+        return 2
+    try:
+        written = io.write_csv_files(args.tables, {
+            "nationality_origins.csv": built.nationality_origins,
+            "demand.csv": built.demand,
+        })
+    except OSError as err:
+        _error(f"cannot write under {args.tables}: {err}; nothing written")
+        return 2
+    for line in built.report():
+        print(line, file=sys.stderr if line.startswith("warning") else sys.stdout)
+    months = built.demand["month"]
+    print(f"wrote {written[0]} ({len(built.nationality_origins)} rows), {written[1]} "
+          f"({len(built.demand)} rows, {months.iloc[0]}..{months.iloc[-1]})")
     return 0
 
 

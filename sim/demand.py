@@ -45,6 +45,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -56,10 +57,15 @@ __all__ = [
     "FIRST_MONTH",
     "ISO3_TO_ISO2",
     "LAST_MONTH",
+    "DemandBuild",
+    "build_demand",
     "build_demand_table",
+    "demand_months",
     "dropped_share",
     "group_persons",
     "nationality_origins",
+    "share_years",
+    "ungrouped",
 ]
 
 #: Origin groups from the Balkans: their Western Balkan detections are not double counts.
@@ -68,7 +74,8 @@ BALKAN_GROUPS: tuple[str, ...] = ("Kosovo", "Albania", "Western Balkans other")
 #: The origin group without an origin node, dropped from demand.
 DROPPED_GROUP = "Other and unknown"
 
-#: First and last month the rule can build (2012 via the 2013 shares).
+#: First and last month of the shipped tables' default build (2012 via the 2013 shares); other
+#: inputs give other ranges (:func:`demand_months`).
 FIRST_MONTH = "2012-01"
 LAST_MONTH = "2014-12"
 
@@ -98,26 +105,80 @@ ISO3_TO_ISO2: dict[str, str | None] = {
 _WB = "Western Balkan"
 
 
-def _grouped_nationalities() -> pd.DataFrame:
-    """Nationality table with its origin group (``year, route, type, nat_iso3, detections, origin_group``)."""
-    n = observed.nationality_annual()
-    g = observed.nationality_groups()
-    out = n.merge(g, on="nat_iso3", how="left", validate="many_to_one")
-    missing = sorted(out.loc[out["origin_group"].isna(), "nat_iso3"].unique())
-    if missing:
-        raise ValueError(f"nationalities without an origin group: {missing}")
-    return out
+def _inputs(
+    nationality: pd.DataFrame | None,
+    nationality_groups: pd.DataFrame | None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The nationality and groups tables given, or the shipped ones (:mod:`sim.observed`)."""
+    n = observed.nationality_annual() if nationality is None else nationality
+    g = observed.nationality_groups() if nationality_groups is None else nationality_groups
+    return n, g
 
 
-def group_persons() -> pd.DataFrame:
+def _grouped_nationalities(
+    nationality: pd.DataFrame | None = None, nationality_groups: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Nationality rows with their origin group (``year, route, type, nat_iso3, detections,
+    origin_group``); codes without a group get ``origin_group`` NaN (see :func:`ungrouped`)."""
+    n, g = _inputs(nationality, nationality_groups)
+    n = n[["year", "route", "type", "nat_iso3", "detections"]]
+    return n.merge(g[["nat_iso3", "origin_group"]], on="nat_iso3", how="left",
+                   validate="many_to_one")
+
+
+def ungrouped(
+    nationality: pd.DataFrame | None = None, nationality_groups: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Nationality codes of the nationality table that have no origin group, with their counts.
+
+    They are dropped from demand like ``Other and unknown`` (and counted in
+    :func:`dropped_share`), never silently: the builder reports them.
+
+    Parameters
+    ----------
+    nationality : pandas.DataFrame, optional
+        Columns ``year, route, type, nat_iso3, detections``; default the shipped table.
+    nationality_groups : pandas.DataFrame, optional
+        Columns ``nat_iso3, origin_group``; default the shipped ``nationality_groups.csv``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``year, nat_iso3, detections`` (all routes, persons-events), sorted by year and
+        code; empty when every code has a group (the shipped tables).
+
+    Examples
+    --------
+    >>> len(ungrouped())
+    0
+    """
+    n = _grouped_nationalities(nationality, nationality_groups)
+    lost = n[n["origin_group"].isna()]
+    out = lost.groupby(["year", "nat_iso3"], as_index=False)["detections"].sum()
+    return out.sort_values(["year", "nat_iso3"]).reset_index(drop=True)
+
+
+def group_persons(
+    nationality: pd.DataFrame | None = None, nationality_groups: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Persons detected per origin group and year by the demand rule, before the monthly split.
+
+    Parameters
+    ----------
+    nationality : pandas.DataFrame, optional
+        Annual detections by route, type and nationality (columns ``year, route, type,
+        nat_iso3, detections``), any years; default the shipped 2013-2014 table
+        (:func:`sim.observed.nationality_annual`).
+    nationality_groups : pandas.DataFrame, optional
+        Columns ``nat_iso3, origin_group``; default :func:`sim.observed.nationality_groups`.
 
     Returns
     -------
     pandas.DataFrame
         Columns ``year, origin_group, all_routes, western_balkan, subtracted,
-        persons_detected`` for 2013 and 2014 and all 15 groups (including the dropped
-        ``Other and unknown``). ``all_routes``: detections of the group's nationalities on all
+        persons_detected`` for every year of the nationality table and every group present
+        (including the dropped ``Other and unknown``; codes without a group are left out, see
+        :func:`ungrouped`). ``all_routes``: detections of the group's nationalities on all
         routes; ``western_balkan``: their Western Balkan detections; ``subtracted``: the
         Western Balkan detections removed (0 for :data:`BALKAN_GROUPS`);
         ``persons_detected = all_routes - subtracted`` (persons).
@@ -135,7 +196,7 @@ def group_persons() -> pd.DataFrame:
     >>> int(gp.loc[(2014, "Kosovo"), "subtracted"])
     0
     """
-    n = _grouped_nationalities()
+    n = _grouped_nationalities(nationality, nationality_groups).dropna(subset=["origin_group"])
     allr = n.groupby(["year", "origin_group"])["detections"].sum().rename("all_routes")
     wb = (
         n[n["route"] == _WB].groupby(["year", "origin_group"])["detections"].sum()
@@ -148,50 +209,113 @@ def group_persons() -> pd.DataFrame:
     return df.sort_values(["year", "origin_group"]).reset_index(drop=True)
 
 
-def dropped_share() -> pd.Series:
-    """Share of all-route detections of the dropped group ``Other and unknown``, per year.
+def share_years(
+    years: Iterable[int], nationality: pd.DataFrame | None = None
+) -> dict[int, int]:
+    """The nationality year whose group shares each demand year uses.
+
+    A year with a nationality table uses its own; a year without one uses the nearest year
+    that has one (ties: the earlier). The shipped data: 2013 and 2014 their own, 2012 the 2013
+    shares (the data README's stated approximation).
+
+    Parameters
+    ----------
+    years : iterable of int
+        Demand years.
+    nationality : pandas.DataFrame, optional
+        The nationality table (default the shipped one).
+
+    Returns
+    -------
+    dict of int to int
+
+    Raises
+    ------
+    ValueError
+        If the nationality table has no rows.
+
+    Examples
+    --------
+    >>> share_years([2012, 2013, 2014])
+    {2012: 2013, 2013: 2013, 2014: 2014}
+    """
+    n, _ = _inputs(nationality, None)
+    have = sorted(int(y) for y in n["year"].unique())
+    if not have:
+        raise ValueError("the nationality table has no rows")
+    return {int(y): min(have, key=lambda h: (abs(h - int(y)), h)) for y in years}
+
+
+def dropped_share(
+    nationality: pd.DataFrame | None = None,
+    nationality_groups: pd.DataFrame | None = None,
+    years: Iterable[int] | None = None,
+) -> pd.Series:
+    """Share of all-route detections dropped from demand, per year.
+
+    Dropped: the group ``Other and unknown`` (no origin node) and nationality codes without an
+    origin group (:func:`ungrouped`).
+
+    Parameters
+    ----------
+    nationality, nationality_groups : pandas.DataFrame, optional
+        As :func:`group_persons` (default: the shipped tables).
+    years : iterable of int, optional
+        Years to report; default the nationality years and the year before the first (2012,
+        2013, 2014 for the shipped tables). A year without a nationality table reports the
+        share of the year whose shares it borrows (:func:`share_years`).
 
     Returns
     -------
     pandas.Series
-        Indexed by year (2012, 2013, 2014), values in 0-1: ``Other and unknown`` detections on
-        all routes divided by all detections of the year (nationality table). 2012 has no
-        nationality table; its demand uses the 2013 shares, so its dropped share is the 2013
-        value.
+        Indexed by year, values in 0-1: dropped detections on all routes divided by all
+        detections of the (share) year in the nationality table.
 
     Examples
     --------
     >>> s = dropped_share()
     >>> round(float(s[2014]) * 100, 2)  # 791 / 282,873
     0.28
+    >>> bool(s[2012] == s[2013])
+    True
     """
-    n = _grouped_nationalities()
+    n = _grouped_nationalities(nationality, nationality_groups)
     total = n.groupby("year")["detections"].sum()
-    dropped = n[n["origin_group"] == DROPPED_GROUP].groupby("year")["detections"].sum()
+    lost = n["origin_group"].isna() | (n["origin_group"] == DROPPED_GROUP)
+    dropped = n[lost].groupby("year")["detections"].sum()
     share = (dropped.reindex(total.index, fill_value=0) / total).astype(float)
-    share.loc[2012] = share.loc[2013]
-    share = share.sort_index()
-    share.name = "dropped_share"
-    share.index.name = "year"
-    return share
+    if years is None:
+        years = [int(total.index.min()) - 1, *(int(y) for y in total.index)]
+    mapping = share_years(years, n)
+    out = pd.Series({y: float(share.loc[mapping[y]]) for y in sorted(mapping)}, dtype=float)
+    out.name = "dropped_share"
+    out.index.name = "year"
+    return out
 
 
-def _country_detections() -> pd.Series:
-    """All-route detections 2013-2014 per ISO2 country (pseudo-codes left out)."""
-    n = observed.nationality_annual()
+def _country_detections(nationality: pd.DataFrame | None = None) -> pd.Series:
+    """All-route detections, all years of the table, per ISO2 country (pseudo-codes left out)."""
+    n, _ = _inputs(nationality, None)
     iso2 = n["nat_iso3"].map(ISO3_TO_ISO2)
     return n.assign(iso2=iso2).dropna(subset=["iso2"]).groupby("iso2")["detections"].sum()
 
 
-def nationality_origins(nodes: pd.DataFrame, groups: Iterable[str] | None = None) -> pd.DataFrame:
+def nationality_origins(
+    nodes: pd.DataFrame,
+    groups: Iterable[str] | None = None,
+    *,
+    nationality: pd.DataFrame | None = None,
+    nationality_groups: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Map every nationality to the origin node(s) its demand leaves from.
 
     An origin node belongs to the origin group of its country's nationality (e.g. Cairo, EG:
     North Africa). A nationality goes to its group's origin node(s) in its own country; if the
     group has none there (or the code is a pseudo-code such as ``OOS``), to the group's **main
     origin node**: the group's origin node whose country has the most all-route detections in
-    2013-2014 (ties: first in ``nodes`` order). A nationality with several origin nodes in its
-    country (Syria: Damascus, Aleppo) gets one row per node and is split equally among them.
+    the nationality table (2013-2014 for the shipped one; ties: first in ``nodes`` order). A
+    nationality with several origin nodes in its country (Syria: Damascus, Aleppo) gets one row
+    per node and is split equally among them.
 
     Parameters
     ----------
@@ -199,8 +323,12 @@ def nationality_origins(nodes: pd.DataFrame, groups: Iterable[str] | None = None
         The scenario's nodes table (columns ``name``, ``country_iso2``, ``kind``; ``kind`` a
         ``;``-joined list of kinds). Only nodes whose kind includes ``origin`` are used.
     groups : iterable of str, optional
-        Origin groups to map (default: every group of ``nationality_groups.csv`` except
+        Origin groups to map (default: every group of the groups table except
         :data:`DROPPED_GROUP`).
+    nationality : pandas.DataFrame, optional
+        Nationality table whose detections choose the main origin node (default the shipped one).
+    nationality_groups : pandas.DataFrame, optional
+        Columns ``nat_iso3, origin_group`` (default the shipped ``nationality_groups.csv``).
 
     Returns
     -------
@@ -220,7 +348,7 @@ def nationality_origins(nodes: pd.DataFrame, groups: Iterable[str] | None = None
     >>> nationality_origins(nodes, groups=["Albania"]).origin.tolist()
     ['Tirana']
     """
-    g = observed.nationality_groups()
+    _, g = _inputs(None, nationality_groups)
     nat_group = dict(zip(g["nat_iso3"], g["origin_group"], strict=True))
     iso2_group = {ISO3_TO_ISO2[k]: v for k, v in nat_group.items() if ISO3_TO_ISO2.get(k)}
     wanted = (
@@ -238,7 +366,7 @@ def nationality_origins(nodes: pd.DataFrame, groups: Iterable[str] | None = None
             raise ValueError(f"origin node {row.name!r}: no nationality group for country {iso2!r}")
         origin_nodes.setdefault(iso2_group[iso2], []).append((str(row.name), iso2))
 
-    cdet = _country_detections()
+    cdet = _country_detections(nationality)
     rows = []
     for group in wanted:
         if group not in origin_nodes:
@@ -260,22 +388,77 @@ def nationality_origins(nodes: pd.DataFrame, groups: Iterable[str] | None = None
     return out.sort_values(["origin_group", "nat_iso3"], kind="stable").reset_index(drop=True)
 
 
-def _months(first: str, last: str) -> list[str]:
+def demand_months(
+    nationality: pd.DataFrame | None = None, monthly: pd.DataFrame | None = None
+) -> tuple[str, str]:
+    """The default month range of a build: from January of the year before the first
+    nationality year (the 2012 rule) to the last month of the monthly table within the last
+    nationality year.
+
+    Parameters
+    ----------
+    nationality, monthly : pandas.DataFrame, optional
+        The nationality table and the monthly series (default the shipped ones).
+
+    Returns
+    -------
+    tuple of str
+        ``(first, last)`` as ``YYYY-MM``.
+
+    Raises
+    ------
+    ValueError
+        If the monthly table has no month in the years the rule covers.
+
+    Examples
+    --------
+    >>> demand_months()
+    ('2012-01', '2014-12')
+    """
+    n, _ = _inputs(nationality, None)
+    m = observed.monthly() if monthly is None else monthly
+    first_year = int(n["year"].min()) - 1
+    last_year = int(n["year"].max())
+    months = sorted({(int(y), int(mo)) for y, mo in zip(m["year"], m["month"], strict=True)})
+    inside = [ym for ym in months if first_year <= ym[0] <= last_year]
+    if not inside:
+        raise ValueError(f"the monthly table has no month in {first_year}-{last_year}")
+    return f"{first_year:04d}-01", f"{inside[-1][0]:04d}-{inside[-1][1]:02d}"
+
+
+def _months(
+    first: str, last: str, nationality: pd.DataFrame, monthly_totals: pd.Series
+) -> list[str]:
+    """The months ``first..last``, each with a monthly total and a year the rule can build."""
     try:
         months = pd.period_range(first, last, freq="M")
     except ValueError as err:
         raise ValueError(f"bad month range {first!r}..{last!r}: {err}") from None
     if len(months) == 0:
         raise ValueError(f"empty month range {first!r}..{last!r}")
-    if str(months[0]) < FIRST_MONTH or str(months[-1]) > LAST_MONTH:
+    lowest = f"{int(nationality['year'].min()) - 1:04d}-01"
+    if str(months[0]) < lowest:
         raise ValueError(
-            f"months {first}..{last} outside {FIRST_MONTH}..{LAST_MONTH} (the rule's data)"
+            f"months {first}..{last} outside the rule's data: the first month is {lowest} "
+            "(one year before the first year of the nationality table)"
         )
-    return [str(m) for m in months]
+    absent = [str(p) for p in months if (p.year, p.month) not in monthly_totals.index]
+    if absent:
+        raise ValueError(
+            f"months {first}..{last} outside the rule's data: no monthly total for "
+            f"{', '.join(absent[:3])}{' ...' if len(absent) > 3 else ''}"
+        )
+    return [str(p) for p in months]
 
 
 def build_demand_table(
-    nat_origins: pd.DataFrame, first_month: str = FIRST_MONTH, last_month: str = LAST_MONTH
+    nat_origins: pd.DataFrame,
+    first_month: str | None = None,
+    last_month: str | None = None,
+    *,
+    nationality: pd.DataFrame | None = None,
+    monthly: pd.DataFrame | None = None,
+    nationality_groups: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Monthly demand per origin group and origin node by the data README's rule.
 
@@ -284,9 +467,19 @@ def build_demand_table(
     nat_origins : pandas.DataFrame
         Nationality to origin mapping (columns ``nat_iso3, origin_group, origin``), as
         returned by :func:`nationality_origins`. Nationalities absent from it (``Other and
-        unknown``) are dropped; a nationality with k rows is split equally over them.
-    first_month, last_month : str
-        ``YYYY-MM``, inclusive, within 2012-01..2014-12.
+        unknown``, codes without a group) are dropped; a nationality with k rows is split
+        equally over them.
+    first_month, last_month : str, optional
+        ``YYYY-MM``, inclusive; default :func:`demand_months` (2012-01..2014-12 for the shipped
+        tables).
+    nationality : pandas.DataFrame, optional
+        Annual detections by route, type and nationality, any years (default the shipped
+        2013-2014 table).
+    monthly : pandas.DataFrame, optional
+        Monthly detections by route (columns ``year, month, route, type, detections``; default
+        the shipped 2009-2014 series); only its all-routes totals are used.
+    nationality_groups : pandas.DataFrame, optional
+        Columns ``nat_iso3, origin_group`` (default the shipped table).
 
     Returns
     -------
@@ -299,18 +492,20 @@ def build_demand_table(
     Raises
     ------
     ValueError
-        If the month range is outside 2012-01..2014-12, or ``nat_origins`` maps a nationality
-        to a group other than its own.
+        If a month is before January of the year before the first nationality year or has no
+        monthly total, or ``nat_origins`` maps a nationality to a group other than its own.
 
     Notes
     -----
     ``persons(g, y)`` = all-route detections of g's nationalities minus, for groups outside
     :data:`BALKAN_GROUPS`, their Western Balkan detections (the module's one per-route
     figure). ``share(o | g, y)`` = all-route detections of the nationalities mapped to o over
-    those of all of g's mapped nationalities. Month m of year y gets
+    those of all of g's mapped nationalities. Month m of a year y with a nationality table gets
     ``persons(g, y) * share(o | g, y) * total(y, m) / total(y)`` with ``total`` the
-    all-routes monthly series. 2012: ``total(2012, m) * persons(g, 2013) * share(o | g, 2013)
-    / sum_g all_routes(g, 2013)``.
+    all-routes monthly series. A year without one borrows the shares of the nearest year r that
+    has one (:func:`share_years`; 2012 -> 2013 for the shipped tables): ``total(y, m) *
+    persons(g, r) * share(o | g, r) / sum_g all_routes(g, r)``, the sum over all detections of
+    r in the nationality table.
 
     Examples
     --------
@@ -319,15 +514,19 @@ def build_demand_table(
     >>> round(float(d.persons_detected.sum()))  # Albanians 2014, all routes
     9323
     """
-    months = _months(first_month, last_month)
-    g = observed.nationality_groups().set_index("nat_iso3")["origin_group"]
+    n, groups = _inputs(nationality, nationality_groups)
+    m = observed.monthly() if monthly is None else monthly
+    default_first, default_last = demand_months(n, m)
+    mt = m.groupby(["year", "month"])["detections"].sum()
+    months = _months(first_month or default_first, last_month or default_last, n, mt)
+
+    g = groups.set_index("nat_iso3")["origin_group"]
     nat = nat_origins[["nat_iso3", "origin_group", "origin"]].copy()
     bad = nat[nat["nat_iso3"].map(g) != nat["origin_group"]]
     if len(bad):
         raise ValueError(f"nat_origins: wrong origin_group for {sorted(bad.nat_iso3.unique())}")
     nat["weight"] = 1.0 / nat.groupby("nat_iso3")["origin"].transform("count")
 
-    n = observed.nationality_annual()
     det = n.groupby(["year", "nat_iso3"])["detections"].sum().rename("det").reset_index()
     shares = det.merge(nat, on="nat_iso3", how="inner")
     shares["det"] = shares["det"] * shares["weight"]
@@ -335,24 +534,22 @@ def build_demand_table(
     by_group = by_origin.groupby(level=["year", "origin_group"]).transform("sum")
     share = (by_origin / by_group).rename("share").reset_index()
 
-    gp = group_persons()[["year", "origin_group", "persons_detected"]]
+    gp = group_persons(n, groups)[["year", "origin_group", "persons_detected"]]
     annual = share.merge(gp, on=["year", "origin_group"], how="left")
     annual["persons"] = annual["share"] * annual["persons_detected"]
     annual = annual[["year", "origin_group", "origin", "persons"]]
-
-    m = observed.monthly()
-    mt = m.groupby(["year", "month"])["detections"].sum()
-    all_2013 = float(n.loc[n["year"] == 2013, "detections"].sum())
+    all_detections = n.groupby("year")["detections"].sum()
+    borrow = share_years(sorted({int(mo[:4]) for mo in months}), n)
 
     parts = []
     for month in months:
         year, mon = int(month[:4]), int(month[5:])
         total_ym = float(mt.loc[(year, mon)])
-        if year == 2012:
-            a = annual[annual["year"] == 2013]
-            vals = a["persons"] * (total_ym / all_2013)
+        source = borrow[year]
+        a = annual[annual["year"] == source]
+        if source != year:
+            vals = a["persons"] * (total_ym / float(all_detections.loc[source]))
         else:
-            a = annual[annual["year"] == year]
             vals = a["persons"] * (total_ym / float(mt.loc[year].sum()))
         parts.append(pd.DataFrame({
             "month": month,
@@ -364,3 +561,102 @@ def build_demand_table(
     out = out[out["persons_detected"] > 0]
     out = out.sort_values(["month", "origin_group", "origin"], kind="stable")
     return out.reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class DemandBuild:
+    """The result of :func:`build_demand`: the two tables and what was dropped.
+
+    Attributes
+    ----------
+    nationality_origins : pandas.DataFrame
+        As :func:`nationality_origins`.
+    demand : pandas.DataFrame
+        As :func:`build_demand_table`.
+    ungrouped : pandas.DataFrame
+        As :func:`ungrouped`: codes without an origin group and their detections, dropped.
+    dropped_share : pandas.Series
+        As :func:`dropped_share`, for the years of ``demand``.
+    share_years : dict of int to int
+        Demand year to the nationality year whose shares it uses.
+    """
+
+    nationality_origins: pd.DataFrame
+    demand: pd.DataFrame
+    ungrouped: pd.DataFrame
+    dropped_share: pd.Series
+    share_years: dict[int, int]
+
+    def report(self) -> list[str]:
+        """Lines for the user: yearly totals, dropped shares, borrowed shares, ungrouped codes."""
+        d = self.demand
+        totals = d.groupby(d["month"].str[:4])["persons_detected"].sum()
+        lines = []
+        for year, total in totals.items():
+            y = int(year)
+            note = "" if self.share_years[y] == y else f"; group shares of {self.share_years[y]}"
+            lines.append(f"{year}: {total:,.1f} persons detected; dropped share "
+                         f"{self.dropped_share[y]:.4%}{note}")
+        for row in self.ungrouped.itertuples(index=False):
+            lines.append(f"warning: nationality {row.nat_iso3} has no origin group: "
+                         f"{row.detections:,} detections in {row.year} dropped")
+        return lines
+
+
+def build_demand(
+    nodes: pd.DataFrame,
+    nationality: pd.DataFrame | None = None,
+    monthly: pd.DataFrame | None = None,
+    nationality_groups: pd.DataFrame | None = None,
+    through: str | None = None,
+    first_month: str | None = None,
+    groups: Iterable[str] | None = None,
+) -> DemandBuild:
+    """Apply the demand rule to nationality and monthly tables of any years.
+
+    Parameters
+    ----------
+    nodes : pandas.DataFrame
+        The scenario's nodes table (``name, country_iso2, kind``).
+    nationality, monthly, nationality_groups : pandas.DataFrame, optional
+        The inputs in the shared formats (:func:`sim.observed.read_observed`); default the
+        shipped tables.
+    through : str, optional
+        Last month ``YYYY-MM``; default the last month of the monthly table within the last
+        nationality year (:func:`demand_months`). Later months borrow the last nationality
+        year's shares (:func:`share_years`).
+    first_month : str, optional
+        First month; default January of the year before the first nationality year.
+    groups : iterable of str, optional
+        Origin groups to build (default all but :data:`DROPPED_GROUP`; each needs an origin node).
+
+    Returns
+    -------
+    DemandBuild
+
+    Raises
+    ------
+    ValueError
+        As :func:`nationality_origins` and :func:`build_demand_table`.
+
+    Examples
+    --------
+    >>> nodes = pd.DataFrame({"name": ["Tirana"], "country_iso2": ["AL"], "kind": ["origin"]})
+    >>> b = build_demand(nodes, through="2013-12", groups=["Albania"])
+    >>> b.demand.month.iloc[-1], b.share_years
+    ('2013-12', {2012: 2013, 2013: 2013})
+    """
+    n, g = _inputs(nationality, nationality_groups)
+    m = observed.monthly() if monthly is None else monthly
+    nat = nationality_origins(nodes, groups, nationality=n, nationality_groups=g)
+    table = build_demand_table(nat, first_month, through, nationality=n, monthly=m,
+                               nationality_groups=g)
+    years = sorted({int(mo[:4]) for mo in table["month"]})
+    return DemandBuild(
+        nationality_origins=nat,
+        demand=table,
+        ungrouped=ungrouped(n, g),
+        dropped_share=dropped_share(n, g, years),
+        share_years=share_years(years, n),
+    )
+

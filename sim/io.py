@@ -41,6 +41,7 @@ __all__ = [
     "git_dirty",
     "write_results",
     "write_experiment",
+    "write_csv_files",
 ]
 
 #: Output file name to (table name, exact column order), as DESIGN section 6. The validation tables
@@ -608,3 +609,48 @@ def write_experiment(
                              head={"experiment": result.name}, mid={"arms": sorted(result.arms)})
         _write_manifest(tmp, manifest, files)
     return parent / run_id
+
+
+def write_csv_files(folder: str | Path, frames: Mapping[str, pd.DataFrame]) -> list[Path]:
+    """Write CSV tables into an existing folder, all or none (e.g. a scenario's demand tables).
+
+    Each table is written to a hidden temporary file in ``folder`` first; only when every one is
+    written are they renamed over their targets, so an error leaves the old files untouched.
+    Output is deterministic: no index, ``\\n`` line ends, pandas' default float format.
+
+    Parameters
+    ----------
+    folder : str or Path
+        Existing folder.
+    frames : mapping of str to pandas.DataFrame
+        File name (e.g. ``"demand.csv"``) to table.
+
+    Returns
+    -------
+    list of Path
+        The files written, in the order of ``frames``.
+
+    Raises
+    ------
+    OSError
+        If the folder is missing or a file cannot be written (temporary files are removed).
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise OSError(f"not a folder: {folder}")
+    written: list[tuple[Path, Path]] = []
+    try:
+        for name, frame in frames.items():
+            target = folder / name
+            handle, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+            os.close(handle)
+            tmp = Path(tmp_name)
+            written.append((tmp, target))
+            frame.to_csv(tmp, index=False, lineterminator="\n")
+        for tmp, target in written:
+            os.replace(tmp, target)
+    except BaseException:
+        for tmp, _ in written:
+            tmp.unlink(missing_ok=True)
+        raise
+    return [target for _, target in written]
