@@ -104,6 +104,27 @@ def build_parser() -> argparse.ArgumentParser:
                     help="folder holding nodes.csv; the two tables are written there "
                     "(default scenarios/tables)")
     bd.set_defaults(handler=_cmd_build_demand)
+
+    val = commands.add_parser(
+        "validate",
+        help="compare a run folder with observed tables, for any year the run covers",
+        description="Compare RUN_FOLDER (from routesim run) with observed tables in the shared "
+        "formats: detections by route and type with 90 %% intervals, the Syrians' split, deaths, "
+        "and the monthly averaged relative difference beside two naive forecasts; in-window and "
+        "out-of-window figures when the run's scenario came from routesim calibrate (or --window). "
+        "Prints the comparison and writes RUN_FOLDER/validation.csv.",
+    )
+    val.add_argument("run_folder", metavar="RUN_FOLDER", type=Path, help="results folder of a run")
+    val.add_argument("--observed", type=Path, metavar="DIR", default=None,
+                     help="folder of observed tables named as the shared data "
+                     "(default: the shipped 2009-2014 tables)")
+    val.add_argument("--year", type=_int_in(1900, 2100), metavar="Y", action="append", default=None,
+                     help="year to compare (repeatable; default every whole year the run covers)")
+    val.add_argument("--window", nargs=2, metavar=("FIRST", "LAST"), default=None,
+                     help="calibration window YYYY-MM YYYY-MM (default: the one recorded by "
+                     "routesim calibrate beside the run's scenario, if any)")
+    val.add_argument("--no-write", action="store_true", help="print only; write no file")
+    val.set_defaults(handler=_cmd_validate)
     return parser
 
 
@@ -333,6 +354,53 @@ def _cmd_build_demand(args: argparse.Namespace, argv: Sequence[str]) -> int:
     months = built.demand["month"]
     print(f"wrote {written[0]} ({len(built.nationality_origins)} rows), {written[1]} "
           f"({len(built.demand)} rows, {months.iloc[0]}..{months.iloc[-1]})")
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    """``routesim validate``: read the run and the observed tables, compare, print, write."""
+    import pandas as pd
+
+    from sim import observed
+    from sim.summary import format_validation
+
+    try:
+        tables, manifest = io.read_run(args.run_folder)
+        obs = observed.load_observed(args.observed)
+    except (OSError, ValueError) as err:
+        _error(str(err).splitlines()[0])
+        return 2
+    window = tuple(args.window) if args.window else io.read_calibration_window(
+        manifest.get("scenario_source"))
+    if window is not None and not all(
+        len(m) == 7 and m[4] == "-" and m[:4].isdigit() and m[5:].isdigit() for m in window
+    ):
+        _error(f"--window: months must be YYYY-MM, got {' '.join(window)}")
+        return 2
+    covered = validation.covered_years(tables["crossings_by_edge"])
+    years = args.year or covered
+    missing = [y for y in years if y not in covered]
+    if missing or not years:
+        _error(f"the run does not cover year(s) {', '.join(map(str, missing))} "
+               f"(whole years covered: {', '.join(map(str, covered)) or 'none'})")
+        return 2
+    replicates = manifest.get("replicates")
+    reps = list(range(int(replicates))) if replicates else None
+    parts = [validation.validation_table(tables, y, obs, window=window, replicates=reps)
+             for y in years]
+    table = pd.concat(parts, ignore_index=True)
+    head = (f"routesim validate {args.run_folder}: observed {obs.source}; "
+            f"{replicates or 'all'} replicate(s)"
+            + (f"; calibration window {window[0]}..{window[1]}" if window else ""))
+    print(head)
+    print(format_validation(table), end="")
+    if not args.no_write:
+        try:
+            path = io.write_validation(args.run_folder, table)
+        except OSError as err:
+            _error(f"cannot write the validation table: {err}")
+            return 2
+        print(f"\nvalidation table: {path}")
     return 0
 
 

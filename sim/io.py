@@ -42,6 +42,9 @@ __all__ = [
     "write_results",
     "write_experiment",
     "write_csv_files",
+    "read_run",
+    "read_calibration_window",
+    "write_validation",
 ]
 
 #: Output file name to (table name, exact column order), as DESIGN section 6. The validation tables
@@ -654,3 +657,99 @@ def write_csv_files(folder: str | Path, frames: Mapping[str, pd.DataFrame]) -> l
             tmp.unlink(missing_ok=True)
         raise
     return [target for _, target in written]
+
+
+def read_run(folder: str | Path) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
+    """Read the tables validation needs from a results folder, and its manifest.
+
+    Parameters
+    ----------
+    folder : str or Path
+        A run folder of :func:`write_results` (``detections_monthly.parquet``,
+        ``crossings_by_edge.parquet``, ``manifest.json``).
+
+    Returns
+    -------
+    tuple
+        ``({"detections_monthly": ..., "crossings_by_edge": ...}, manifest)``; the manifest is
+        ``{}`` if the file is missing.
+
+    Raises
+    ------
+    OSError
+        If the folder or a table is missing or unreadable (message names the file).
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise OSError(f"run folder not found: {folder}")
+    tables: dict[str, pd.DataFrame] = {}
+    for name in ("detections_monthly", "crossings_by_edge"):
+        path = folder / f"{name}.parquet"
+        if not path.is_file():
+            raise OSError(f"{path}: missing (not a routesim run folder?)")
+        try:
+            tables[name] = pd.read_parquet(path)
+        except Exception as err:  # pyarrow raises its own types for a damaged file
+            raise OSError(f"{path}: cannot read: {err}") from None
+    manifest_path = folder / "manifest.json"
+    manifest: dict[str, Any] = {}
+    if manifest_path.is_file():
+        try:
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as err:
+            raise OSError(f"{manifest_path}: cannot read: {err}") from None
+    return tables, manifest
+
+
+def write_validation(folder: str | Path, table: pd.DataFrame, name: str = "validation.csv") -> Path:
+    """Write a validation table into a run folder (atomically: temporary file, then rename).
+
+    The run's ``manifest.json`` is left as it is: the validation file is derived from the
+    folder's tables and observed data, and can be rewritten at any time.
+
+    Parameters
+    ----------
+    folder : str or Path
+        The run folder.
+    table : pandas.DataFrame
+        The table of :func:`sim.validation.validation_table` (one or several years).
+    name : str, default "validation.csv"
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Raises
+    ------
+    OSError
+        If it cannot be written (nothing is left behind).
+    """
+    return write_csv_files(folder, {name: table})[0]
+
+
+def read_calibration_window(scenario_source: str | Path | None) -> tuple[str, str] | None:
+    """The calibration window recorded beside a scenario written by ``routesim calibrate``.
+
+    Parameters
+    ----------
+    scenario_source : str or Path or None
+        A run's ``manifest.json`` ``scenario_source`` (the YAML the run was made from).
+
+    Returns
+    -------
+    tuple of str or None
+        ``(first, last)`` months ``YYYY-MM`` from ``calibration.json`` in the YAML's folder (a
+        calibration results folder), or None when there is none (not a calibrated scenario).
+    """
+    if not scenario_source:
+        return None
+    info = Path(scenario_source).parent / "calibration.json"
+    if not info.is_file():
+        return None
+    try:
+        window = json.loads(info.read_text(encoding="utf-8"))["window"]
+        return str(window[0]), str(window[1])
+    except (OSError, ValueError, KeyError, IndexError, TypeError):
+        return None
+

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["format_summary"]
+__all__ = ["format_summary", "format_validation"]
 
 
 def _count(value: float) -> str:
@@ -158,3 +158,49 @@ def format_summary(by_route_df: pd.DataFrame, extra: Mapping[str, Any] | None = 
         lines.append("")
         lines += [f"{key}: {value}" for key, value in extra.items()]
     return "\n".join(lines) + "\n"
+
+
+def format_validation(table: pd.DataFrame) -> str:
+    """Format a validation table (:func:`sim.validation.validation_table`) as fixed-width text.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Columns of :data:`sim.validation.VALIDATION_COLUMNS`, one or several years.
+
+    Returns
+    -------
+    str
+        One block per year and measure (detections by scope, Syrians, deaths, ARD), ending with
+        a newline; ``-`` marks a missing figure.
+    """
+    lines: list[str] = []
+    titles = {
+        "detections": "Detections by Frontex route (persons)",
+        "syrians": "Syrians by route (persons; observed: detections by nationality, SYR)",
+        "syrians_share": "Syrians' split (share of the three pairs)",
+        "deaths": "Deaths at sea (observed: IOM dead and missing)",
+    }
+    for year, by_year in table.groupby("year", sort=True):
+        for (measure, scope), block in by_year.groupby(["measure", "scope"], sort=False):
+            lines.append("")
+            if measure == "ard":
+                lines.append(f"{year} averaged relative difference, monthly, ten pairs ({scope}; "
+                             "0 is perfect)")
+                rows = [[str(r["route"]), f"{r['simulated_mean']:.3f}",
+                         "-" if math.isnan(r["simulated_p05"]) or r["route"] != "model"
+                         else f"{r['simulated_p05']:.3f}-{r['simulated_p95']:.3f}"]
+                        for _, r in block.iterrows()]
+                lines += _table(["forecaster", "ARD", "replicates p05-p95"], rows, right={1})
+                continue
+            share = measure == "syrians_share"
+            fmt = _share if share else _count
+            lines.append(f"{year} {titles.get(measure, measure)}"
+                         + ("" if scope == "year" else f", {scope} ({block['source'].iloc[0]})"))
+            rows = [[str(r["route"]), str(r["type"]), fmt(r["observed"]), fmt(r["simulated_mean"]),
+                     f"{fmt(r['simulated_p05'])}-{fmt(r['simulated_p95'])}",
+                     _percent(r["relative_error"])]
+                    for _, r in block.iterrows()]
+            lines += _table(["route", "type", "observed", "simulated mean", "p05-p95",
+                             "rel. error"], rows, right={2, 3, 5})
+    return "\n".join(lines).lstrip("\n") + "\n"

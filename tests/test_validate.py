@@ -1,0 +1,147 @@
+"""``routesim validate``: a run folder against observed tables of any year (synthetic, hand-computed)."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim import cli, observed, validation
+
+CM, BS = ("Central Mediterranean", "Sea"), ("Black Sea", "Sea")
+
+
+def _observed_folder(tmp_path):
+    """Observed 2019-2020: CM 100/month then 200/month, BS 50/month both years; no annual table."""
+    folder = tmp_path / "observed"
+    folder.mkdir()
+    rows = [{"year": y, "month": m, "route": r, "type": t, "detections": n}
+            for y, cm in ((2019, 100), (2020, 200)) for m in range(1, 13)
+            for (r, t), n in ((CM, cm), (BS, 50))]
+    pd.DataFrame(rows).to_csv(folder / "frontex_ibc_monthly_by_route_2019_2020.csv", index=False)
+    pd.DataFrame([
+        {"year": 2020, "route": CM[0], "type": "Sea", "nat_iso3": "SYR", "detections": 60},
+        {"year": 2020, "route": "Eastern Mediterranean", "type": "Sea", "nat_iso3": "SYR", "detections": 30},
+        {"year": 2020, "route": "Eastern Mediterranean", "type": "Land", "nat_iso3": "SYR", "detections": 10},
+    ]).to_csv(folder / "frontex_ibc_annual_by_route_nationality_2020.csv", index=False)
+    pd.DataFrame([{"year": 2020, "month": 3, "route": CM[0], "dead_missing": 30, "incidents": 1,
+                   "survivors": 0}]).to_csv(folder / "iom_mmp_dead_missing_monthly_by_route_2020.csv",
+                                            index=False)
+    return folder
+
+
+def _run_folder(tmp_path, scenario_source=None):
+    """A run of 2020, two replicates: CM 150 or 250 per month (Syrians), BS 100 per month."""
+    folder = tmp_path / "run"
+    folder.mkdir()
+    det, cross = [], []
+    for rep, cm in ((0, 150), (1, 250)):
+        for m in range(1, 13):
+            month = f"2020-{m:02d}"
+            det.append({"replicate": rep, "seed": 9, "route": CM[0], "type": "Sea",
+                        "origin_group": "Syria", "month": month, "detections": cm})
+            det.append({"replicate": rep, "seed": 9, "route": BS[0], "type": "Sea",
+                        "origin_group": "Turkey", "month": month, "detections": 100})
+            cross.append({"replicate": rep, "seed": 9, "month": month, "edge": "A->B",
+                          "frontex_route": CM[0], "frontex_type": "Sea", "attempts": 1,
+                          "prevented": 0, "detections": cm, "undetected": 0, "first_entries": 0,
+                          "deaths": (20 if rep == 0 else 40) if m == 3 else 0})
+    pd.DataFrame(det).to_parquet(folder / "detections_monthly.parquet", index=False)
+    pd.DataFrame(cross).to_parquet(folder / "crossings_by_edge.parquet", index=False)
+    manifest = {"status": "complete", "replicates": 2, "scenario_source": scenario_source}
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return folder
+
+
+def _get(t, measure, route, scope="year"):
+    return t[(t.measure == measure) & (t.route == route) & (t.scope == scope)].iloc[0]
+
+
+def test_validation_table_hand_computed(tmp_path):
+    obs = observed.load_observed(_observed_folder(tmp_path))
+    tables, manifest = __import__("sim.io", fromlist=["io"]).read_run(_run_folder(tmp_path))
+    assert validation.covered_years(tables["crossings_by_edge"]) == [2020]
+    t = validation.validation_table(tables, 2020, obs, window=("2019-01", "2020-06"),
+                                    replicates=[0, 1])
+    cm = _get(t, "detections", CM[0])
+    assert cm.observed == 2400 and cm.simulated_mean == 2400 and cm.relative_error == 0
+    assert cm.simulated_p05 == pytest.approx(1800 + 0.05 * 1200)
+    assert cm.simulated_p95 == pytest.approx(1800 + 0.95 * 1200)
+    assert cm.source == "monthly series (sum)"
+    bs = _get(t, "detections", BS[0])
+    assert bs.observed == 600 and bs.simulated_mean == 1200 and bs.relative_error == 1.0
+    total = _get(t, "detections", "Total")
+    assert total.observed == 3000 and total.simulated_mean == 3600
+    # months 1-6 of 2020 are in the window, 7-12 out of it
+    inside = _get(t, "detections", "Total", "in_window")
+    assert inside.observed == 1500 and inside.simulated_mean == 1800
+    assert _get(t, "detections", "Total", "out_of_window").observed == 1500
+    # ARD per month: model |200-200| + |100-50| = 50 of 250; naive shares (2/3, 1/3 of 250):
+    # 33.3 + 33.3 of 250; same month of 2019: 100 + 0 of 250; replicates: (50 + 50) / 250 each
+    for scope in ("year", "in_window", "out_of_window"):
+        model = _get(t, "ard", "model", scope)
+        assert model.simulated_mean == pytest.approx(0.2)
+        assert model.simulated_p05 == pytest.approx(0.4) and model.simulated_p95 == pytest.approx(0.4)
+        naive = _get(t, "ard", "naive_previous_year_shares", scope).simulated_mean
+        assert naive == pytest.approx((2 * (200 - 500 / 3)) / 250)  # 0.2667
+        assert _get(t, "ard", "naive_same_month_previous_year", scope).simulated_mean == pytest.approx(0.4)
+    # Syrians: all simulated on Central Med (share 1 against 0.6)
+    syr = _get(t, "syrians", CM[0])
+    assert syr.observed == 60 and syr.simulated_mean == 2400
+    share = _get(t, "syrians_share", CM[0])
+    assert share.observed == pytest.approx(0.6) and share.simulated_mean == 1.0
+    assert share.relative_error == pytest.approx(0.4 / 0.6)
+    # deaths: 20 and 40 in March against 30
+    d = _get(t, "deaths", CM[0])
+    assert d.observed == 30 and d.simulated_mean == 30 and d.relative_error == 0
+    assert _get(t, "deaths", "Total").observed == 30
+    assert np.isnan(_get(t, "deaths", BS[0]).observed)
+
+
+def test_cli_validate_writes_the_table_and_reads_the_calibration_window(tmp_path, capsys):
+    calib = tmp_path / "calib"
+    calib.mkdir()
+    (calib / "calibration.json").write_text(json.dumps({"window": ["2020-01", "2020-09"]}))
+    run = _run_folder(tmp_path, scenario_source=str(calib / "best_scenario.yaml"))
+    status = cli.main(["validate", str(run), "--observed", str(_observed_folder(tmp_path))])
+    assert status == 0
+    out = capsys.readouterr().out
+    assert "calibration window 2020-01..2020-09" in out
+    assert "naive_same_month_previous_year" in out
+    written = pd.read_csv(run / "validation.csv")
+    assert list(written.columns) == validation.VALIDATION_COLUMNS
+    assert set(written.scope) == {"year", "in_window", "out_of_window"}
+    inside = written[(written.measure == "detections") & (written.scope == "in_window")
+                     & (written.route == "Total")].iloc[0]
+    assert inside.observed == 9 * 250
+
+
+def test_cli_validate_refuses_a_year_the_run_does_not_cover(tmp_path, capsys):
+    run = _run_folder(tmp_path)
+    assert cli.main(["validate", str(run), "--year", "2019", "--observed",
+                     str(_observed_folder(tmp_path))]) == 2
+    assert "does not cover year(s) 2019" in capsys.readouterr().err
+    assert not (run / "validation.csv").exists()
+
+
+def test_cli_validate_bad_observed_file_named(tmp_path, capsys):
+    folder = _observed_folder(tmp_path)
+    (folder / "iom_mmp_dead_missing_monthly_by_route_2020.csv").write_text(
+        "year,month,route,dead_missing\n2020,13,Black Sea,4\n")
+    assert cli.main(["validate", str(_run_folder(tmp_path)), "--observed", str(folder)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.endswith("iom_mmp_dead_missing_monthly_by_route_2020.csv:2: month: not 1-12: 13")
+
+
+def test_default_observed_is_the_shipped_tables_and_2014_matches_run_summary():
+    """validation_table's 2014 rows equal detections_by_route / averaged_relative_difference."""
+    det = pd.DataFrame({"replicate": 0, "route": [CM[0], BS[0]], "type": "Sea",
+                        "origin_group": "Syria", "month": ["2014-05", "2014-06"],
+                        "detections": [1000.0, 400.0]})
+    t = validation.validation_table({"detections_monthly": det}, 2014)
+    by_route = validation.detections_by_route(det)
+    rows = t[(t.measure == "detections") & (t.scope == "year")]
+    np.testing.assert_allclose(rows.observed.to_numpy(), by_route.observed_2014.to_numpy())
+    assert _get(t, "ard", "model").simulated_mean == pytest.approx(
+        validation.averaged_relative_difference(det))
+    assert _get(t, "detections", "Total").source == "annual table"
