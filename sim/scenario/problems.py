@@ -1,0 +1,158 @@
+"""Problems of a scenario and the error that carries them.
+
+Every problem is reported as ``file:line:column: field.path: message``; this module also turns
+pydantic's errors into such messages (:func:`_expand`, :func:`_field_path`) and shows paths
+relative to the current directory (:func:`_display`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One problem found in a scenario file or table.
+
+    Parameters
+    ----------
+    file : str
+        The file, relative to the current directory when it lies below it, else absolute.
+    line : int or None
+        1-based line in the file (for CSV tables: the line where the row starts).
+    column : int or None
+        1-based column: in YAML the character column, in CSV the index of the field in the header.
+    field : str
+        Dotted path of the field, e.g. ``parameters.choice.reputation_weight`` or
+        ``segments[3].distance_km``; empty for problems with the file as a whole.
+    message : str
+        What is wrong.
+
+    Examples
+    --------
+    >>> str(Problem("scenarios/x.yaml", 4, 3, "parameters.choice.bogus", "unknown key 'bogus'"))
+    "scenarios/x.yaml:4:3: parameters.choice.bogus: unknown key 'bogus'"
+    >>> str(Problem("scenarios/x.yaml", None, None, "", "file not found"))
+    'scenarios/x.yaml: file not found'
+    """
+
+    file: str
+    line: int | None
+    column: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        if self.field:
+            return f"{where}: {self.field}: {self.message}"
+        return f"{where}: {self.message}"
+
+
+class ScenarioError(Exception):
+    """Every problem of a scenario, raised at once.
+
+    Not a ``ValueError`` on purpose: raised inside a pydantic validator it propagates unchanged.
+
+    Parameters
+    ----------
+    problems : iterable of Problem
+        The problems, in reporting order.
+
+    Attributes
+    ----------
+    problems : list of Problem
+
+    Examples
+    --------
+    >>> err = ScenarioError([Problem("a.yaml", 1, 1, "name", "bad"), Problem("a.yaml", 2, 1, "seed", "bad")])
+    >>> print(err)
+    a.yaml:1:1: name: bad
+    a.yaml:2:1: seed: bad
+    """
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: list[Problem] = list(problems)
+        super().__init__(self.problems)
+
+    def __str__(self) -> str:
+        return "\n".join(str(p) for p in self.problems)
+
+
+class _FieldProblems(ValueError):
+    """Cross-field problems raised by a model validator, each tied to one field.
+
+    pydantic reports a ``ValueError`` from a model validator with an empty location; the error
+    object travels in ``ctx['error']``, from which the field names are recovered.
+    """
+
+    def __init__(self, items: list[tuple[str, str]]) -> None:
+        self.items = items
+        super().__init__("; ".join(f"{f}: {m}" for f, m in items))
+
+
+
+def _display(path: Path) -> str:
+    """The path relative to the current directory if it lies below it, else absolute."""
+    cwd = Path.cwd()
+    for p, base in ((path.absolute(), cwd.absolute()), (path.resolve(), cwd.resolve())):
+        try:
+            return p.relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return str(path.absolute())
+
+
+_PATTERN_MESSAGES = {
+    "name": "expected lower-case letters, digits, '_' and '-' only",
+    "month": "expected a month YYYY-MM",
+    "country_iso2": "expected an ISO 3166-1 alpha-2 code in capitals, e.g. 'GR'",
+    "border": "expected two ISO2 codes joined by '-', e.g. 'TR-GR'",
+    "nat_iso3": "expected an ISO 3166-1 alpha-3 code in capitals, e.g. 'SYR'",
+}
+
+
+
+def _expand(error: Mapping[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
+    """(location, message) pairs of one pydantic error; cross-field errors become one per field."""
+    loc = tuple(x for x in error["loc"] if not (isinstance(x, str) and ("[" in x or x.endswith("-or-strict"))))
+    exc = (error.get("ctx") or {}).get("error")
+    if isinstance(exc, _FieldProblems):
+        return [((*loc, field), msg) for field, msg in exc.items]
+    kind = error["type"]
+    msg = error["msg"]
+    for prefix in ("Value error, ", "Assertion failed, "):
+        msg = msg.removeprefix(prefix)
+    names = [x for x in loc if isinstance(x, str)]
+    if kind == "missing":
+        msg = "a value is required"
+    elif kind == "string_pattern_mismatch" and names and names[-1] in _PATTERN_MESSAGES:
+        msg = _PATTERN_MESSAGES[names[-1]]
+    if kind not in ("missing", "extra_forbidden", "value_error"):
+        value = error.get("input")
+        if isinstance(value, str | int | float | dt.date) and not isinstance(value, bool) and repr(value) not in msg:
+            msg = f"{msg} (got {value!r})"
+    return [(loc, msg)]
+
+
+def _field_path(loc: Sequence[Any]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _unknown_key_message(key: str, allowed: list[str]) -> str:
+    hint = [a for a in allowed if key and a.startswith(key)] or difflib.get_close_matches(key, allowed, n=1)
+    more = f" (did you mean {hint[0]!r}?)" if hint else ""
+    return f"unknown key {key!r}{more}; allowed: {', '.join(allowed)}"
+

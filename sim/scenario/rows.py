@@ -1,0 +1,307 @@
+"""Row models of the scenario tables, one pydantic model per CSV table.
+
+Each row is frozen, has strict keys and finite numbers; cross-field problems of one row are raised
+as :class:`~sim.scenario.problems._FieldProblems` so that they are reported per field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    field_validator,
+    model_validator,
+)
+
+from sim.labels import (
+    FRONTEX_PAIRS,
+    MARKET_KINDS,
+    EventKind,
+    FrontexRoute,
+    FrontexType,
+    Mode,
+    NodeKind,
+    Policy,
+    Side,
+    TargetType,
+    parse_edge,
+    parse_route,
+)
+from sim.scenario.problems import _FieldProblems
+
+
+def _iso_date(value: Any) -> Any:
+    """Accept dates and ``YYYY-MM-DD`` strings only (pydantic alone also takes timestamps)."""
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        raise ValueError(f"expected an ISO date YYYY-MM-DD, got {value!r}")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+Iso2 = Annotated[str, Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2 code (XK: Kosovo).")]
+
+
+def _target_problem(target_type: TargetType, target: str) -> str | None:
+    if target_type is TargetType.EDGE:
+        try:
+            parse_edge(target)
+        except ValueError as exc:
+            return str(exc)
+    elif target_type is TargetType.ROUTE:
+        try:
+            parse_route(target)
+        except ValueError as exc:
+            return str(exc)
+    return None
+
+
+class _Row(BaseModel):
+    """Base of the table rows: strict keys, frozen, finite numbers, stripped strings."""
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, allow_inf_nan=False, str_strip_whitespace=True
+    )
+    _line: int | None = PrivateAttr(default=None)
+
+    @property
+    def line(self) -> int | None:
+        """1-based line of the CSV file the row was read from (``None`` if built in code)."""
+        return self._line
+
+
+class NodeRow(_Row):
+    """A row of ``nodes.csv``: a place of the route graph."""
+
+    name: Name = Field(description="Place name, unique; must not contain '->'.")
+    country_iso2: Iso2
+    lat: float = Field(ge=-90.0, le=90.0, description="Latitude, degrees WGS84.")
+    lon: float = Field(ge=-180.0, le=180.0, description="Longitude, degrees WGS84.")
+    kind: tuple[NodeKind, ...] = Field(
+        description="One or more kinds, ';'-joined in the file; stored unique in NodeKind order."
+    )
+    note: str | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _no_arrow(cls, v: str) -> str:
+        if "->" in v:
+            raise ValueError("a place name must not contain '->'")
+        return v
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _split_kind(cls, v: Any) -> Any:
+        if isinstance(v, str):
+            return [p.strip() for p in v.split(";")]
+        return v
+
+    @field_validator("kind")
+    @classmethod
+    def _order_kind(cls, v: tuple[NodeKind, ...]) -> tuple[NodeKind, ...]:
+        if not v:
+            raise ValueError("at least one kind is required")
+        order = list(NodeKind)
+        return tuple(sorted(set(v), key=order.index))
+
+    @property
+    def is_market(self) -> bool:
+        """Whether migrants wait and buy passage here (a hub or a departure point)."""
+        return not MARKET_KINDS.isdisjoint(self.kind)
+
+
+class SegmentRow(_Row):
+    """A row of ``segments.csv``: a directed edge of the route graph."""
+
+    source: Name
+    target: Name
+    mode: Mode
+    distance_km: float = Field(ge=0.0, le=20000.0, description="Length of the segment (km).")
+    travel_days: float = Field(ge=0.0, le=365.0, description="Time to travel it (days).")
+    base_fee_eur: float = Field(
+        ge=0.0, le=50000.0, description="Standard-service fee per person (EUR), before markup."
+    )
+    death_risk: float = Field(
+        ge=0.0, le=1.0, description="Probability that a crossing group has a fatal incident."
+    )
+    frontex_route: FrontexRoute | None = Field(None, description="Only on EU-entry edges.")
+    frontex_type: FrontexType | None = Field(None, description="Given with frontex_route.")
+    border: str | None = Field(
+        None, pattern=r"^[A-Z]{2}-[A-Z]{2}$", description="e.g. 'TR-GR'; empty inside a country."
+    )
+    labelled_from: IsoDate | None = Field(
+        None, description="Date from which the Frontex label applies (empty: always)."
+    )
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> SegmentRow:
+        items: list[tuple[str, str]] = []
+        if self.source == self.target:
+            items.append(("target", f"a segment must join two places, got {self.source!r} twice"))
+        if (self.frontex_route is None) != (self.frontex_type is None):
+            missing = "frontex_type" if self.frontex_type is None else "frontex_route"
+            items.append((missing, "frontex_route and frontex_type are given together or not at all"))
+        elif self.frontex_route is not None and self.label not in FRONTEX_PAIRS:
+            items.append(("frontex_type", f"Frontex reports no pair '{self.frontex_route}/{self.frontex_type}'"))
+        if self.labelled_from is not None and self.frontex_route is None:
+            items.append(("labelled_from", "labelled_from needs frontex_route and frontex_type"))
+        if items:
+            raise _FieldProblems(items)
+        return self
+
+    @property
+    def edge(self) -> str:
+        """The edge as ``source->target``."""
+        return f"{self.source}->{self.target}"
+
+    @property
+    def label(self) -> tuple[FrontexRoute, FrontexType] | None:
+        """``(frontex_route, frontex_type)``, or None on unlabelled edges."""
+        if self.frontex_route is None or self.frontex_type is None:
+            return None
+        return (self.frontex_route, self.frontex_type)
+
+
+class OriginGroupRow(_Row):
+    """A row of ``origin_groups.csv``. Budget per person is lognormal(median, sigma)."""
+
+    origin_group: Name
+    budget_median_eur: float = Field(gt=0.0, le=1e6, description="Median budget per person (EUR).")
+    budget_sigma: float = Field(ge=0.0, le=5.0, description="Sigma of log budget.")
+    female_share: float = Field(ge=0.0, le=1.0)
+    minor_share: float = Field(ge=0.0, le=1.0)
+    risk_tolerance_mean: float = Field(ge=0.0, le=1.0)
+    note: str | None = None
+
+    @field_validator("origin_group")
+    @classmethod
+    def _not_star(cls, v: str) -> str:
+        if v == "*":
+            raise ValueError("'*' is reserved for the default rows of destinations.csv")
+        return v
+
+
+class DestinationRow(_Row):
+    """A row of ``destinations.csv``; ``origin_group`` ``*`` is the default for other groups."""
+
+    origin_group: Name
+    destination: Name
+    weight: float = Field(ge=0.0, le=1e9, description="Relative weight, normalised per group.")
+    note: str | None = None
+
+
+class DemandRow(_Row):
+    """A row of ``demand.csv``: persons leaving an origin in a month, before the undetected share."""
+
+    month: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")
+    origin_group: Name
+    origin: Name
+    persons_detected: float = Field(ge=0.0, le=1e7, description="Persons per month.")
+
+    @property
+    def first_day(self) -> dt.date:
+        """The first day of ``month``."""
+        return dt.date(int(self.month[:4]), int(self.month[5:7]), 1)
+
+
+class AgencyRow(_Row):
+    """A row of ``agencies.csv``: an enforcement agency's standing effort on one target."""
+
+    agency: Name
+    country_iso2: Iso2
+    side: Side
+    target_type: TargetType
+    target: Name
+    effort: float = Field(ge=0.0, le=10.0, description="Standing baseline effort (dimensionless).")
+    effort_low: float = Field(ge=0.0, le=10.0, description="Low end of the prior range.")
+    effort_high: float = Field(ge=0.0, le=10.0, description="High end of the prior range.")
+    policy: Policy = Field(
+        Policy.TIMELINE, description="timeline, or adaptive (reacts to rising detections; empty: timeline)."
+    )
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> AgencyRow:
+        items: list[tuple[str, str]] = []
+        if (msg := _target_problem(self.target_type, self.target)) is not None:
+            items.append(("target", msg))
+        if self.effort_low > self.effort_high:
+            items.append(("effort_low", f"prior range reversed: effort_low {self.effort_low} > effort_high {self.effort_high}"))
+        elif not self.effort_low <= self.effort <= self.effort_high:
+            items.append(("effort", f"effort {self.effort} outside its prior range [{self.effort_low}, {self.effort_high}]"))
+        if items:
+            raise _FieldProblems(items)
+        return self
+
+
+class EventRow(_Row):
+    """A row of ``events.csv`` (columns of ``enforcement_events.csv``).
+
+    The effect ramps linearly from 0 at ``start`` to 1 at ``full_effect`` and stops after ``end``
+    (``None``: it stays).
+    """
+
+    start: IsoDate
+    full_effect: IsoDate
+    end: IsoDate | None = None
+    kind: EventKind
+    target_type: TargetType
+    target: Name
+    description: str | None = None
+    source_quality: str | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> EventRow:
+        items: list[tuple[str, str]] = []
+        if self.full_effect < self.start:
+            items.append(("full_effect", f"full_effect {self.full_effect} is before start {self.start}"))
+        if self.end is not None and self.end < self.full_effect:
+            items.append(("end", f"end {self.end} is before full_effect {self.full_effect}"))
+        if (msg := _target_problem(self.target_type, self.target)) is not None:
+            items.append(("target", msg))
+        if items:
+            raise _FieldProblems(items)
+        return self
+
+
+class NationalityOriginRow(_Row):
+    """A row of the optional ``nationality_origins.csv``: where the demand builder places a nationality.
+
+    A nationality with several origin nodes has one row per node (one origin group). An input of ``scripts/build_demand.py`` (:func:`sim.demand.nationality_origins`), kept for
+    provenance: the model reads ``demand.csv`` only.
+    """
+
+    nat_iso3: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3 (Frontex codes: XKX, OOS, ...).")
+    origin_group: Name
+    origin: Name
+    note: str | None = None
+
+
+#: Row model of each table, in the order tables are read and reported.
+TABLE_ROWS: dict[str, type[_Row]] = {
+    "nodes": NodeRow,
+    "segments": SegmentRow,
+    "origin_groups": OriginGroupRow,
+    "destinations": DestinationRow,
+    "demand": DemandRow,
+    "agencies": AgencyRow,
+    "events": EventRow,
+    "nationality_origins": NationalityOriginRow,
+}
+
+#: Tables every scenario must have; the others are optional.
+REQUIRED_TABLES: tuple[str, ...] = (
+    "nodes", "segments", "origin_groups", "destinations", "demand", "agencies", "events",
+)
+
+#: Expected CSV header of each table.
+TABLE_COLUMNS: dict[str, tuple[str, ...]] = {t: tuple(m.model_fields) for t, m in TABLE_ROWS.items()}
+
