@@ -46,6 +46,16 @@ def _int_in(low: int, high: int | None):
     return parse
 
 
+def _version() -> str:
+    """The installed package's version (``pyproject.toml``), or ``unknown`` when not installed."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("routesim")
+    except PackageNotFoundError:
+        return "unknown"
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``routesim`` (subcommands ``run`` and ``experiment``).
 
@@ -58,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Agent-based simulation of migrant-smuggling routes and hubs into the EU, "
         "compared with Frontex detections of illegal border-crossing.",
     )
+    parser.add_argument("--version", action="version", version=f"routesim {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = commands.add_parser(

@@ -19,8 +19,9 @@ import pandas as pd
 
 from sim.agents.enterprise import ServiceLevel
 from sim.agents.migrant import MigrantState
+from sim.labels import MODES
 
-__all__ = ["snapshot", "describe", "last_day", "persons_by_state", "detections_last_day"]
+__all__ = ["snapshot", "describe", "last_day", "persons_by_state", "detections_last_day", "segments_this_month"]
 
 #: Migrant states in the order of :class:`~sim.agents.migrant.MigrantState`, lower-case.
 STATE_NAMES = tuple(s.name.lower() for s in MigrantState)
@@ -134,6 +135,15 @@ def snapshot(model) -> dict[str, pd.DataFrame]:
             (basic, standard, premium), ``segments`` (``A->B`` joined by ``, ``), ``members``,
             ``cash_eur``, ``reputation`` (0-1), ``sold_persons`` (since it entered), ``partners``,
             ``age_days``; sorted by persons sold, highest first.
+        ``offers``
+            One row per offer on sale: ``enterprise``, ``home``, ``segment`` (``A->B``),
+            ``service_level``, ``price_eur`` (offer price per person at its service level, before
+            any package discount); sorted by home and price.
+        ``segments``
+            One row per segment of the route graph: ``segment``, ``source``, ``target``, ``mode``,
+            ``frontex_route``, ``frontex_type`` (empty off EU-entry edges), and in persons this
+            calendar month so far (burn-in included): ``attempts_month`` (persons who set off across
+            it), ``prevented_month``, ``detections_month``, ``deaths_month``.
         ``migrants``
             Persons by state (see :func:`persons_by_state`).
         ``detections``
@@ -195,13 +205,59 @@ def snapshot(model) -> dict[str, pd.DataFrame]:
     enterprises = enterprises.sort_values(["sold_persons", "enterprise"], ascending=[False, True],
                                           kind="stable").reset_index(drop=True)
 
+    offer_rows = [
+        (int(ent.unique_id), net.nodes[n], net.edge_names[int(e)], ServiceLevel[int(ent.service_level)],
+         float(ent.offer_price(int(e))))
+        for n, ents in ents_at.items() for ent in ents for e in ent.segments
+    ]
+    offers = pd.DataFrame(offer_rows, columns=["enterprise", "home", "segment", "service_level", "price_eur"])
+    offers = offers.sort_values(["home", "price_eur", "enterprise"], kind="stable").reset_index(drop=True)
+
     return {
         "places": places,
         "hubs": hubs,
         "enterprises": enterprises,
+        "offers": offers,
+        "segments": segments_this_month(model),
         "migrants": persons_by_state(model),
         "detections": detections_last_day(model),
     }
+
+
+def segments_this_month(model) -> pd.DataFrame:
+    """Persons on each segment in the calendar month of the day simulated last (see :func:`snapshot`).
+
+    Parameters
+    ----------
+    model : sim.model.SmugglingModel
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``segment, source, target, mode, frontex_route, frontex_type, attempts_month,
+        prevented_month, detections_month, deaths_month``; zeros before the first step.
+    """
+    net = model.net
+    E = net.n_edges
+    if model.day == 0:
+        stats = np.zeros((E, 6))
+    else:
+        # the model's monthly accumulator per edge: attempts, prevented, detections, undetected,
+        # first entries, deaths, ... (persons)
+        stats = np.asarray(model.edge_stats[model.month_of_day[model.day - 1]], dtype=float)
+    rt = [net.route_types[int(r)] if r >= 0 else ("", "") for r in np.asarray(net.route_type)]
+    return pd.DataFrame({
+        "segment": list(net.edge_names),
+        "source": [net.nodes[int(a)] for a in net.src],
+        "target": [net.nodes[int(b)] for b in net.dst],
+        "mode": [MODES[int(m)] for m in net.mode],
+        "frontex_route": [r for r, _ in rt],
+        "frontex_type": [t for _, t in rt],
+        "attempts_month": stats[:, 0],
+        "prevented_month": stats[:, 1],
+        "detections_month": stats[:, 2],
+        "deaths_month": stats[:, 5],
+    })
 
 
 def _node_column(model, column: str) -> list[str]:
@@ -222,18 +278,18 @@ def describe(model) -> str:
     str
         For example::
 
-            SmugglingModel 'tiny' (seed 1, 1 person per agent): 2011-12-08, burn-in day 7 of 30
+            SmugglingModel 'tiny' (seed 1, 1 person per agent): 2011-12-08, next: burn-in day 7 of 30
               persons: 412 at origin, 35 waiting, 60 in transit, 10 arrived, 0 returned, 0 dead, 0 exploited (517 in all)
               detections on 2011-12-07: 3 (Eastern Mediterranean Sea 3)
     """
     K = int(model.persons_per_agent)
     today = model.current_date
     if model.day < model.start_day:
-        phase = f"burn-in day {model.day + 1} of {model.start_day}"
+        phase = f"next: burn-in day {model.day + 1} of {model.start_day}"
     elif model.day >= model.n_days_total:
         phase = "finished"
     else:
-        phase = f"day {model.day - model.start_day + 1} of {model.n_days_total - model.start_day} reported"
+        phase = f"next: reported day {model.day - model.start_day + 1} of {model.n_days_total - model.start_day}"
     seed = getattr(model, "_seed", None)
     seed_s = "" if seed is None else f"seed {seed}, "
     unit = "person" if K == 1 else "persons"

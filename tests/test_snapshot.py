@@ -22,7 +22,7 @@ def tiny3(tiny_scenario):
 def test_fresh_model_is_empty_and_names_places(tiny3):
     m = SmugglingModel(tiny3, seed=1)
     s = snapshot(m)
-    assert set(s) == {"places", "hubs", "enterprises", "migrants", "detections"}
+    assert set(s) == {"places", "hubs", "enterprises", "offers", "segments", "migrants", "detections"}
     # the tiny fixture has 9 places; its market places are its hubs and departure points
     assert s["places"]["place"].tolist() == [
         "Damascus", "Istanbul", "Izmir", "Edirne", "Lesvos", "Orestiada", "Athens", "Berlin", "Oslo"]
@@ -106,3 +106,28 @@ def test_snapshot_only_reads_the_model(tiny3):
         describe(b)
     assert a.rng.bit_generator.state == b.rng.bit_generator.state
     np.testing.assert_array_equal(a.migrants.state, b.migrants.state)
+
+
+def test_offers_and_segments(tiny3):
+    m = SmugglingModel(tiny3, seed=6)
+    s0 = snapshot(m)
+    # every smuggled segment leaving a market is sold by someone at the start
+    assert {"Istanbul->Izmir", "Istanbul->Edirne", "Izmir->Lesvos", "Edirne->Orestiada"} <= set(s0["offers"]["segment"])
+    assert (s0["offers"]["price_eur"] > 0).all()
+    assert s0["segments"]["attempts_month"].sum() == 0
+    assert len(s0["segments"]) >= 9  # the fixture's nine segments (plus retreat edges)
+    for _ in range(10):  # within the first burn-in month (30 burn-in days)
+        m.step()
+    s = snapshot(m)
+    seg = s["segments"].set_index("segment")
+    # an offer's enterprise exists and is based where the segment starts
+    ents = s["enterprises"].set_index("enterprise")
+    for _, o in s["offers"].iterrows():
+        assert ents.loc[o.enterprise, "home"] == o.home == seg.loc[o.segment, "source"]
+    # persons who left Damascus this month are the persons spawned so far, less those still there
+    spawned = len(m.migrants) * K
+    at_damascus = s["places"].set_index("place").loc["Damascus", "waiting"]
+    assert seg.loc["Damascus->Istanbul", "attempts_month"] == spawned - at_damascus
+    assert seg.loc["Izmir->Lesvos", "frontex_route"] == "Eastern Mediterranean"
+    assert seg.loc["Izmir->Lesvos", "mode"] == "sea"
+    assert seg.loc["Istanbul->Izmir", "frontex_route"] == ""
