@@ -81,6 +81,20 @@ def build_parser() -> argparse.ArgumentParser:
     _add_run_options(run, replicates=1, replicates_help="number of replicates (default 1)")
     run.set_defaults(handler=_cmd_run)
 
+    app = commands.add_parser(
+        "app",
+        help="serve the interactive app (optional extra `app`) in a browser",
+        description="Serve the interactive SolaraViz app for SCENARIO (default: the reference "
+        "scenario) at http://HOST:PORT/ until interrupted. Needs the optional extra `app` "
+        "(pip install -e '.[app]').",
+    )
+    app.add_argument("scenario", metavar="SCENARIO", type=Path, nargs="?",
+                     default=Path("scenarios") / "baseline_2014.yaml", help="scenario YAML file")
+    app.add_argument("--host", default="127.0.0.1", help="host to listen on (default 127.0.0.1)")
+    app.add_argument("--port", type=_int_in(0, 65535), default=8765, help="port (default 8765; 0: any free port)")
+    app.add_argument("--open", action="store_true", help="open the page in a browser")
+    app.set_defaults(handler=_cmd_app)
+
     exp = commands.add_parser(
         "experiment",
         help="run an experiment (paired counterfactual arms) and write a results folder",
@@ -193,6 +207,21 @@ def _writable(parent: Path) -> bool:
 def _covers(scenario: Scenario, year: int) -> bool:
     """Whether the reported period covers the whole calendar year."""
     return scenario.start <= dt.date(year, 1, 1) and scenario.end >= dt.date(year, 12, 31)
+
+
+def _cmd_app(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    """``routesim app``: check the scenario, then serve the app (imported only here)."""
+    if _load(args.scenario) is None:
+        return 2
+    from sim import app
+
+    if not app.solara_available():
+        print("routesim app: needs the optional extra 'app' (pip install -e '.[app]')", file=sys.stderr)
+        return 2
+    try:
+        return app.serve(args.scenario, host=args.host, port=args.port, open_browser=args.open)
+    except KeyboardInterrupt:
+        return 130
 
 
 def _cmd_run(args: argparse.Namespace, argv: Sequence[str]) -> int:
