@@ -301,6 +301,26 @@ def _scenario_files(scenario: Scenario) -> dict[str, str]:
     return hashes
 
 
+def _write_resolved(folder: Path, scenario: Scenario) -> tuple[list[str], str | None]:
+    """Write the resolved scenario (:func:`sim.scenario.resolved.resolved_files`) into ``folder``.
+
+    Returns the relative paths written and the sha256 of ``scenario.resolved.yaml`` (``None`` and
+    nothing written for an object that is not a :class:`~sim.scenario.Scenario`).
+    """
+    from sim.scenario import Scenario as ScenarioModel
+    from sim.scenario.resolved import RESOLVED_YAML, resolved_files
+
+    if not isinstance(scenario, ScenarioModel):
+        return [], None
+    written = []
+    for rel, text in resolved_files(scenario).items():
+        path = folder / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written.append(rel)
+    return written, sha256_file(folder / RESOLVED_YAML)
+
+
 def _check_tables(tables: Mapping[str, pd.DataFrame]) -> None:
     """Raise ValueError naming every missing table or column before anything is written."""
     problems = []
@@ -390,6 +410,7 @@ def _manifest(
     *,
     head: Mapping[str, Any] | None = None,
     mid: Mapping[str, Any] | None = None,
+    resolved_sha256: str | None = None,
 ) -> dict[str, Any]:
     """The manifest of a run or experiment folder (without ``files``): what produced it.
 
@@ -403,6 +424,7 @@ def _manifest(
         "scenario_hash": scenario_hash(scenario),
         "scenario_source": str(getattr(scenario, "source_path", None) or "") or None,
         "scenario_files": _scenario_files(scenario),
+        "scenario_resolved_sha256": resolved_sha256,
         **(mid or {}),
         "root_seed": root_seed,
         "replicate_seeds": seeds,
@@ -491,7 +513,9 @@ def write_results(
     -----
     ``manifest.json`` holds: ``status`` ("complete"), ``run_id``, ``scenario`` (name),
     ``scenario_hash`` (sha256 of the canonical JSON), ``scenario_source``, ``scenario_files`` (sha256 of
-    the YAML and its CSV tables), ``root_seed``, ``replicate_seeds``, ``replicates``,
+    the YAML and its CSV tables), ``scenario_resolved_sha256`` (of ``scenario.resolved.yaml``, the
+    scenario as run with overlays applied, written with its tables under ``scenario.resolved/``;
+    :mod:`sim.scenario.resolved`), ``root_seed``, ``replicate_seeds``, ``replicates``,
     ``persons_per_agent``, ``processes``, ``command``, ``packages`` (versions, with ``python``),
     ``git_commit``, ``git_dirty`` (tracked files modified), ``start_time``, ``end_time``, ``wall_seconds`` and ``files`` (sha256 of every
     other file in the folder, by relative path).
@@ -525,8 +549,10 @@ def write_results(
         (tmp / "summary.txt").write_text(summary, encoding="utf-8")
         files.append("summary.txt")
 
+        resolved, resolved_sha = _write_resolved(tmp, scenario)
+        files += resolved
         seeds = [int(s) for s in run_info.get("replicate_seeds", [])]
-        manifest = _manifest(run_id, scenario, root_seed, seeds, run_info, start)
+        manifest = _manifest(run_id, scenario, root_seed, seeds, run_info, start, resolved_sha256=resolved_sha)
         _write_manifest(tmp, manifest, files)
     return parent / run_id
 
@@ -607,9 +633,12 @@ def write_experiment(
         for path in plots.save_figures(figures, tmp / "figures"):
             files.append(path.relative_to(tmp).as_posix())
 
+        resolved, resolved_sha = _write_resolved(tmp, scenario)
+        files += resolved
         seeds = [int(s) for s in result.replicate_seeds]
         manifest = _manifest(run_id, scenario, int(result.root_seed), seeds, run_info, start,
-                             head={"experiment": result.name}, mid={"arms": sorted(result.arms)})
+                             head={"experiment": result.name}, mid={"arms": sorted(result.arms)},
+                             resolved_sha256=resolved_sha)
         _write_manifest(tmp, manifest, files)
     return parent / run_id
 

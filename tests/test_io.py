@@ -103,6 +103,9 @@ EXPECTED_FILES = {
     "figures/detections_by_route.png",
     "figures/monthly_series.png",
     "figures/enforcement.png",
+    "scenario.resolved.yaml",
+    *(f"scenario.resolved/{t}.csv" for t in (
+        "nodes", "segments", "origin_groups", "destinations", "demand", "agencies", "events")),
 }
 
 
@@ -166,6 +169,15 @@ def test_manifest_hashes_seeds_and_versions(tmp_path, scenario):
     assert manifest["start_time"] == "2026-03-04T05:06:07+00:00"
     assert manifest["end_time"] == "2026-03-04T05:06:09+00:00"
     assert manifest["wall_seconds"] == 2.0
+    assert manifest["scenario_resolved_sha256"] == sha(out / "scenario.resolved.yaml")
+
+
+def test_resolved_scenario_reloads_with_the_same_hash(tmp_path, scenario):
+    changed = scenario.with_overrides(persons_per_agent=7, parameters={"choice": {"reputation_weight": 0.25}})
+    out = io.write_results(tmp_path, changed, fake_tables(), run_info(), summary="")
+    again = load_scenario(out / "scenario.resolved.yaml")
+    assert again.scenario_hash() == changed.scenario_hash() != scenario.scenario_hash()
+    assert again.persons_per_agent == 7 and again.parameters.choice.reputation_weight == 0.25
 
 
 def test_run_id_is_unique(tmp_path, scenario):

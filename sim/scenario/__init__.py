@@ -20,10 +20,12 @@ lists **every** problem found, each as ``file:line:column: field.path: message``
 This package is the only place that reads scenario files; the model is built from a
 ``Scenario`` and a seed.
 
-Modules: :mod:`~sim.scenario.problems` (the error and its messages), :mod:`~sim.scenario.rows`
-(one model per table), :mod:`~sim.scenario.checks` (cross-table checks),
-:mod:`~sim.scenario.schema` (:class:`Scenario`) and :mod:`~sim.scenario.loading`
-(:func:`load_scenario`).
+Modules, one concept each: :mod:`~sim.scenario.problems` (the error and its messages),
+:mod:`~sim.scenario.rows` (one model per table), :mod:`~sim.scenario.schema` (:class:`Scenario`),
+:mod:`~sim.scenario.documents` (a YAML file with positions), :mod:`~sim.scenario.tables` (CSV
+rows), :mod:`~sim.scenario.overlay` (``extends:`` and table ``patches:``, variants as overlays),
+:mod:`~sim.scenario.checks` (cross-table checks), :mod:`~sim.scenario.loading`
+(:func:`load_scenario`) and :mod:`~sim.scenario.resolved` (the scenario as run, as file texts).
 
 Examples
 --------
@@ -55,6 +57,7 @@ from sim.labels import (
 )
 from sim.scenario.loading import load_scenario
 from sim.scenario.problems import Problem, ScenarioError
+from sim.scenario.resolved import resolved_files
 from sim.scenario.rows import (
     REQUIRED_TABLES,
     TABLE_COLUMNS,
@@ -100,5 +103,6 @@ __all__ = [
     "load_scenario",
     "parse_edge",
     "parse_route",
+    "resolved_files",
 ]
 

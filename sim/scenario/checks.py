@@ -47,11 +47,13 @@ def _cross_check(
     problems: list[Problem] = []
 
     def report(table: str, i: int, row: _Row, field: str, message: str) -> None:
-        column = TABLE_COLUMNS[table].index(field) + 1
-        problems.append(Problem(files.get(table, table), row.line, column, f"{table}[{i}].{field}", message))
+        file, line, column = row.where(field, files.get(table, table), TABLE_COLUMNS[table].index(field) + 1)
+        problems.append(Problem(file, line, column, f"{table}[{i}].{field}", message))
 
     def first(table: str, j: int, row: _Row) -> str:
-        return f"line {row.line}" if row.line is not None else f"{table}[{j}]"
+        if row.line is None:
+            return f"{table}[{j}]"
+        return f"line {row.line}" if row.file is None else f"{row.file}:{row.line}"
 
     def listed(table: str) -> list[tuple[int, Any]]:
         return [(i, r) for i, r in enumerate(rows.get(table) or ()) if r is not None]

@@ -70,11 +70,31 @@ class _Row(BaseModel):
         extra="forbid", frozen=True, allow_inf_nan=False, str_strip_whitespace=True
     )
     _line: int | None = PrivateAttr(default=None)
+    _file: str | None = PrivateAttr(default=None)
+    _cells: dict[str, tuple[str, int | None, int | None]] = PrivateAttr(default_factory=dict)
 
     @property
     def line(self) -> int | None:
-        """1-based line of the CSV file the row was read from (``None`` if built in code)."""
+        """1-based line of the file the row was read from (``None`` if built in code)."""
         return self._line
+
+    @property
+    def file(self) -> str | None:
+        """The file the row is written in when it is not its table's CSV (a row added by an overlay's
+        ``patches``), else ``None``."""
+        return self._file
+
+    def where(self, field: str, table_file: str, column: int | None) -> tuple[str, int | None, int | None]:
+        """File, line and column at which a field of this row is written.
+
+        A cell set or scaled by an overlay's ``patches`` is at that key of the overlay; a cell of a
+        row added by a patch is in the overlay; any other at its CSV line and ``column``.
+        """
+        if field in self._cells:
+            return self._cells[field]
+        if self._file is not None:
+            return self._file, self._line, None
+        return table_file, self._line, column
 
 
 class NodeRow(_Row):

@@ -1,0 +1,165 @@
+"""One YAML document of a scenario, read with the position of every key and value.
+
+YAML is read with ruamel.yaml's round-trip loader, a fresh ``YAML()`` per file (YAML 1.2, so the
+country code ``NO`` stays a string), and the file, line and column of every key and value are kept
+(:data:`Positions`) so that pydantic's errors point back into the file that wrote the value, also
+when an overlay's keys are merged over its base's (:mod:`sim.scenario.overlay`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from sim.scenario.problems import Problem, ScenarioError, _expand, _field_path, _unknown_key_message
+
+Position = tuple[int, int]  # 1-based line and column
+#: Key path in a document (str keys, int list indices) to (file shown, key position, value position).
+Positions = dict[tuple[Any, ...], tuple[str, Position, Position]]
+
+
+def _plain(node: Any, path: tuple[Any, ...], pos: Positions, shown: str) -> Any:
+    """Copy ruamel round-trip data into plain Python values, recording key and value positions."""
+    if isinstance(node, CommentedMap):
+        out: dict[str, Any] = {}
+        for k, v in node.items():
+            key = k if isinstance(k, str) else str(k)
+            kl, kc = node.lc.key(k)
+            vl, vc = node.lc.value(k)
+            pos[(*path, key)] = (shown, (kl + 1, kc + 1), (vl + 1, vc + 1))
+            out[key] = _plain(v, (*path, key), pos, shown)
+        return out
+    if isinstance(node, CommentedSeq):
+        items = []
+        for i, v in enumerate(node):
+            line, col = node.lc.item(i)
+            pos[(*path, i)] = (shown, (line + 1, col + 1), (line + 1, col + 1))
+            items.append(_plain(v, (*path, i), pos, shown))
+        return items
+    if isinstance(node, bool) or node is None:
+        return node
+    if isinstance(node, int):
+        if type(node).__name__ == "ScalarBoolean":
+            return bool(node)
+        return int(node)
+    if isinstance(node, float):
+        return float(node)
+    if isinstance(node, str):
+        return str(node)
+    return node  # dates and timestamps
+
+
+class _DatesAsText(RoundTripConstructor):
+    """Round-trip constructor that leaves YAML timestamps as text.
+
+    ruamel.yaml would build ``datetime.date`` itself and raise a bare ``ValueError`` without a
+    position for an impossible date such as ``2014-02-30``; as text, the schema parses the date and
+    reports a bad one at its line and column like any other field.
+    """
+
+
+_DatesAsText.add_constructor("tag:yaml.org,2002:timestamp", _DatesAsText.construct_yaml_str)
+
+
+def read_yaml(path: Path, shown: str) -> tuple[dict[str, Any], Positions]:
+    """Read a YAML file into plain data and the positions of its keys and values.
+
+    Raises
+    ------
+    ScenarioError
+        If the file cannot be read, is not YAML or is not a mapping.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError([Problem(shown, None, None, "", "file not found")]) from None
+    except IsADirectoryError:
+        raise ScenarioError([Problem(shown, None, None, "", "is a directory, not a scenario file")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError([Problem(shown, None, None, "", f"cannot read: {exc}")]) from None
+    yaml = YAML()  # a fresh round-trip loader per file: YAML 1.2, `NO` stays a string
+    yaml.Constructor = _DatesAsText  # dates are checked by the schema, with their position
+    try:
+        doc = yaml.load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        what = " ".join(s for s in (exc.context, exc.problem) if s) or "invalid YAML"
+        line = mark.line + 1 if mark is not None else None
+        col = mark.column + 1 if mark is not None else None
+        raise ScenarioError([Problem(shown, line, col, "", f"YAML syntax error: {what}")]) from None
+    except YAMLError as exc:
+        raise ScenarioError([Problem(shown, None, None, "", f"YAML error: {exc}")]) from None
+    if not isinstance(doc, CommentedMap):
+        kind = "empty" if doc is None else f"a {_yaml_kind(doc)}"
+        raise ScenarioError(
+            [Problem(shown, 1, 1, "", f"a scenario file must be a mapping of keys, this one is {kind}")]
+        )
+    pos: Positions = {(): (shown, (1, 1), (doc.lc.line + 1, doc.lc.col + 1))}
+    return _plain(doc, (), pos, shown), pos
+
+
+def _yaml_kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return type(value).__name__
+
+
+
+def _model_at(root: type[BaseModel], loc: Sequence[Any]) -> type[BaseModel] | None:
+    """The pydantic model that validates the mapping at ``loc`` below ``root``, if any."""
+    model: type[BaseModel] = root
+    for part in loc:
+        field = model.model_fields.get(part) if isinstance(part, str) else None
+        ann = field.annotation if field is not None else None
+        if not (isinstance(ann, type) and issubclass(ann, BaseModel)):
+            return None
+        model = ann
+    return model
+
+
+
+def yaml_problems(
+    err: ValidationError, pos: Mapping[tuple[Any, ...], tuple[str, Position, Position]],
+    root: type[BaseModel], prefix: tuple[Any, ...] = (),
+) -> list[Problem]:
+    """The problems of a validation error of YAML data, each at the file, line and column of its key.
+
+    Parameters
+    ----------
+    err : pydantic.ValidationError
+    pos : Positions
+        Of the document whose part ``prefix`` was validated by ``root``.
+    root : type of BaseModel
+        The model validated (for the allowed keys of an unknown-key message).
+    prefix : tuple, default ()
+        Key path of the validated part in the document.
+    """
+    problems = []
+    for e in err.errors():
+        for loc, msg in _expand(e):
+            if e["type"] == "extra_forbidden" and loc:
+                model = _model_at(root, loc[:-1])
+                if model is not None:
+                    msg = _unknown_key_message(str(loc[-1]), list(model.model_fields))
+            full = (*prefix, *loc)
+            for n in range(len(full), -1, -1):
+                if full[:n] in pos:
+                    shown, key_pos, value_pos = pos[full[:n]]
+                    exact = n == len(full) and e["type"] not in ("extra_forbidden", "missing")
+                    line, col = value_pos if exact else key_pos
+                    break
+            problems.append(Problem(shown, line, col, _field_path(full), msg))
+    return problems

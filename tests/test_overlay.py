@@ -1,0 +1,274 @@
+"""Tests of scenario overlays: ``extends``, deep merge, table ``patches``, errors and the variants."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from sim.cli import main
+from sim.runner import run_replicate
+from sim.scenario import ScenarioError, load_scenario
+
+FIXTURES = Path(__file__).parent / "fixtures"
+TINY = FIXTURES / "scenario_tiny"
+REPO = Path(__file__).parent.parent
+BASELINE = REPO / "scenarios" / "baseline_2014.yaml"
+VARIANTS = REPO / "scenarios" / "variants"
+
+
+@pytest.fixture
+def tiny(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the tiny scenario in ``tmp/base``; the cwd is ``tmp``, so files show as ``base/...``."""
+    shutil.copytree(TINY, tmp_path / "base")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path / "base" / "scenario.yaml"
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return path
+
+
+def problems(path: Path) -> list[str]:
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    return [str(p) for p in info.value.problems]
+
+
+# ---- merge and patches --------------------------------------------------------------------------
+
+
+def test_overlay_merges_keys_and_patches_rows(tiny):
+    base = load_scenario(tiny)
+    over = write(tiny.parent.parent / "variants" / "v.yaml", """
+        extends: ../base/scenario.yaml
+        name: v
+        parameters:
+          choice: {cost_scale_eur: 900.0}
+        patches:
+          agencies:
+            - match: {agency: Turkish coast guard}
+              scale: {effort: 1.5}
+            - match: {target: Athens}
+              set: {policy: adaptive, note: changed}
+          events:
+            - remove: {kind: fence}
+            - add:
+                - {start: 2012-05-01, full_effect: 2012-06-01, kind: hub_crackdown,
+                   target_type: node, target: Istanbul}
+    """)
+    sc = load_scenario(over)
+    assert sc.name == "v" and sc.start == base.start and sc.description == base.description
+    # deep merge: the base's other parameters survive
+    assert sc.parameters.choice.reputation_weight == base.parameters.choice.reputation_weight == 3.0
+    assert sc.parameters.choice.cost_scale_eur == 900.0
+    assert sc.parameters.demand.undetected_share == 0.1
+    assert [a.effort for a in sc.agencies] == [1.5, 1.5, 0.5]
+    assert sc.agencies[2].policy == "adaptive" and sc.agencies[2].note == "changed"
+    assert [e.kind for e in sc.events] == ["patrol_surge", "border_patrol", "hub_crackdown"]
+    assert sc.events[-1].start == dt.date(2012, 5, 1)
+    assert sc.nodes == base.nodes and sc.demand == base.demand
+    assert sc.scenario_hash() != base.scenario_hash()
+
+
+def test_table_paths_resolve_against_the_file_that_names_them(tiny):
+    other = tiny.parent.parent / "variants" / "tables" / "events.csv"
+    other.parent.mkdir(parents=True)
+    other.write_text((tiny.parent / "tables" / "events.csv").read_text().splitlines()[0] + "\n")
+    write(tiny.parent.parent / "variants" / "mid.yaml", "extends: ../base/scenario.yaml\nname: mid\n")
+    deep = write(tiny.parent.parent / "variants" / "deeper" / "v.yaml", """
+        extends: ../mid.yaml
+        name: deep
+        tables:
+          events: ../tables/events.csv
+    """)
+    sc = load_scenario(deep)
+    assert sc.events == ()
+    assert len(sc.nodes) == 9
+    paths = sc.table_paths()
+    assert paths["events"].resolve() == other.resolve()
+    assert paths["nodes"].resolve() == (tiny.parent / "tables" / "nodes.csv").resolve()
+
+
+def test_an_overlay_of_nothing_has_the_base_hash(tiny):
+    over = write(tiny.parent / "same.yaml", "extends: scenario.yaml\n")
+    assert load_scenario(over).scenario_hash() == load_scenario(tiny).scenario_hash()
+
+
+# ---- errors: file and line of the overlay or of the base -----------------------------------------
+
+
+def test_cycle_of_extends_is_an_error(tiny):
+    write(tiny.parent / "a.yaml", "extends: b.yaml\nname: a\n")
+    write(tiny.parent / "b.yaml", "name: b\nextends: a.yaml\n")
+    (msg,) = problems(tiny.parent / "a.yaml")
+    assert msg.startswith("base/b.yaml:2:10: extends: extends makes a cycle: base/a.yaml -> base/b.yaml -> base/a.yaml"), msg
+
+
+def test_missing_base_is_reported_at_the_extends_line(tiny):
+    over = write(tiny.parent / "v.yaml", "name: v\nextends: nowhere.yaml\n")
+    assert problems(over) == ["base/v.yaml:2:10: extends: file not found: base/nowhere.yaml"]
+
+
+def test_patch_matching_no_row_is_an_error_at_its_line(tiny):
+    over = write(tiny.parent / "v.yaml", """
+        extends: scenario.yaml
+        patches:
+          agencies:
+            - match: {agency: Libyan coast guard}
+              scale: {effort: 2.0}
+          events:
+            - remove: {kind: fence, target: Nowhere->Else}
+    """)
+    assert problems(over) == [
+        "base/v.yaml:4:7: patches.agencies[0].match: matches no row of agencies (agency='Libyan coast guard')",
+        "base/v.yaml:7:7: patches.events[0].remove: matches no row of events "
+        "(kind='fence', target='Nowhere->Else')",
+    ]
+
+
+def test_bad_patches_are_reported_in_the_overlay(tiny):
+    over = write(tiny.parent / "v.yaml", """
+        extends: scenario.yaml
+        patches:
+          agencies:
+            - remove: {agency: Turkish coast guard}
+              scale: {effort: 2.0}
+          evnts: []
+    """)
+    got = problems(over)
+    assert len(got) == 2, got
+    assert got[0].startswith("base/v.yaml:5:14: patches.agencies[0].scale: scale goes with match, not with remove"), got
+    assert got[1].startswith("base/v.yaml:6:3: patches.evnts: unknown key 'evnts' (did you mean 'events'?)"), got
+
+
+def test_unknown_column_of_a_patch_is_reported_at_its_key(tiny):
+    over = write(tiny.parent / "v.yaml", """
+        extends: scenario.yaml
+        patches:
+          agencies:
+            - match: {agenzy: Turkish coast guard}
+              scale: {effort: 2.0}
+    """)
+    got = problems(over)
+    assert got == ["base/v.yaml:4:15: patches.agencies[0].match.agenzy: unknown column 'agenzy' of agencies; "
+                   "columns: agency, country_iso2, side, target_type, target, effort, effort_low, effort_high, "
+                   "policy, note"], got
+
+
+def test_patched_cells_are_validated_at_their_key_in_the_overlay(tiny):
+    over = write(tiny.parent / "v.yaml", """
+        extends: scenario.yaml
+        patches:
+          agencies:
+            - match: {agency: Turkish coast guard}
+              scale: {effort: 3.0}
+          events:
+            - add:
+                - {start: 2012-05-01, full_effect: 2012-04-01, kind: hub_crackdown,
+                   target_type: node, target: Atlantis}
+    """)
+    got = problems(over)
+    assert "base/v.yaml:5:23: agencies[0].effort: effort 3.0 outside its prior range [0.5, 2.0]" in got, got
+    assert any(m.startswith("base/v.yaml:8:44: events[3].full_effect: full_effect 2012-04-01 is before start") for m in got), got
+
+
+def test_cross_table_problem_of_an_added_row_is_in_the_overlay(tiny):
+    over = write(tiny.parent / "v.yaml", """
+        extends: scenario.yaml
+        patches:
+          agencies:
+            - add:
+                - {agency: X, country_iso2: GR, side: detect, target_type: node, target: Atlantis,
+                   effort: 1, effort_low: 0, effort_high: 2}
+    """)
+    (msg,) = problems(over)
+    assert msg.startswith("base/v.yaml:5:82: agencies[3].target: unknown node 'Atlantis'"), msg
+
+
+def test_problems_in_the_base_name_the_base_file(tiny):
+    text = tiny.read_text().replace("persons_per_agent: 1", "persons_per_agent: 0")
+    tiny.write_text(text)
+    over = write(tiny.parent.parent / "v.yaml", "extends: base/scenario.yaml\nname: v\nseed: -1\n")
+    got = problems(over)
+    assert len(got) == 2, got
+    assert any(m.startswith("v.yaml:3:7: seed: ") for m in got), got
+    assert any(m.startswith("base/scenario.yaml:7:20: persons_per_agent: ") for m in got), got
+
+
+def test_cli_reports_a_broken_overlay_with_exit_2_and_writes_nothing(tiny, tmp_path, capsys):
+    over = write(tiny.parent / "v.yaml", """
+        extends: scenario.yaml
+        patches:
+          events:
+            - remove: {kind: naval_operation}
+    """)
+    out = tmp_path / "out"
+    assert main(["run", str(over), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert re.search(r"base/v\.yaml:4:7: patches\.events\[0\]\.remove: matches no row", err), err
+    assert not out.exists()
+
+
+# ---- the shipped variants ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def baseline():
+    return load_scenario(BASELINE)
+
+
+def _changes(variant, baseline):
+    """Rows of agencies and events that differ from the reference scenario."""
+    def rows(sc, table):
+        return [r.model_dump() for r in getattr(sc, table)]
+
+    out = {}
+    for table in ("agencies", "events"):
+        a, b = rows(baseline, table), rows(variant, table)
+        out[table] = ([r for r in a if r not in b], [r for r in b if r not in a])
+    return out
+
+
+VARIANT_FILES = sorted(VARIANTS.glob("*.yaml"))
+
+
+def test_at_least_four_short_variants_are_shipped():
+    assert len(VARIANT_FILES) >= 4
+    for path in VARIANT_FILES:
+        text = path.read_text(encoding="utf-8")
+        assert re.search(r"^extends: \.\./baseline_2014\.yaml$", text, re.M), path
+        assert len(text.splitlines()) <= 15, path
+    assert not list(VARIANTS.rglob("*.csv"))  # no copied tables
+
+
+@pytest.mark.parametrize("path", VARIANT_FILES, ids=lambda p: p.stem)
+def test_variant_changes_what_it_says_and_runs_a_few_days(path, baseline):
+    sc = load_scenario(path)
+    assert sc.name == path.stem
+    assert sc.nodes == baseline.nodes and sc.segments == baseline.segments and sc.demand == baseline.demand
+    removed_agencies, added_agencies = _changes(sc, baseline)["agencies"]
+    removed_events, added_events = _changes(sc, baseline)["events"]
+    expected = {
+        "no_mare_nostrum": lambda: removed_events == [r.model_dump() for r in baseline.events
+                                                      if r.kind == "search_and_rescue"] and not added_events,
+        "no_evros_fence": lambda: [(r["kind"], r["target"]) for r in removed_events] == [("fence", "Edirne->Orestiada")]
+                                  and not added_events,
+        "libyan_coast_guard_x2": lambda: len(added_agencies) == 4 and all(
+            a["effort"] == 2 * r["effort"] for a, r in zip(added_agencies, removed_agencies, strict=True)),
+        "agadez_crackdown_2013": lambda: not removed_events and [(r["kind"], r["target"], r["start"]) for r in added_events]
+                                         == [("hub_crackdown", "Agadez", dt.date(2013, 1, 1))],
+    }
+    if sc.name in expected:
+        assert expected[sc.name](), _changes(sc, baseline)
+    short = sc.with_overrides(start=dt.date(2013, 1, 1), end=dt.date(2013, 1, 4), burn_in_days=2, persons_per_agent=1000)
+    tables = run_replicate(short, seed=1)
+    months = set(tables["detections_monthly"]["month"].astype(str).str.slice(0, 7))
+    assert months <= {"2013-01"}, months
