@@ -48,6 +48,7 @@ __all__ = [
     "ROUTE_TYPES",
     "ROUTES",
     "TYPES",
+    "SHOCK_FACTS",
     "USD_PER_EUR",
     "deaths_2014_by_route",
     "deaths_monthly_2014",
@@ -66,6 +67,20 @@ __all__ = [
 #: US dollars per euro, annual averages (ECB reference rates). 2013-2015 as given in the
 #: project's data README; 2016 (1.1069, ECB annual average) added here for the 2016 fee rows.
 USD_PER_EUR: dict[int, float] = {2013: 1.3281, 2014: 1.3285, 2015: 1.1095, 2016: 1.1069}
+
+#: Observed facts of enforcement shocks, the comparators of the route-shift experiment (named in a
+#: scenario's ``experiments: route_shift: observed_shock:``). Source: the project's data README,
+#: "Facts for checking, not inputs" (Evros 2012: monthly crossings after Operation Aspida; the share
+#: of lost Evros crossings that reappeared on the Aegean sea six months after the shock).
+SHOCK_FACTS: dict[str, dict[str, object]] = {
+    "evros_2012": {
+        "evros_fall": "over 80 % (Evros crossings about 6,500 in July 2012, 1,800 in August, 71 in "
+                      "September, 26 in October; data README)",
+        "displaced_share_6m": 0.15,
+        "note": "observed changes have no counterfactual; the displaced share (about 15 % of the lost "
+                "Evros crossings reappeared on the Aegean sea after six months) is from the data README",
+    },
+}
 
 _IOM_RENAME = {"Western African Atlantic": "Western African"}
 

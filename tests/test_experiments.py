@@ -47,7 +47,8 @@ def test_route_shift_metrics_hand_computed():
         (0, "2012-09", bg, em, "Land", 5), (0, "2012-09", sea, em, "Sea", 5),
         (0, "2013-03", ev, em, "Land", 50), (0, "2013-03", bg, em, "Land", 0),
     ])  # fmt: skip
-    m, by_route = X.route_shift_metrics(s, c, [0], ev)
+    m, by_route = X.route_shift_metrics(s, c, [0], ev, X.Window("2012-02", "2012-07"),
+                                        X.Window("2012-08", "2013-01"), X.Window("2012-08", "2013-07"))
     # S: 100 -> 10; C: 100 -> 110: (10/100)/(110/100) - 1
     assert m["shock_route_change"][0] == pytest.approx(0.1 / 1.1 - 1)
     assert m["lost_6m"][0] == 100  # 110 - 10
@@ -105,13 +106,16 @@ def test_fee_comparison_adds_base_fees_of_unsold_edges():
     assert out[out["service_level"] == "premium"]["months"].iloc[0] == 0
 
 
-def test_fee_legs_name_real_fee_rows_and_edges():
+@pytest.mark.parametrize("path", [ROOT / "scenarios" / "baseline_2014.yaml", SMALL], ids=["reference", "small"])
+def test_fee_legs_name_real_fee_rows_and_edges(path):
     from sim import observed
 
-    sc = load_scenario(ROOT / "scenarios" / "baseline_2014.yaml")
+    sc = load_scenario(path)
     edges = {f"{s.source}->{s.target}" for s in sc.segments}
     fee_rows = set(observed.smuggling_fees()["segment"])
-    for fee, paths in X.FEE_LEGS.items():
+    legs = sc.experiments.segmented_market.fee_legs
+    assert any(legs.values())
+    for fee, paths in legs.items():
         assert fee in fee_rows
         for path in paths:
             assert set(path) <= edges, (fee, set(path) - edges)
@@ -121,25 +125,28 @@ def test_fee_legs_name_real_fee_rows_and_edges():
 
 
 def test_without_shock_removes_the_two_evros_events(small, tiny_scenario):
-    cf = X.without_shock(small)
+    block = small.experiments.route_shift
+    cf = X.without_shock(small, block.shocked_edge, block.shock_kinds)
     assert len(cf.events) == len(small.events) - 2
-    assert all(ev.target != X.SHOCKED_EDGE for ev in cf.events)
+    assert all(ev.target != "Edirne->Orestiada" for ev in cf.events)
     with pytest.raises(ValueError, match="no patrol_surge/fence"):
-        X.without_shock(cf)
+        X.without_shock(cf, block.shocked_edge, block.shock_kinds)
 
 
 def test_scale_node_effort_scales_and_widens(small):
-    sc, widened = X.scale_node_effort(small, 4.0)
+    nodes = small.experiments.enterprise_concentration.nodes
+    assert nodes == ("Tripoli", "Zuwara", "Sabratha", "Garabulli")
+    sc, widened = X.scale_node_effort(small, 4.0, nodes)
     got = {(a.agency, a.target): a for a in sc.agencies}
-    for node in X.LIBYAN_COAST_NODES:
+    for node in nodes:
         assert got[("Libyan coast guard", node)].effort == pytest.approx(0.8)
     assert widened == []
     assert got[("Turkish coast guard", "Bodrum")].effort == 0.8  # untouched
-    sc, widened = X.scale_node_effort(small, 10.0)
-    assert {w["target"] for w in widened} == set(X.LIBYAN_COAST_NODES)
-    assert all(a.effort_high == pytest.approx(2.0) for a in sc.agencies if a.target in X.LIBYAN_COAST_NODES)
+    sc, widened = X.scale_node_effort(small, 10.0, nodes)
+    assert {w["target"] for w in widened} == set(nodes)
+    assert all(a.effort_high == pytest.approx(2.0) for a in sc.agencies if a.target in nodes)
     with pytest.raises(ValueError):
-        X.scale_node_effort(small, -1.0)
+        X.scale_node_effort(small, -1.0, nodes)
 
 
 # ---- results folder and CLI ---------------------------------------------------------------------
@@ -149,11 +156,11 @@ def _fake_result(scenario, name="route-shift"):
     months = ["2012-07", "2012-08"]
     monthly = pd.DataFrame(
         [(arm, 0, m, g, v) for arm in ("shocked", "counterfactual") for m in months
-         for g, v in ((X.SHOCKED_EDGE, 10.0 if arm == "shocked" else 50.0), ("Eastern Mediterranean/Sea", 5.0))],
+         for g, v in (("Edirne->Orestiada", 10.0 if arm == "shocked" else 50.0), ("Eastern Mediterranean/Sea", 5.0))],
         columns=["arm", "replicate", "month", "group", "first_entries"],
     )  # fmt: skip
     summary = {"experiment": name, "scenario": scenario.name, "replicates": 1, "root_seed": 3,
-               "persons_per_agent": 4, "shocked_edge": X.SHOCKED_EDGE, "shock_route_change": -0.8,
+               "persons_per_agent": 4, "shocked_edge": "Edirne->Orestiada", "shock_route_change": -0.8,
                "shock_route_change_p05": np.float64(-0.9), "shock_route_change_p95": float("nan"),
                "expected": {"shock_route_change <= -0.7": True}}
     arm = {"crossings_by_edge": pd.DataFrame({"replicate": [0], "edge": ["a->b"], "first_entries": [1.0]})}
@@ -255,7 +262,8 @@ def test_arrests_grow_with_enforcement_on_the_libyan_coast(small):
     def arrests(scenario, level):
         total = 0
         for seed in (1, 2):
-            m = SmugglingModel(X.scale_node_effort(scenario, level)[0], seed)
+            nodes = scenario.experiments.enterprise_concentration.nodes
+            m = SmugglingModel(X.scale_node_effort(scenario, level, nodes)[0], seed)
             m.run()
             total += m.enterprise_exits["arrest"]
         return total
@@ -263,3 +271,58 @@ def test_arrests_grow_with_enforcement_on_the_libyan_coast(small):
     assert arrests(sc, 4.0) > arrests(sc, 1.0)
     off = sc.with_overrides(parameters={"enterprises": {"arrest_hazard_base": 0.0, "arrest_hazard_per_effort": 0.0}})
     assert arrests(off, 4.0) == 0
+
+
+# ---- the experiments: block of the scenario file ----------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(X.EXPERIMENTS))
+def test_every_experiment_runs_on_the_small_scenario_from_the_cli(name, tmp_path, capsys):
+    """Smoke test: each experiment reads its places from the small fixture's block and writes a folder."""
+    code = main(["experiment", name, str(SMALL), "--replicates", "1", "--persons-per-agent", "400",
+                 "--seed", "3", "--out", str(tmp_path), "--no-progress"])
+    assert code == 0, capsys.readouterr().err
+    (folder,) = (tmp_path / "small" / name).iterdir()
+    summary = json.loads((folder / "summary.json").read_text())
+    assert summary["experiment"] == name and summary["replicates"] == 1
+    block = load_scenario(folder / "scenario.resolved.yaml").experiments
+    assert block == load_scenario(SMALL).experiments  # the block is recorded with the run
+
+
+def test_a_missing_block_names_the_file_and_the_key(tmp_path, capsys, tiny_scenario):
+    assert tiny_scenario.experiments is None
+    tiny = ROOT / "tests" / "fixtures" / "scenario_tiny" / "scenario.yaml"
+    assert main(["experiment", "hub-persistence", str(tiny), "--out", str(tmp_path), "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert "scenario_tiny/scenario.yaml: experiments: the scenario has no 'experiments: hub_persistence:' block" in err
+    assert "Traceback" not in err and not any(tmp_path.iterdir())
+    partial = tiny_scenario.with_overrides(experiments={"hub_persistence": {
+        "first": {"start": "2012-02", "end": "2012-07"}, "second": {"start": "2012-08", "end": "2012-12"}}})
+    with pytest.raises(ValueError, match=r"experiments\.route_shift: the scenario has no 'experiments: route_shift:'"):
+        X.route_shift(partial, 1, 1)
+
+
+def test_a_bad_block_is_reported_at_its_line(tmp_path):
+    from sim.scenario import ScenarioError
+
+    def problems(text):
+        (tmp_path / "s.yaml").write_text(text)
+        with pytest.raises(ScenarioError) as info:
+            load_scenario(tmp_path / "s.yaml")
+        return [str(p).removeprefix(f"{tmp_path / 's.yaml'}:") for p in info.value.problems]
+
+    (tmp_path / "tables").symlink_to(SMALL.parent / "tables")
+    text = SMALL.read_text()
+    line = {key: i for i, x in enumerate(text.splitlines(), 1) for key in ("top_hubs", "shocked_edge", "nodes: [")
+            if key in x}
+    got = problems(text.replace("top_hubs: 15", "top_hubs: 1\n    bogus: 2"))
+    assert got[0].startswith(f"{line['top_hubs']}:15: experiments.hub_persistence.top_hubs: Input should be greater"), got
+    assert got[1].startswith(f"{line['top_hubs'] + 1}:5: experiments.hub_persistence.bogus: unknown key 'bogus'; "
+                             "allowed: first, second, top_hubs"), got
+    # places and edges are checked against the tables once the keys are valid
+    got = problems(text.replace("shocked_edge: Edirne->Orestiada", "shocked_edge: Edirne->Nowhere")
+                   .replace("nodes: [Tripoli, Zuwara,", "nodes: [Tripolis, Zuwara,"))
+    assert got == [
+        f"{line['shocked_edge']}:19: experiments.route_shift.shocked_edge: no segment 'Edirne->Nowhere' in segments",
+        f"{line['nodes: [']}:13: experiments.enterprise_concentration.nodes[0]: unknown node 'Tripolis': not in nodes",
+    ], got

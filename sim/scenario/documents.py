@@ -8,6 +8,7 @@ when an overlay's keys are merged over its base's (:mod:`sim.scenario.overlay`).
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -124,9 +125,10 @@ def _model_at(root: type[BaseModel], loc: Sequence[Any]) -> type[BaseModel] | No
     for part in loc:
         field = model.model_fields.get(part) if isinstance(part, str) else None
         ann = field.annotation if field is not None else None
-        if not (isinstance(ann, type) and issubclass(ann, BaseModel)):
+        options = [a for a in (typing.get_args(ann) or (ann,)) if a is not type(None)]  # X | None: X
+        if not (len(options) == 1 and isinstance(options[0], type) and issubclass(options[0], BaseModel)):
             return None
-        model = ann
+        model = options[0]
     return model
 
 

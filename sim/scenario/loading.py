@@ -14,8 +14,9 @@ from pydantic import ValidationError
 
 from sim.scenario.checks import _cross_check
 from sim.scenario.documents import yaml_problems
+from sim.scenario.experiment_settings import experiment_references
 from sim.scenario.overlay import apply_patches, resolve_document
-from sim.scenario.problems import Problem, ScenarioError, _display
+from sim.scenario.problems import Problem, ScenarioError, _display, _field_path
 from sim.scenario.rows import REQUIRED_TABLES, _Row
 from sim.scenario.schema import Scenario, ScenarioSettings, TablePaths
 from sim.scenario.tables import RawRow, read_raw_table, validate_rows
@@ -82,6 +83,12 @@ def load_scenario(path: str | Path) -> Scenario:
         problems.extend(row_problems)
 
     problems.extend(_cross_check(rows, files, unchecked))
+    if not problems and settings is not None and settings.experiments is not None:
+        nodes = {r.name for r in rows["nodes"] or ()}
+        edges = {r.edge for r in rows["segments"] or ()}
+        for loc, msg in experiment_references(settings.experiments, nodes, edges):
+            shown, _, (line, col) = pos.get(loc) or pos[loc[:2]]
+            problems.append(Problem(shown, line, col, _field_path(loc), msg))
     if problems or settings is None:
         order = {f: k for k, f in enumerate(dict.fromkeys(p.file for p in problems))}
         problems.sort(key=lambda p: (order[p.file], p.line or 0, p.column or 0))

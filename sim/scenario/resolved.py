@@ -93,6 +93,8 @@ def resolved_files(scenario: Scenario) -> dict[str, str]:
         "tables": tables,
         "parameters": scenario.parameters.model_dump(mode="json"),
     }
+    if scenario.experiments is not None:
+        doc["experiments"] = scenario.experiments.model_dump(mode="json", exclude_none=True)
     if doc["description"] is None:
         del doc["description"]
     buf = io.StringIO()

@@ -24,6 +24,7 @@ from pydantic import (
 from sim.labels import NodeKind
 from sim.parameters import Parameters
 from sim.scenario.checks import _cross_check
+from sim.scenario.experiment_settings import ExperimentSettings
 from sim.scenario.problems import (
     Problem,
     ScenarioError,
@@ -107,6 +108,9 @@ class ScenarioSettings(BaseModel):
     seed: int = Field(0, ge=0, le=2**63 - 1, description="Default root seed.")
     tables: TablePaths
     parameters: Parameters = Field(default_factory=Parameters)
+    experiments: ExperimentSettings | None = Field(
+        None, description="Places, edges and windows of the experiments (sim.experiments); not part of the hash."
+    )
 
     @field_validator("end")
     @classmethod
@@ -214,13 +218,17 @@ class Scenario(ScenarioSettings):
         Every setting, all parameters (defaults filled in) and every row of the model's tables,
         with sorted keys and no whitespace; no paths (``source_path`` and ``tables`` are left out),
         so a copied or moved scenario keeps its hash. ``nationality_origins``, an input of the
-        demand builder that the model never reads, is left out too.
+        demand builder that the model never reads, is left out too, and so is the ``experiments``
+        block (what the experiments vary and compare, not what a run simulates; it is recorded in
+        the resolved scenario of a results folder).
 
         Returns
         -------
         str
         """
-        payload = self.model_dump(mode="json", exclude={"source_path", "tables", "nationality_origins"})
+        payload = self.model_dump(
+            mode="json", exclude={"source_path", "tables", "nationality_origins", "experiments"}
+        )
         return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
 
     def scenario_hash(self) -> str:
