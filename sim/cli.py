@@ -5,20 +5,27 @@ The CLI only parses arguments and calls the library (:mod:`sim.scenario`, :mod:`
 :mod:`sim.validation`, :mod:`sim.summary`, :mod:`sim.io`); everything it does is callable from Python.
 
 Exit status: 0 on success, 2 for a usage error, a missing scenario file or an invalid scenario (every
-problem printed as ``file:line:column: field.path: message``, nothing written), 130 when interrupted
-(nothing written).
+problem printed as ``file:line:column: field.path: message``, nothing written) or an ensemble refused as
+too large (without ``--force``), 3 when some replicates failed (each reported with its replicate number,
+seed and traceback; the others finished and are in the replicate cache, so ``--resume`` re-runs only the
+failed ones; no results folder written), 130 when interrupted by SIGINT (Ctrl-C) and 143 by SIGTERM
+(nothing written; finished replicates stay in the cache).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
+import signal
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from sim import experiments, io, runner, validation
+from sim.cache import ReplicateCache
+from sim.executors import EXECUTORS, ExecutorSpec
 from sim.scenario import Scenario, ScenarioError, load_scenario
 from sim.summary import format_summary
 
@@ -164,10 +171,103 @@ def _add_run_options(parser: argparse.ArgumentParser, *, replicates: int, replic
                         help=f"persons per migrant agent, {low}-{high} (default: the scenario's); "
                         "reported counts are always persons")
     parser.add_argument("--processes", type=_int_in(1, None), metavar="P", default=1,
-                        help="worker processes for replicates (default 1: serial)")
+                        help="worker processes for replicates (default 1: serial); a warning above "
+                        "the number of CPUs")
     parser.add_argument("--out", type=Path, default=Path("results"), metavar="ROOT",
                         help="output root (default results/)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    _add_executor_options(parser)
+
+
+def _add_executor_options(parser: argparse.ArgumentParser) -> None:
+    """Where replicates run, the replicate cache and the size guard (docs/ensembles.md)."""
+    parser.add_argument("--executor", choices=EXECUTORS, default=None,
+                        help="where replicates run: serial, processes (a local pool of --processes "
+                        "workers) or dask (a LocalCluster of --processes workers, or --scheduler); "
+                        "default processes if --processes > 1, else serial")
+    parser.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                        help="join a running dask scheduler (e.g. tcp://host:8786; implies "
+                        "--executor dask)")
+    parser.add_argument("--cache", type=Path, default=None, metavar="DIR",
+                        help="replicate cache (default ROOT/.cache); every finished replicate is "
+                        "stored there")
+    parser.add_argument("--resume", action="store_true",
+                        help="take replicates already in the cache instead of running them again")
+    parser.add_argument("--force", action="store_true",
+                        help="run even when the estimated memory or time is absurd for this machine")
+
+
+def _physical_memory() -> float | None:
+    try:
+        return float(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+    except (ValueError, OSError, AttributeError):  # pragma: no cover - not POSIX
+        return None
+
+
+#: Refuse (without --force) an ensemble estimated above this share of physical memory or this long.
+GUARD_MEMORY_SHARE = 0.5
+GUARD_SECONDS = 7 * 86400
+
+
+def _executor(args: argparse.Namespace, replicates: int) -> ExecutorSpec | None:
+    """The executor the options ask for, warning when --processes exceeds the CPUs; None on error."""
+    kind = args.executor or ("dask" if args.scheduler else None)
+    if args.scheduler and kind != "dask":
+        _error("--scheduler needs --executor dask")
+        return None
+    cpus = os.cpu_count() or 1
+    if args.processes > cpus:
+        print(f"routesim: warning: --processes {args.processes} is more than the {cpus} CPU(s) of "
+              "this machine: the workers will share them and each replicate runs slower",
+              file=sys.stderr)
+    if kind is None:
+        kind = "processes" if args.processes > 1 and replicates > 1 else "serial"
+    return ExecutorSpec(kind, args.processes, args.scheduler)
+
+
+def _guard(scenario: Scenario, runs: int, args: argparse.Namespace) -> bool:
+    """Refuse (unless --force) an ensemble whose estimate is absurd for this machine; print why."""
+    estimate = runner.estimate_ensemble(scenario, runs, args.processes)
+    memory = _physical_memory()
+    too_big = memory is not None and estimate.memory_bytes > GUARD_MEMORY_SHARE * memory
+    too_long = estimate.seconds > GUARD_SECONDS
+    if not (too_big or too_long):
+        return True
+    what = (f"{runs} run(s) of {scenario.name} need {estimate.describe()} (rough estimate)"
+            + (f"; this machine has {memory / 1e9:.1f} GB" if memory else ""))
+    if args.force:
+        print(f"routesim: warning: {what}; running anyway (--force)", file=sys.stderr)
+        return True
+    _error(f"{what}: refused; use fewer replicates, a larger --persons-per-agent, or --force")
+    return False
+
+
+def _cache(args: argparse.Namespace) -> ReplicateCache:
+    return ReplicateCache(args.cache if args.cache is not None else Path(args.out) / ".cache")
+
+
+def _report_failures(err: runner.EnsembleError) -> int:
+    """Print each failed replicate (number, seed, traceback) and return exit status 3."""
+    for failure in err.failures:
+        print(f"routesim: {failure.describe()}", file=sys.stderr)
+    _error(f"{err}; the finished replicates are in the cache: re-run with --resume to run only the "
+           "failed ones; no results written")
+    return 3
+
+
+def _interrupted(exc: BaseException) -> int:
+    """Report an interruption; 143 for SIGTERM, 130 for SIGINT."""
+    print("\nroutesim: interrupted; no results written (finished replicates are in the cache: "
+          "--resume)", file=sys.stderr)
+    return 143 if isinstance(exc, Terminated) else 130
+
+
+class Terminated(KeyboardInterrupt):
+    """Raised in the main thread by SIGTERM, so that it is handled like Ctrl-C (exit status 143)."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated()
 
 
 def _error(message: str) -> None:
@@ -230,6 +330,9 @@ def _cmd_run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     if scenario is None:
         return 2
     root_seed = scenario.seed if args.seed is None else args.seed
+    executor = _executor(args, args.replicates)
+    if executor is None or not _guard(scenario, args.replicates, args):
+        return 2
     seeds = runner.replicate_seeds(root_seed, args.replicates)
     if not _writable(Path(args.out) / scenario.name):
         return 2
@@ -243,6 +346,9 @@ def _cmd_run(args: argparse.Namespace, argv: Sequence[str]) -> int:
             args.replicates,
             progress=not args.no_progress,
             processes=args.processes,
+            executor=executor,
+            cache=_cache(args),
+            resume=args.resume,
         )
         monthly = tables["detections_monthly"]
         replicates = list(range(args.replicates))
@@ -273,6 +379,7 @@ def _cmd_run(args: argparse.Namespace, argv: Sequence[str]) -> int:
             "end_time": end,
             "wall_seconds": round(time.perf_counter() - clock, 3),
             "processes": args.processes,
+            "executor": executor.kind,
             "command": ["routesim", *argv],
         }
         out = io.write_results(
@@ -282,9 +389,10 @@ def _cmd_run(args: argparse.Namespace, argv: Sequence[str]) -> int:
             run_info,
             summary=summary,
         )
-    except KeyboardInterrupt:
-        print("\nroutesim: interrupted; no results written", file=sys.stderr)
-        return 130
+    except runner.EnsembleError as err:
+        return _report_failures(err)
+    except KeyboardInterrupt as exc:
+        return _interrupted(exc)
     except OSError as err:  # e.g. the disk filled up while writing: nothing is left behind
         _error(f"cannot write results under {args.out}: {err}; no results written")
         return 2
@@ -333,16 +441,20 @@ def _cmd_experiment(args: argparse.Namespace, argv: Sequence[str]) -> int:
     if scenario is None:
         return 2
     root_seed = scenario.seed if args.seed is None else args.seed
+    executor = _executor(args, args.replicates)
+    if executor is None or not _guard(scenario, args.replicates * 2, args):
+        return 2
     if not _writable(Path(args.out) / scenario.name / args.name):
         return 2
     try:
         start = dt.datetime.now(dt.UTC)
         clock = time.perf_counter()
         try:
-            result = experiments.run_experiment(
-                args.name, scenario, root_seed, args.replicates,
-                processes=args.processes, progress=not args.no_progress,
-            )
+            with runner.using(executor, _cache(args), args.resume):
+                result = experiments.run_experiment(
+                    args.name, scenario, root_seed, args.replicates,
+                    processes=args.processes, progress=not args.no_progress,
+                )
         except ValueError as err:  # e.g. no Evros shock in this scenario
             _error(str(err))
             return 2
@@ -354,9 +466,10 @@ def _cmd_experiment(args: argparse.Namespace, argv: Sequence[str]) -> int:
             "command": ["routesim", *argv],
         }
         out = io.write_experiment(args.out, result, run_info)
-    except KeyboardInterrupt:
-        print("\nroutesim: interrupted; no results written", file=sys.stderr)
-        return 130
+    except runner.EnsembleError as err:
+        return _report_failures(err)
+    except KeyboardInterrupt as exc:
+        return _interrupted(exc)
     except OSError as err:
         _error(f"cannot write results under {args.out}: {err}; no results written")
         return 2
@@ -455,7 +568,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        Exit status: 0 success; 2 usage error, missing or invalid scenario; 130 interrupted.
+        Exit status: 0 success; 2 usage error, missing or invalid scenario, or an ensemble refused
+        as too large; 3 some replicates failed; 130 interrupted (SIGINT); 143 terminated (SIGTERM).
 
     Examples
     --------
@@ -468,4 +582,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exit_:  # --help (0) or a usage error (2): return, don't exit
         return int(exit_.code or 0)
-    return args.handler(args, argv)
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return args.handler(args, argv)
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)  # SIGTERM handled like Ctrl-C
+    try:
+        return args.handler(args, argv)
+    except Terminated:  # arrived outside the handlers' own try blocks
+        print("\nroutesim: terminated; no results written", file=sys.stderr)
+        return 143
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -1,9 +1,10 @@
 """Results folders: the only module that writes files.
 
 A run is published as ``ROOT/<scenario name>/<run-id>/`` (DESIGN section 6). Everything is first
-written into a hidden sibling ``.<run-id>.tmp`` and renamed to ``<run-id>`` when complete; on any error
-(or interruption) the temporary folder is removed, so a results folder either exists complete, with a
-``manifest.json`` whose status is ``complete``, or not at all.
+written into a hidden sibling ``.<run-id>.<pid>.tmp`` and renamed to ``<run-id>`` when complete; on any
+error (or interruption) the temporary folder is removed, so a results folder either exists complete, with
+a ``manifest.json`` whose status is ``complete``, or not at all. A temporary folder left by a process that
+was killed (``kill -9``) is removed by the next write under the same parent (its pid no longer exists).
 """
 
 from __future__ import annotations
@@ -369,13 +370,17 @@ def check_writable(parent: str | Path) -> None:
 
 
 def _reserve(parent: Path, run_id: str) -> tuple[str, Path]:
-    """Create a fresh temporary folder for a run id not yet used; add ``-2``, ``-3``... if needed."""
+    """Create a fresh temporary folder ``.<run id>.<pid>.tmp`` for a run id not yet used (``-2``,
+    ``-3``... added if needed), after removing the temporary folders of dead processes."""
+    from sim.cache import remove_stale_tmp
+
     parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_tmp(parent)
     for n in range(1, 10_000):
         candidate = run_id if n == 1 else f"{run_id}-{n}"
         if (parent / candidate).exists():
             continue
-        tmp = parent / f".{candidate}.tmp"
+        tmp = parent / f".{candidate}.{os.getpid()}.tmp"
         try:
             tmp.mkdir()
         except FileExistsError:
@@ -431,6 +436,7 @@ def _manifest(
         "replicates": len(seeds),
         "persons_per_agent": int(scenario.persons_per_agent),
         "processes": run_info.get("processes"),
+        "executor": run_info.get("executor"),
         "command": run_info.get("command"),
         "packages": package_versions(),
         "git_commit": git_commit(),

@@ -92,7 +92,10 @@ def fake_model(monkeypatch):
 
 
 def run_folders(out: Path) -> list[Path]:
-    return sorted(p for p in out.rglob("*") if p.is_dir()) if out.exists() else []
+    """Folders under ``out``, the replicate cache (``out/.cache``, kept on purpose) left out."""
+    if not out.exists():
+        return []
+    return sorted(p for p in out.rglob("*") if p.is_dir() and ".cache" not in p.relative_to(out).parts)
 
 
 # ---- arguments and errors -------------------------------------------------------------------------
