@@ -46,6 +46,7 @@ __all__ = [
     "read_run",
     "read_calibration_window",
     "write_validation",
+    "write_comparison",
 ]
 
 #: Output file name to (table name, exact column order), as DESIGN section 6. The validation tables
@@ -788,3 +789,84 @@ def read_calibration_window(scenario_source: str | Path | None) -> tuple[str, st
     except (OSError, ValueError, KeyError, IndexError, TypeError):
         return None
 
+
+def write_comparison(
+    out_root: str | Path,
+    result: Any,
+    run_info: Mapping[str, Any],
+    *,
+    figures: Mapping[str, Figure] | None = None,
+    summary: str | None = None,
+) -> Path:
+    """Write a comparison's results folder atomically and return its path.
+
+    Parameters
+    ----------
+    out_root : str or Path
+        Output root; created if missing.
+    result : sim.compare.ComparisonResult
+        ``base`` and ``variants`` (label to scenario), ``root_seed``, ``replicate_seeds``,
+        ``comparison``, ``per_replicate``, ``monthly`` and ``arms`` (label to per-replicate tables).
+    run_info : mapping
+        ``start_time``, ``end_time``, ``wall_seconds``, and optionally ``processes``, ``executor``
+        and ``command``, copied into the manifest.
+    figures : mapping of str to Figure, optional
+        Default the forest plot (``figures/forest.png``) and the monthly difference
+        (``figures/monthly_difference.png``) of :mod:`sim.plots`.
+    summary : str, optional
+        Text of ``summary.txt``.
+
+    Returns
+    -------
+    Path
+        ``out_root/<base scenario name>/compare/<run-id>``, holding ``comparison.csv``,
+        ``per_replicate.csv`` (the paired values every interval is computed from),
+        ``monthly_difference.csv``, ``arms/<label>/<table>.parquet`` (``base`` and each variant),
+        ``figures/*.png``, ``summary.txt`` and ``manifest.json`` (as :func:`write_results`, plus
+        ``variants``: label to scenario name, hash and source; the scenario hash is the base's).
+
+    Raises
+    ------
+    OSError
+        If writing fails; nothing is left behind.
+    """
+    base = result.base
+    start = run_info.get("start_time") or datetime.now(UTC)
+    parent = Path(out_root) / base.name / "compare"
+    with _atomic_folder(parent, make_run_id(start, int(result.root_seed))) as (run_id, tmp):
+        files: list[str] = []
+        for name, frame in (("comparison", result.comparison),
+                            ("per_replicate", result.per_replicate),
+                            ("monthly_difference", result.monthly)):
+            frame.reset_index(drop=True).to_csv(tmp / f"{name}.csv", index=False)
+            files.append(f"{name}.csv")
+        for arm, tables in result.arms.items():
+            folder = tmp / "arms" / arm
+            folder.mkdir(parents=True)
+            for name, frame in tables.items():
+                frame.reset_index(drop=True).to_parquet(folder / f"{name}.parquet", index=False)
+                files.append(f"arms/{arm}/{name}.parquet")
+
+        from sim import plots
+
+        if figures is None:
+            figures = {"forest": plots.comparison_forest(result.comparison),
+                       "monthly_difference": plots.comparison_monthly(result.monthly)}
+        for path in plots.save_figures(figures, tmp / "figures"):
+            files.append(path.relative_to(tmp).as_posix())
+        if summary is not None:
+            (tmp / "summary.txt").write_text(summary, encoding="utf-8")
+            files.append("summary.txt")
+
+        seeds = [int(s) for s in result.replicate_seeds]
+        variants = {
+            label: {"scenario": sc.name, "scenario_hash": scenario_hash(sc),
+                    "scenario_source": str(getattr(sc, "source_path", None) or "") or None}
+            for label, sc in result.variants.items()
+        }
+        manifest = _manifest(run_id, base, int(result.root_seed), seeds, run_info, start,
+                             head={"kind": "compare", "interval": f"{round(result.level * 100)} % "
+                                   "t-interval of the mean paired difference"},
+                             mid={"variants": variants})
+        _write_manifest(tmp, manifest, files)
+    return parent / run_id

@@ -32,6 +32,8 @@ __all__ = [
     "hub_persistence_figure",
     "enterprise_concentration_figure",
     "experiment_figures",
+    "comparison_forest",
+    "comparison_monthly",
 ]
 
 #: One colour per Frontex route (canonical names of the data README), colour-blind-safe where possible.
@@ -626,3 +628,79 @@ def experiment_figures(result: Any) -> dict[str, Figure]:
     if result.name == "segmented-market":
         return {"fee_ranges": fee_ranges(t["fee_comparison"])}
     raise KeyError(f"no figures for experiment {result.name!r}")
+
+
+def comparison_forest(comparison: pd.DataFrame, year: int | None = None) -> Figure:
+    """Forest plot of paired differences (variant - base) with their intervals, one panel per variant.
+
+    Parameters
+    ----------
+    comparison : pandas.DataFrame
+        ``comparison.csv`` of :func:`sim.compare.compare_outcomes` (``variant, metric, route, type,
+        year, base_mean, variant_mean, difference_mean, difference_low, difference_high``).
+    year : int, optional
+        Year shown (default the last one in the table).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Rows are the outcomes with a non-zero base or variant mean; a dot at the mean difference
+        (persons) and a bar over its interval (none with one replicate); a line at zero.
+    """
+    year = int(comparison["year"].max()) if year is None else year
+    table = comparison[(comparison["year"] == year)
+                       & ((comparison["base_mean"] != 0) | (comparison["variant_mean"] != 0))]
+    variants = list(dict.fromkeys(comparison["variant"]))
+    rows = table.drop_duplicates(["metric", "route", "type"])[["metric", "route", "type"]]
+    n = max(len(rows), 1)
+    fig = _new_figure(5.0 * max(len(variants), 1), 1.2 + 0.28 * n)
+    axes = fig.subplots(1, max(len(variants), 1), sharey=True, squeeze=False)[0]
+    labels = [f"{r.metric}: {r.route}" + (f" / {r.type}" if r.type else "") for r in rows.itertuples()]
+    position = {(r.metric, r.route, r.type): n - 1 - i for i, r in enumerate(rows.itertuples())}
+    for ax, variant in zip(axes, variants, strict=False):
+        part = table[table["variant"] == variant]
+        y = [position[(r.metric, r.route, r.type)] for r in part.itertuples()]
+        mean = part["difference_mean"].to_numpy(dtype=float)
+        low = part["difference_low"].to_numpy(dtype=float)
+        high = part["difference_high"].to_numpy(dtype=float)
+        colours = [ROUTE_COLOURS.get(r, _OTHER_COLOUR) for r in part["route"]]
+        has = ~np.isnan(low)
+        ax.hlines(np.asarray(y)[has], low[has], high[has], colors=np.asarray(colours)[has], lw=2)
+        ax.scatter(mean, y, c=colours, zorder=3, s=18)
+        ax.axvline(0, color="black", lw=0.8)
+        ax.set_title(f"{variant} - base, {year}", fontsize=9)
+        ax.set_xlabel("paired difference (persons)")
+        ax.grid(axis="x", alpha=0.3)
+    axes[0].set_yticks(range(n - 1, -1, -1), labels or [""], fontsize=7)
+    return fig
+
+
+def comparison_monthly(monthly: pd.DataFrame) -> Figure:
+    """Monthly paired difference of total detections (variant - base) with its interval band.
+
+    Parameters
+    ----------
+    monthly : pandas.DataFrame
+        ``monthly_difference.csv`` (``variant, month, difference_mean, difference_low,
+        difference_high``; month ``YYYY-MM``).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    fig = _new_figure(9.0, 3.6)
+    ax = fig.subplots()
+    for variant, part in monthly.groupby("variant", sort=False):
+        x = pd.to_datetime(part["month"].astype(str) + "-01")
+        line = ax.plot(x, part["difference_mean"], lw=1.5, label=str(variant))[0]
+        low = part["difference_low"].to_numpy(dtype=float)
+        if not np.isnan(low).all():
+            ax.fill_between(x, low, part["difference_high"].to_numpy(dtype=float),
+                            color=line.get_color(), alpha=0.25, lw=0)
+    ax.axhline(0, color="black", lw=0.8)
+    ax.set_ylabel("detections: variant - base (persons / month)")
+    ax.set_title("Monthly paired difference in total detections (band: interval of the mean)",
+                 fontsize=9)
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3)
+    return fig

@@ -1,0 +1,144 @@
+"""Tests of ``routesim compare`` and sim.compare: paired intervals checked by hand from the
+per-replicate tables of the results folder (small fixture, cut to one month)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from sim import compare, runner
+from sim.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SMALL = ROOT / "tests" / "fixtures" / "scenario_small"
+TINY = ROOT / "tests" / "fixtures" / "scenario_tiny" / "scenario.yaml"
+
+
+def _copy_small(tmp_path: Path, name: str, libya_effort: str | None = None,
+                end: str = "2012-01-31") -> Path:
+    folder = tmp_path / name
+    shutil.copytree(SMALL, folder)
+    yaml = folder / "scenario.yaml"
+    text = yaml.read_text().replace("name: small", f"name: {name}")
+    yaml.write_text(text.replace("end: 2013-12-31", f"end: {end}"))
+    if libya_effort is not None:
+        agencies = folder / "tables" / "agencies.csv"
+        rows = [
+            line.replace(",0.2,", f",{libya_effort},", 1) if line.startswith("Libyan coast guard")
+            else line
+            for line in agencies.read_text().splitlines()
+        ]
+        agencies.write_text("\n".join(rows) + "\n")
+    return yaml
+
+
+def _hand_interval(d: np.ndarray) -> tuple[float, float, float]:
+    mean = sum(d) / len(d)
+    sd = (sum((x - mean) ** 2 for x in d) / (len(d) - 1)) ** 0.5
+    half = stats.t.ppf(0.95, len(d) - 1) * sd / len(d) ** 0.5
+    return mean, mean - half, mean + half
+
+
+def test_compare_intervals_match_a_hand_computation(tmp_path, capsys):
+    base = _copy_small(tmp_path, "small")
+    variant = _copy_small(tmp_path, "libya_x3", libya_effort="0.6")
+    out = tmp_path / "out"
+    assert main(["compare", str(base), str(variant), "--replicates", "3", "--seed", "7",
+                 "--out", str(out), "--no-progress"]) == 0
+    text = capsys.readouterr().out
+    assert "warning: only 3 replicate(s)" in text
+    assert "distinguishable from zero" in text
+    (folder,) = (out / "small" / "compare").iterdir()
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["replicate_seeds"] == runner.replicate_seeds(7, 3)
+    assert set(manifest["variants"]) == {"libya_x3"}
+    assert (folder / "figures" / "forest.png").stat().st_size > 0
+    assert (folder / "figures" / "monthly_difference.png").stat().st_size > 0
+
+    # by hand, from the per-replicate detections of each arm
+    b = pd.read_parquet(folder / "arms" / "base" / "detections_monthly.parquet")
+    v = pd.read_parquet(folder / "arms" / "libya_x3" / "detections_monthly.parquet")
+    assert sorted(set(b["seed"])) == sorted(set(v["seed"])) == sorted(runner.replicate_seeds(7, 3))
+    comparison = pd.read_csv(folder / "comparison.csv").fillna({"type": ""})
+    checked = 0
+    for route, rtype in [("Central Mediterranean", "Sea"), ("Eastern Mediterranean", "Land"),
+                         ("Eastern Mediterranean", "Sea")]:
+        def per_rep(t):
+            sel = t[(t["route"] == route) & (t["type"] == rtype)]
+            return np.array([sel.loc[sel["replicate"] == r, "detections"].sum() for r in range(3)])
+
+        base_r, var_r = per_rep(b), per_rep(v)
+        if not (base_r.any() or var_r.any()):
+            continue
+        mean, low, high = _hand_interval(var_r - base_r)
+        (row,) = comparison[(comparison["metric"] == "detections") & (comparison["route"] == route)
+                            & (comparison["type"] == rtype) & (comparison["year"] == 2012)
+                            ].itertuples()
+        assert row.base_mean == pytest.approx(base_r.mean())
+        assert row.variant_mean == pytest.approx(var_r.mean())
+        assert row.difference_mean == pytest.approx(mean)
+        assert row.difference_low == pytest.approx(low)
+        assert row.difference_high == pytest.approx(high)
+        assert row.relative_change == pytest.approx(mean / base_r.mean())
+        checked += 1
+    assert checked >= 2
+    # the per-replicate table is what the intervals come from
+    per = pd.read_csv(folder / "per_replicate.csv", keep_default_na=False)
+    total = per[(per["metric"] == "detections") & (per["route"] == "Total")]
+    assert len(total) == 3
+    assert total["difference"].tolist() == pytest.approx(
+        (total["variant_value"] - total["base_value"]).tolist())
+
+
+# ---- fakes for the formatting and checks -----------------------------------------------------------
+
+
+@pytest.fixture
+def cli_fake(monkeypatch):
+    from test_cli import FakeModel, fake_collect
+
+    monkeypatch.setattr(runner, "_new_model", FakeModel)
+    monkeypatch.setattr(runner, "_collect_tables", fake_collect)
+
+
+def test_one_replicate_prints_na_not_a_zero_width_interval(tmp_path, cli_fake, capsys):
+    assert main(["compare", str(TINY), str(TINY), "--replicates", "1", "--out", str(tmp_path),
+                 "--no-progress"]) == 0
+    text = capsys.readouterr().out
+    assert "n/a (1 replicate)" in text
+    assert "warning: only 1 replicate(s)" in text
+    (folder,) = (tmp_path / "tiny" / "compare").iterdir()
+    comparison = pd.read_csv(folder / "comparison.csv")
+    assert comparison["difference_low"].isna().all()
+
+
+def test_identical_scenarios_differ_by_exactly_zero(tmp_path, cli_fake, capsys):
+    # the same scenario twice: same seeds, so every paired difference is 0 and nothing is distinct
+    assert main(["compare", str(TINY), str(TINY), "--replicates", "3", "--out", str(tmp_path),
+                 "--no-progress"]) == 0
+    assert "distinguishable from zero (*): none" in capsys.readouterr().out
+    (folder,) = (tmp_path / "tiny" / "compare").iterdir()
+    comparison = pd.read_csv(folder / "comparison.csv")
+    assert (comparison["difference_mean"] == 0).all()
+    assert (comparison["difference_low"] == 0).all() and (comparison["difference_high"] == 0).all()
+
+
+def test_variant_with_another_period_is_an_error(tmp_path, capsys):
+    base = _copy_small(tmp_path, "small")
+    other = _copy_small(tmp_path, "shorter", end="2012-02-29")
+    assert main(["compare", str(base), str(other), "--out", str(tmp_path / "out")]) == 2
+    assert "same period" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").rglob("*.csv"))
+
+
+def test_paired_interval_t_quantile():
+    mean, low, high = compare.paired_interval(np.array([-2.0, 0.0, 1.0, 5.0]))
+    half = stats.t.ppf(0.95, 3) * np.std([-2.0, 0.0, 1.0, 5.0], ddof=1) / 2
+    assert (mean, low, high) == pytest.approx((1.0, 1.0 - half, 1.0 + half))
+    assert np.isnan(compare.paired_interval(np.array([3.0]))[1])
