@@ -69,7 +69,7 @@ def test_compare_intervals_match_a_hand_computation(tmp_path, capsys):
     checked = 0
     for route, rtype in [("Central Mediterranean", "Sea"), ("Eastern Mediterranean", "Land"),
                          ("Eastern Mediterranean", "Sea")]:
-        def per_rep(t):
+        def per_rep(t, route=route, rtype=rtype):
             sel = t[(t["route"] == route) & (t["type"] == rtype)]
             return np.array([sel.loc[sel["replicate"] == r, "detections"].sum() for r in range(3)])
 
