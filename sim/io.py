@@ -47,6 +47,7 @@ __all__ = [
     "read_calibration_window",
     "write_validation",
     "write_comparison",
+    "write_sensitivity",
 ]
 
 #: Output file name to (table name, exact column order), as DESIGN section 6. The validation tables
@@ -868,5 +869,67 @@ def write_comparison(
                              head={"kind": "compare", "interval": f"{round(result.level * 100)} % "
                                    "t-interval of the mean paired difference"},
                              mid={"variants": variants})
+        _write_manifest(tmp, manifest, files)
+    return parent / run_id
+
+
+def write_sensitivity(
+    out_root: str | Path,
+    result: Any,
+    run_info: Mapping[str, Any],
+    *,
+    summary: str | None = None,
+) -> Path:
+    """Write a sensitivity analysis's results folder atomically and return its path.
+
+    Parameters
+    ----------
+    out_root : str or Path
+    result : sim.sensitivity.SensitivityResult
+    run_info : mapping
+        As :func:`write_comparison`.
+    summary : str, optional
+        Text of ``summary.txt``.
+
+    Returns
+    -------
+    Path
+        ``out_root/<scenario>/sensitivity/<run-id>`` with ``samples.csv`` (sample id and parameter
+        values), ``outputs.csv`` (sample id and outputs, in sample order), ``indices.csv`` (output,
+        parameter, indices with their 95 %% half-widths), ``figures/sensitivity.png``,
+        ``summary.txt`` and ``manifest.json`` (plus ``method``, ``year``, ``sample_points`` and the
+        parameters with their bounds).
+
+    Raises
+    ------
+    OSError
+        If writing fails; nothing is left behind.
+    """
+    scenario = result.scenario
+    start = run_info.get("start_time") or datetime.now(UTC)
+    parent = Path(out_root) / scenario.name / "sensitivity"
+    with _atomic_folder(parent, make_run_id(start, int(result.root_seed))) as (run_id, tmp):
+        files: list[str] = []
+        for name, frame in (("samples", result.samples), ("outputs", result.outputs),
+                            ("indices", result.indices)):
+            frame.reset_index(drop=True).to_csv(tmp / f"{name}.csv", index=False)
+            files.append(f"{name}.csv")
+        from sim import plots
+
+        figures = {"sensitivity": plots.sensitivity_figure(result.indices, result.method)}
+        for path in plots.save_figures(figures, tmp / "figures"):
+            files.append(path.relative_to(tmp).as_posix())
+        if summary is not None:
+            (tmp / "summary.txt").write_text(summary, encoding="utf-8")
+            files.append("summary.txt")
+        parameters = [{"name": s.name, "low": s.low, "high": s.high, "default": s.default,
+                       "kind": s.kind} for s in result.specs]
+        manifest = _manifest(
+            run_id, scenario, int(result.root_seed), [int(s) for s in result.replicate_seeds],
+            run_info, start,
+            head={"kind": "sensitivity", "method": result.method, "year": result.year,
+                  "sample_points": len(result.samples)},
+            mid={"parameters": _json_ready(parameters)},
+        )
         _write_manifest(tmp, manifest, files)
     return parent / run_id

@@ -34,6 +34,7 @@ __all__ = [
     "experiment_figures",
     "comparison_forest",
     "comparison_monthly",
+    "sensitivity_figure",
 ]
 
 #: One colour per Frontex route (canonical names of the data README), colour-blind-safe where possible.
@@ -703,4 +704,48 @@ def comparison_monthly(monthly: pd.DataFrame) -> Figure:
                  fontsize=9)
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
+    return fig
+
+
+def sensitivity_figure(indices: pd.DataFrame, method: str, max_outputs: int = 6) -> Figure:
+    """Sensitivity indices with their confidence half-widths, one panel per output.
+
+    Parameters
+    ----------
+    indices : pandas.DataFrame
+        ``indices.csv`` of :func:`sim.sensitivity.run_sensitivity` (``output, parameter`` and
+        ``mu_star, mu_star_conf`` for Morris or ``ST, ST_conf, S1, S1_conf`` for Sobol').
+    method : {"morris", "sobol"}
+    max_outputs : int, default 6
+        Totals first, then the outputs with the largest index.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Horizontal bars of mu* (Morris) or ST with S1 as dots (Sobol'), error bars the 95 % half-widths.
+    """
+    key = "mu_star" if method == "morris" else "ST"
+    varying = indices.dropna(subset=[key])
+    outputs = list(dict.fromkeys(varying["output"]))
+    outputs.sort(key=lambda o: (not o.endswith(":Total") and o != "hhi_mean",
+                                -varying.loc[varying["output"] == o, key].max()))
+    outputs = outputs[:max_outputs] or ["(no output varies)"]
+    cols = min(3, len(outputs))
+    rows = math.ceil(len(outputs) / cols)
+    params = list(dict.fromkeys(indices["parameter"]))
+    fig = _new_figure(4.2 * cols, 0.9 + rows * (0.6 + 0.25 * len(params)))
+    axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).ravel()
+    for ax, output in zip(axes, outputs, strict=False):
+        part = varying[varying["output"] == output].set_index("parameter").reindex(params)
+        y = np.arange(len(params))[::-1]
+        ax.barh(y, part[key], xerr=part[f"{key}_conf"], color="#1f77b4", alpha=0.8,
+                error_kw={"lw": 1})
+        if method == "sobol":
+            ax.scatter(part["S1"], y, color="black", s=12, zorder=3, label="S1")
+        ax.set_yticks(y, params, fontsize=7)
+        ax.set_title(output, fontsize=9)
+        ax.set_xlabel("mu* (output units)" if method == "morris" else "total-order index ST")
+        ax.grid(axis="x", alpha=0.3)
+    for ax in axes[len(outputs):]:
+        ax.set_visible(False)
     return fig
