@@ -586,6 +586,8 @@ def _cmd_validate(args: argparse.Namespace, argv: Sequence[str]) -> int:
             _error(f"cannot write the validation table: {err}")
             return 2
         print(f"\nvalidation table: {path}")
+    return 0
+
 
 def _cmd_compare(args: argparse.Namespace, argv: Sequence[str]) -> int:
     """``routesim compare``: load base and variants, run them paired, write, print."""

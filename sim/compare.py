@@ -134,7 +134,7 @@ def paired_interval(differences: np.ndarray, level: float = LEVEL) -> tuple[floa
     --------
     >>> m, lo, hi = paired_interval(np.array([1.0, 2.0, 3.0]))
     >>> m, round(lo, 4), round(hi, 4)
-    (2.0, 0.3139, 3.6861)
+    (2.0, 0.3141, 3.6859)
     """
     from scipy import stats
 
@@ -142,8 +142,8 @@ def paired_interval(differences: np.ndarray, level: float = LEVEL) -> tuple[floa
     mean = float(d.mean()) if d.size else float("nan")
     if d.size < 2:
         return mean, float("nan"), float("nan")
-    half = float(stats.t.ppf((1 + level) / 2, d.size - 1)) * float(d.std(ddof=1)) / np.sqrt(d.size)
-    return mean, mean - half, mean + half
+    half = float(stats.t.ppf((1 + level) / 2, d.size - 1)) * float(d.std(ddof=1)) / float(np.sqrt(d.size))
+    return mean, float(mean - half), float(mean + half)
 
 
 def _paired(base: pd.DataFrame, variant: pd.DataFrame, keys: list[str],
