@@ -23,7 +23,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from sim import experiments, io, runner, validation
+from sim import experiments, io, parameters, runner, validation
 from sim.cache import ReplicateCache
 from sim.executors import EXECUTORS, ExecutorSpec
 from sim.scenario import Scenario, ScenarioError, load_scenario
@@ -189,6 +189,15 @@ def build_parser() -> argparse.ArgumentParser:
                       help="dotted parameter names to vary (default every fitted and prior one)")
     _add_run_options(sens, replicates=1, replicates_help="replicates per sample point (default 1)")
     sens.set_defaults(handler=_cmd_sensitivity)
+
+    par = commands.add_parser(
+        "parameters",
+        help="print the parameter table (name, default, low, high, unit, kind, source)",
+        description="Print every behavioural number of the model with its prior range, unit, kind "
+        "(fitted, prior, structural) and source.",
+    )
+    par.add_argument("--format", choices=["csv", "markdown"], default="csv", help="output format (default csv)")
+    par.set_defaults(handler=_cmd_parameters)
     return parser
 
 
@@ -354,6 +363,11 @@ def _cmd_app(args: argparse.Namespace, argv: Sequence[str]) -> int:
         return app.serve(args.scenario, host=args.host, port=args.port, open_browser=args.open)
     except KeyboardInterrupt:
         return 130
+
+
+def _cmd_parameters(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    print(parameters.format_specs(parameters.parameter_specs(), args.format), end="")
+    return 0
 
 
 def _cmd_run(args: argparse.Namespace, argv: Sequence[str]) -> int:
