@@ -160,6 +160,7 @@ class Migrant(mesa.Agent):
             p_prevent=m.p_prevent[e:e + 1],
             p_incident=m.p_incident[e:e + 1],
             fatality_share=m.crp.fatality_share,
+            fatality_beta_a=m.crp.fatality_beta_a,
             p_detect=m.p_detect[e:e + 1],
             p_return=m.p_return[e:e + 1],
             rescue_detects=np.array([labelled and net.mode[e] == SEA]),

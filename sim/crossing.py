@@ -12,7 +12,7 @@ Examples
 >>> import numpy as np
 >>> rng = np.random.default_rng(0)
 >>> out = cross_groups(np.array([0, 0, 1]), p_prevent=np.array([1.0, 0.0]),
-...                    p_incident=np.array([0.0, 0.0]), fatality_share=0.3,
+...                    p_incident=np.array([0.0, 0.0]), fatality_share=0.3, fatality_beta_a=2.0,
 ...                    p_detect=np.array([1.0, 1.0, 1.0]), p_return=np.zeros(3),
 ...                    rescue_detects=np.zeros(3, dtype=bool), rng=rng)
 >>> out.prevented.tolist(), out.detected.tolist()
@@ -84,6 +84,7 @@ def cross_groups(
     p_prevent: np.ndarray,
     p_incident: np.ndarray,
     fatality_share: float,
+    fatality_beta_a: float,
     p_detect: np.ndarray,
     p_return: np.ndarray,
     rescue_detects: np.ndarray,
@@ -99,7 +100,9 @@ def cross_groups(
         Per group: probability of being prevented; probability of a fatal incident.
     fatality_share : float
         Mean share of a group that dies in an incident; the share is drawn per group from
-        Beta(2, 2 * (1 - s) / s), whose mean is s.
+        Beta(a, a * (1 - s) / s), whose mean is s.
+    fatality_beta_a : float
+        The first shape parameter a of that Beta distribution (its spread).
     p_detect, p_return : ndarray of float, shape (M,)
         Per mover: probability of detection on the EU side (0 on unlabelled edges), and of being
         returned once detected.
@@ -116,7 +119,7 @@ def cross_groups(
     M = len(group)
     prevented_g = rng.random(G) < p_prevent
     incident_g = (~prevented_g) & (rng.random(G) < p_incident)
-    a = 2.0
+    a = fatality_beta_a
     b = a * (1.0 - fatality_share) / max(fatality_share, 1e-9)
     share_g = np.where(incident_g, rng.beta(a, max(b, 1e-9), size=G), 0.0)
     prevented = prevented_g[group]

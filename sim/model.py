@@ -22,7 +22,7 @@ import numpy as np
 
 from sim.agents.enforcement import EnforcementAgency, TimelineEvent, resolve_target
 from sim.agents.enterprise import SmugglerEnterprise
-from sim.agents.hub import REGION_RADIUS_KM, Hub
+from sim.agents.hub import Hub
 from sim.agents.migrant import Migrants, MigrantState, MigrantView
 from sim.choice import cost_to_go, edge_cost
 from sim.crossing import cross_groups, detection_probability, effort_probability
@@ -33,6 +33,8 @@ from sim.network import RouteNetwork, haversine_km
 __all__ = ["SmugglingModel"]
 
 SEA = MODES.index("sea")
+#: service level of travelling without a smuggler: standard (its death and prevention factors are 1)
+SELF_TRAVEL_LEVEL = 1
 _S = MigrantState
 
 
@@ -198,7 +200,7 @@ class SmugglingModel(mesa.Model):
         hub_nodes = np.array([g.node for g in hub_list], dtype=np.int64)
         for h in hub_list:
             dist = haversine_km(net.lat[h.node], net.lon[h.node], net.lat[hub_nodes], net.lon[hub_nodes])
-            h.region = [g for g, dk in zip(hub_list, dist, strict=True) if g.kind == h.kind and dk <= REGION_RADIUS_KM]
+            h.region = [g for g, dk in zip(hub_list, dist, strict=True) if g.kind == h.kind and dk <= self.params.hubs.region_radius_km]
 
         # enterprises
         self.enterprises_at: dict[int, list[SmugglerEnterprise]] = {n: [] for n in self.hubs}
@@ -250,10 +252,12 @@ class SmugglingModel(mesa.Model):
         first = prefer if prefer is not None else candidates[int(rng.integers(len(candidates)))]
         segs = [first]
         others = [e for e in candidates if e != first]
-        if others and rng.random() < 0.3:
+        if others and rng.random() < p.second_segment_probability:
             segs.append(others[int(rng.integers(len(others)))])
-        level = int(rng.choice(3, p=[0.35, 0.45, 0.2]))
-        prices = {e: float(self.market_price(e) * rng.uniform(0.85, 1.15)) for e in segs}
+        shares = np.asarray(p.service_level_shares)
+        level = int(rng.choice(3, p=shares / shares.sum()))
+        jitter = p.entry_price_jitter
+        prices = {e: float(self.market_price(e) * rng.uniform(1.0 - jitter, 1.0 + jitter)) for e in segs}
         ent = SmugglerEnterprise(self, node, segs, level, prices, p.initial_cash_eur)
         self.enterprises_at[node].append(ent)
         self.enterprise_by_id[ent.unique_id] = ent
@@ -282,7 +286,7 @@ class SmugglingModel(mesa.Model):
         segs = ent.segments
         prevent = sum(self._prevent_list[e] for e in segs) / len(segs)
         detect = sum(self._detect_list[e] for e in segs) / len(segs)
-        return self._arrest_list[ent.home] + prevent + 0.25 * detect
+        return self._arrest_list[ent.home] + prevent + self.params.enterprises.eu_side_effort_weight * detect
 
     def _true_failure(self) -> np.ndarray:
         """Probability that an attempt fails (prevented, or detected and returned), per edge, today."""
@@ -398,7 +402,8 @@ class SmugglingModel(mesa.Model):
         dest = np.minimum((rng.random(total)[:, None] > cum).sum(axis=1), cum.shape[1] - 1)
         budget = self.group_budget_median[group] * np.exp(self.group_budget_sigma[group] * rng.standard_normal(total))
         m = np.clip(self.group_risk[group], 0.01, 0.99)
-        risk = rng.beta(4 * m, 4 * (1 - m))
+        c = self.params.demand.risk_tolerance_concentration
+        risk = rng.beta(c * m, c * (1 - m))
         female = rng.random(total) < self.group_female[group]
         minor = rng.random(total) < self.group_minor[group]
         ids = self.migrants.add(total, group=group, origin=origin, destination=dest, budget_eur=budget,
@@ -414,7 +419,8 @@ class SmugglingModel(mesa.Model):
         net = self.net
         rng = self.rng
         rows: list[tuple] = [
-            (net.src[e], e, net.base_fee_eur[e], 1, 0.5, -1, -1) for e in np.flatnonzero(~net.smuggled)
+            (net.src[e], e, net.base_fee_eur[e], SELF_TRAVEL_LEVEL, self.params.choice.self_travel_reputation, -1, -1)
+            for e in np.flatnonzero(~net.smuggled)
         ]
         self._offer_objs: list[SmugglerEnterprise | None] = [None] * len(rows)
         for n, ents in self.enterprises_at.items():
@@ -502,7 +508,7 @@ class SmugglingModel(mesa.Model):
                 # only segments that bring the migrant closer to its destination or lead forward
                 # (no wandering in circles through logit noise), or a retreat for those who failed
                 # or waited two weeks at the departure point
-                may_retreat = (mig.attempts[ids] > 0) | ((self.day - mig.wait_since[ids]) >= 14)
+                may_retreat = (mig.attempts[ids] > 0) | ((self.day - mig.wait_since[ids]) >= cp.retreat_after_wait_days)
                 allowed = np.where(retreat_o[slot], may_retreat[:, None], closer_o[slot, d])
                 finite = exists & allowed & np.isfinite(u)
                 afford = finite & (price <= mig.budget_eur[ids][:, None])
@@ -620,6 +626,7 @@ class SmugglingModel(mesa.Model):
             p_prevent=np.clip(self.p_prevent[g_edge] * svc_prev[g_lvl], 0, 1),
             p_incident=np.clip(self.p_incident[g_edge] * svc_death[g_lvl], 0, 1),
             fatality_share=cp.fatality_share,
+            fatality_beta_a=cp.fatality_beta_a,
             p_detect=self.p_detect[edge],
             p_return=self.p_return[edge],
             rescue_detects=labelled & (net.mode[edge] == SEA),
@@ -754,15 +761,15 @@ class SmugglingModel(mesa.Model):
                                        for ent in self.enterprises_at[n] for e in ent.segments))
             ratio = q[n] / cap_persons
             if ratio > p.entry_queue_per_seat:
-                k = min(3, int(self.rng.poisson(p.entry_rate_per_day * np.log1p(ratio))))
+                k = min(p.max_entrants_per_day, int(self.rng.poisson(p.entry_rate_per_day * np.log1p(ratio))))
                 wish = self.desired[segs]
                 served = {e for ent in self.enterprises_at[n] for e in ent.segments}
                 unserved = [e for e in segs if e not in served]
                 for _ in range(k):
                     r = self.rng.random()
-                    if unserved and r < 0.5:  # a gap in the market: nobody sells this segment
+                    if unserved and r < p.entry_prefer_unserved:  # a gap in the market: nobody sells it
                         prefer = unserved[int(self.rng.integers(len(unserved)))]
-                    elif wish.sum() > 0 and r < 0.85:
+                    elif wish.sum() > 0 and r < p.entry_prefer_wanted:
                         prefer = segs[int(np.argmax(wish))]
                     else:
                         prefer = None

@@ -91,6 +91,7 @@ def build_graph(scenario) -> nx.DiGraph:
             labelled_from=s.labelled_from,
             retreat=False,
         )
+    retreat_share = scenario.parameters.network.retreat_fee_share
     for n, data in list(G.nodes(data=True)):
         if "departure" not in data["kinds"]:
             continue
@@ -99,7 +100,7 @@ def build_graph(scenario) -> nx.DiGraph:
                 e = G.edges[p, n]
                 G.add_edge(
                     n, p, mode="land", distance_km=e["distance_km"], travel_days=e["travel_days"],
-                    base_fee_eur=round(0.1 * e["base_fee_eur"], 2), death_risk=0.0, frontex_route="",
+                    base_fee_eur=round(retreat_share * e["base_fee_eur"], 2), death_risk=0.0, frontex_route="",
                     frontex_type="", border="", labelled_from=None, retreat=True,
                 )
     return G

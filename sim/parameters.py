@@ -144,6 +144,11 @@ class DemandParameters(_Strict):
         description="Share of crossers never detected, added to detected persons "
         "(spawned = persons_detected * (1 + share)).",
     )
+    risk_tolerance_concentration: float = param(
+        4.0, gt=0.0, le=1000.0, low=2.0, high=20.0, unit="1", kind="prior", source=ASSUMED,
+        description="Concentration c of a migrant's risk tolerance around its group's mean m: "
+        "Beta(c m, c (1 - m)); larger is less spread.",
+    )
 
 
 class ChoiceParameters(_Strict):
@@ -192,6 +197,16 @@ class ChoiceParameters(_Strict):
         7, ge=1, le=90, low=1, high=30, unit="day", kind="structural", source=STRUCTURE,
         description="Days between recomputations of perceived costs-to-go.",
     )
+    retreat_after_wait_days: int = param(
+        14, ge=0, le=365, low=7, high=60, unit="day", kind="prior", source=ASSUMED,
+        description="Days waiting at a node after which a migrant who has not failed a crossing may "
+        "also take a retreat segment back to the hub (one who failed may at once).",
+    )
+    self_travel_reputation: float = param(
+        0.5, ge=0.0, le=1.0, low=0.0, high=1.0, unit="1", kind="structural", source=STRUCTURE,
+        description="Reputation (0-1) credited to travelling without a smuggler on a segment nobody sells, "
+        "in place of an enterprise's reputation (0.5: a new enterprise's level).",
+    )
 
 
 class CrossingParameters(_Strict):
@@ -229,6 +244,11 @@ class CrossingParameters(_Strict):
     fatality_share: float = param(
         0.35, gt=0.0, le=1.0, low=0.1, high=0.6, unit="1", kind="prior", source=ASSUMED,
         description="Mean share of a group that dies in a fatal incident (Beta-distributed).",
+    )
+    fatality_beta_a: float = param(
+        2.0, gt=0.0, le=100.0, low=1.0, high=10.0, unit="1", kind="prior", source=ASSUMED,
+        description="First shape parameter a of the share of a group dying in an incident, "
+        "Beta(a, a (1 - s) / s) with s = fatality_share: its spread (larger is less spread).",
     )
     group_size_sea: int = param(
         60, ge=1, le=1000, low=20, high=300, unit="persons", kind="prior", source=ASSUMED,
@@ -406,9 +426,61 @@ class EnterpriseParameters(_Strict):
         1.0, ge=0.3, le=5.0, low=0.7, high=1.5, unit="1", kind="prior", source=ASSUMED,
         description="Initial price as a multiple of base_fee_eur.",
     )
+    entry_price_jitter: float = param(
+        0.15, ge=0.0, le=0.9, low=0.0, high=0.3, unit="1", kind="prior", source=ASSUMED,
+        description="A new enterprise prices a segment at the market price times Uniform(1 - j, 1 + j).",
+    )
+    second_segment_probability: float = param(
+        0.3, ge=0.0, le=1.0, low=0.0, high=0.6, unit="1", kind="prior", source=ASSUMED,
+        description="P(a new enterprise also serves a second segment from its node).",
+    )
+    service_level_shares: tuple[Factor, Factor, Factor] = param_tuple(
+        (0.35, 0.45, 0.2), low=(0.1, 0.2, 0.05), high=(0.6, 0.7, 0.4), unit="1", kind="prior",
+        source=ASSUMED,
+        description="Relative frequency of a new enterprise's service level (basic, standard, premium); "
+        "normalised to sum 1.",
+    )
+    initial_reputation: float = param(
+        0.5, ge=0.0, le=1.0, low=0.2, high=0.8, unit="1", kind="prior", source=ASSUMED,
+        description="Reputation (0-1) of a new enterprise.",
+    )
     price_adjustment: float = param(
         0.02, ge=0.0, le=0.5, low=0.0, high=0.1, unit="1/day", kind="prior", source=ASSUMED,
         description="Daily relative price change towards filling capacity.",
+    )
+    initial_utilisation: float = param(
+        0.5, ge=0.0, le=1.0, low=0.4, high=0.85, unit="1", kind="structural", source=STRUCTURE,
+        description="Smoothed seat utilisation (0-1) of a new enterprise (between the price thresholds: "
+        "it starts without moving its prices).",
+    )
+    utilisation_memory: float = param(
+        0.1, gt=0.0, le=1.0, low=0.02, high=0.5, unit="1/day", kind="prior", source=ASSUMED,
+        description="Daily weight of today's seat utilisation in its smoothed value.",
+    )
+    raise_price_utilisation: float = param(
+        0.85, ge=0.0, le=1.0, low=0.7, high=0.95, unit="1", kind="prior", source=ASSUMED,
+        description="Smoothed utilisation above which an enterprise raises its prices.",
+    )
+    cut_price_utilisation: float = param(
+        0.4, ge=0.0, le=1.0, low=0.2, high=0.6, unit="1", kind="prior", source=ASSUMED,
+        description="Smoothed utilisation below which an enterprise cuts its prices.",
+    )
+    price_floor_margin: float = param(
+        1.05, ge=1.0, le=3.0, low=1.0, high=1.3, unit="1", kind="prior", source=ASSUMED,
+        description="An offer never falls below this multiple of the variable cost per person "
+        "(plus price_floor_eur).",
+    )
+    price_floor_eur: float = param(
+        1.0, ge=0.0, le=1000.0, low=0.0, high=50.0, unit="EUR", kind="structural", source=STRUCTURE,
+        description="Added to the price floor, so that a free segment is never sold at 0.",
+    )
+    price_cap_factor: float = param(
+        20.0, ge=1.0, le=1000.0, low=5.0, high=50.0, unit="1", kind="structural", source=STRUCTURE,
+        description="A price never rises above this multiple of the base fee (plus price_cap_eur).",
+    )
+    price_cap_eur: float = param(
+        100.0, ge=0.0, le=1e5, low=0.0, high=500.0, unit="EUR", kind="structural", source=STRUCTURE,
+        description="Added to the price cap, so that a free segment can still be priced.",
     )
     service_price_factor: tuple[Factor, Factor, Factor] = param_tuple(
         (0.75, 1.0, 1.6), low=(0.5, 1.0, 1.2), high=(0.9, 1.0, 2.5), unit="1", kind="prior",
@@ -452,6 +524,15 @@ class EnterpriseParameters(_Strict):
         8000.0, gt=0.0, le=1e7, low=3000.0, high=20000.0, unit="EUR/member", kind="prior", source=ASSUMED,
         description="Cash per member above which an enterprise hires one more member.",
     )
+    hire_cost_share: float = param(
+        0.25, ge=0.0, le=1.0, low=0.0, high=0.5, unit="1", kind="prior", source=ASSUMED,
+        description="Cost of hiring one member as a share of hire_cash_eur.",
+    )
+    members_per_segment: int = param(
+        3, ge=1, le=100, low=2, high=6, unit="members/segment", kind="prior", source=ASSUMED,
+        description="Members per segment served at or above which an enterprise adds an unserved "
+        "segment from its node.",
+    )
     max_members: int = param(
         60, ge=1, le=10000, low=20, high=200, unit="members", kind="structural", source=STRUCTURE,
         description="Upper bound on members of one enterprise.",
@@ -464,9 +545,35 @@ class EnterpriseParameters(_Strict):
         1.0, ge=0.0, le=100.0, low=0.5, high=5.0, unit="1", kind="prior", source=ASSUMED,
         description="Queue-to-daily-capacity ratio above which entry occurs.",
     )
+    max_entrants_per_day: int = param(
+        3, ge=0, le=100, low=1, high=10, unit="enterprises/day", kind="structural", source=STRUCTURE,
+        description="Most new enterprises at one market node in one day.",
+    )
+    entry_prefer_unserved: float = param(
+        0.5, ge=0.0, le=1.0, low=0.2, high=0.8, unit="1", kind="prior", source=ASSUMED,
+        description="P(a new entrant's first segment is one nobody sells, if there is one).",
+    )
+    entry_prefer_wanted: float = param(
+        0.85, ge=0.0, le=1.0, low=0.6, high=1.0, unit="1", kind="prior", source=ASSUMED,
+        description="Cumulative with entry_prefer_unserved: P(the first segment is unserved or the one "
+        "most wanted today); otherwise it is drawn at random.",
+    )
+    eu_side_effort_weight: float = param(
+        0.25, ge=0.0, le=1.0, low=0.0, high=1.0, unit="1", kind="prior", source=ASSUMED,
+        description="Weight of the EU-side (detection) effort on its segments in the enforcement an "
+        "enterprise faces; effort on its node and non-EU-side effort count fully.",
+    )
     partnership_min_volume: int = param(
         20, ge=1, le=10000, low=5, high=100, unit="persons/30 days", kind="prior", source=ASSUMED,
         description="Persons handed over in 30 days that make two enterprises partners.",
+    )
+    handover_memory_days: float = param(
+        30.0, gt=0.0, le=3650.0, low=7.0, high=120.0, unit="day", kind="prior", source=ASSUMED,
+        description="Time constant of the exponential memory of customers handed over to another enterprise.",
+    )
+    handover_forget_persons: float = param(
+        0.5, ge=0.0, le=100.0, low=0.1, high=2.0, unit="persons", kind="structural", source=STRUCTURE,
+        description="Remembered hand-overs below which a link to another enterprise is forgotten.",
     )
     package_discount: float = param(
         0.1, ge=0.0, le=0.5, low=0.0, high=0.3, unit="1", kind="prior", source=ASSUMED,
@@ -492,6 +599,20 @@ class HubParameters(_Strict):
     presence_weight: float = param(
         0.3, ge=0.0, le=1.0, low=0.0, high=0.7, unit="1", kind="prior", source=ASSUMED,
         description="Weight of enterprise presence (share of region's enterprises) vs traffic.",
+    )
+    region_radius_km: float = param(
+        1300.0, gt=0.0, le=20000.0, low=800.0, high=2000.0, unit="km", kind="structural",
+        source="modelling choice: groups Turkey's, Libya's, the Sahara's, the Balkans' and Morocco's "
+        "hubs as DESIGN section 2 does",
+        description="Market nodes of the same kind within this great-circle distance compete for traffic.",
+    )
+    throughput_window_days: float = param(
+        30.0, ge=1.0, le=365.0, low=7.0, high=90.0, unit="day", kind="structural", source=STRUCTURE,
+        description="Window of the moving average of a hub's throughput: t <- ((w - 1) t + today) / w.",
+    )
+    initial_reputation: float = param(
+        0.5, ge=0.0, le=1.0, low=0.2, high=0.8, unit="1", kind="structural", source=STRUCTURE,
+        description="Reputation (0-1) of every market hub at the start of the burn-in.",
     )
 
 
@@ -525,6 +646,16 @@ class VulnerabilityParameters(_Strict):
     )
 
 
+class NetworkParameters(_Strict):
+    """Segments the model adds to the scenario's route graph."""
+
+    retreat_fee_share: float = param(
+        0.1, ge=0.0, le=1.0, low=0.0, high=0.5, unit="1", kind="prior", source=ASSUMED,
+        description="Fee of a retreat segment (departure point back to the hub feeding it) as a share "
+        "of the forward segment's base fee.",
+    )
+
+
 class Parameters(_Strict):
     """All model parameters; the ``parameters:`` block of a scenario file."""
 
@@ -536,6 +667,7 @@ class Parameters(_Strict):
     enterprises: EnterpriseParameters = EnterpriseParameters()
     hubs: HubParameters = HubParameters()
     vulnerability: VulnerabilityParameters = VulnerabilityParameters()
+    network: NetworkParameters = NetworkParameters()
 
 
 # --- the flat parameter table ---------------------------------------------------------------------

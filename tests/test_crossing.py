@@ -21,7 +21,7 @@ def draw(group, *, p_prevent, p_incident=None, fatality_share=0.3, p_detect=None
 
     rescue = np.zeros(M, dtype=bool) if rescue_detects is None else np.broadcast_to(rescue_detects, (M,))
     return cross_groups(group, p_prevent=per(p_prevent, G), p_incident=per(p_incident, G),
-                        fatality_share=fatality_share, p_detect=per(p_detect, M),
+                        fatality_share=fatality_share, fatality_beta_a=2.0, p_detect=per(p_detect, M),
                         p_return=per(p_return, M), rescue_detects=rescue, rng=np.random.default_rng(seed))
 
 
@@ -123,7 +123,7 @@ def test_outcomes_partition_the_movers(seed):
     group = np.repeat(np.arange(G), sizes)
     M = len(group)
     out = cross_groups(group, p_prevent=rng.random(G) * 0.5, p_incident=rng.random(G) * 0.5,
-                       fatality_share=0.35, p_detect=rng.random(M), p_return=rng.random(M),
+                       fatality_share=0.35, fatality_beta_a=2.0, p_detect=rng.random(M), p_return=rng.random(M),
                        rescue_detects=rng.random(M) < 0.5, rng=rng)
     total = (out.prevented.astype(int) + out.died + out.returned + out.passed)
     assert (total == 1).all()

@@ -65,14 +65,14 @@ class SmugglerEnterprise(mesa.Agent):
         self.price_eur = dict(price_eur)
         self.members = 1
         self.cash_eur = float(cash_eur)
-        self.reputation = 0.5
+        self.reputation = model.params.enterprises.initial_reputation
         self.partners: set[int] = set()
         self.age_days = 0
         self.arrested = False
         self.sold_today = 0.0  # persons
         self.sold_persons = 0.0
         self.capacity_today = 0.0  # persons
-        self.utilisation = 0.5
+        self.utilisation = model.params.enterprises.initial_utilisation
         self.handovers: dict[int, float] = {}
         self.package_sales = 0.0
 
@@ -123,8 +123,8 @@ class SmugglerEnterprise(mesa.Agent):
             return
         if self.cash_eur > p.hire_cash_eur * self.members and self.members < p.max_members:
             self.members += 1
-            self.cash_eur -= 0.25 * p.hire_cash_eur
-        if self.members >= 3 * len(self.segments):
+            self.cash_eur -= p.hire_cost_share * p.hire_cash_eur
+        if self.members >= p.members_per_segment * len(self.segments):
             unserved = [e for e in model.net.out_edges[self.home] if model.net.smuggled[e] and e not in self.price_eur]
             if unserved:
                 e = int(unserved[int(rng.integers(len(unserved)))])
@@ -133,23 +133,26 @@ class SmugglerEnterprise(mesa.Agent):
         # prices towards filling seats
         if self.capacity_today > 0:
             u = min(1.0, self.sold_today / self.capacity_today)
-            self.utilisation = 0.9 * self.utilisation + 0.1 * u
-        if self.utilisation > 0.85:
+            w = p.utilisation_memory
+            self.utilisation = (1 - w) * self.utilisation + w * u
+        if self.utilisation > p.raise_price_utilisation:
             factor = 1.0 + p.price_adjustment
-        elif self.utilisation < 0.4:
+        elif self.utilisation < p.cut_price_utilisation:
             factor = 1.0 - p.price_adjustment
         else:
             factor = 1.0
         if factor != 1.0:
             for e in self.segments:
                 # the offer (price times the service-level factor) never falls below variable cost
-                floor = (1.05 * p.variable_cost_share * model.net.base_fee_eur[e] + 1.0) / p.service_price_factor[self.service_level]
-                self.price_eur[e] = max(floor, min(self.price_eur[e] * factor, 20 * model.net.base_fee_eur[e] + 100))
+                base = model.net.base_fee_eur[e]
+                floor = (p.price_floor_margin * p.variable_cost_share * base + p.price_floor_eur) / p.service_price_factor[self.service_level]
+                cap = p.price_cap_factor * base + p.price_cap_eur
+                self.price_eur[e] = max(floor, min(self.price_eur[e] * factor, cap))
         self.sold_today = 0.0
         self.capacity_today = 0.0
         # partnerships: enough customers handed over to the same enterprise at the next node
         if self.handovers:
-            decay = math.exp(-1.0 / 30.0)
+            decay = math.exp(-1.0 / p.handover_memory_days)
             for k in list(self.handovers):
                 v = self.handovers[k] * decay
                 if v >= p.partnership_min_volume and k not in self.partners:
@@ -157,7 +160,7 @@ class SmugglerEnterprise(mesa.Agent):
                     if other is not None:
                         self.partners.add(k)
                         other.partners.add(self.unique_id)
-                if v < 0.5:
+                if v < p.handover_forget_persons:
                     del self.handovers[k]
                 else:
                     self.handovers[k] = v

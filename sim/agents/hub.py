@@ -3,7 +3,7 @@
 A hub agent sits at a market node (a hub or a departure point). Its reputation as a market place
 follows ``reputation <- (1 - decay) * reputation + gain * share``, where ``share`` mixes the node's
 traffic relative to the busiest market node of its region (those of the same kind within
-``REGION_RADIUS_KM``) with its enterprise count relative to the region's largest, so that the leading
+``hubs.region_radius_km``) with its enterprise count relative to the region's largest, so that the leading
 market place of a region tends to 1. Migrants perceive the reputation of the next market hub on
 their way (the first market node on the cheapest path from the segment's end, refreshed when costs
 are replanned) when they choose (weight ``choice.reputation_weight``; 0 is the ablation).
@@ -18,11 +18,7 @@ import mesa
 if TYPE_CHECKING:
     from sim.model import SmugglingModel
 
-__all__ = ["Hub", "REGION_RADIUS_KM"]
-
-#: Radius (km) within which market nodes of the same kind compete for traffic (an assumption:
-#: it groups Turkey's hubs, Libya's, the Sahara's, the Balkans' and Morocco's as DESIGN section 2 does).
-REGION_RADIUS_KM = 1300.0
+__all__ = ["Hub"]
 
 
 class Hub(mesa.Agent):
@@ -35,11 +31,11 @@ class Hub(mesa.Agent):
     kind : str
         ``"hub"`` or ``"departure"``.
     region : list of Hub
-        Market nodes of the same kind within ``REGION_RADIUS_KM`` (itself included).
+        Market nodes of the same kind within ``hubs.region_radius_km`` (itself included).
     reputation : float
         0-1.
     throughput : float
-        Persons departing per day (30-day moving average).
+        Persons departing per day (moving average over ``hubs.throughput_window_days``).
     departed_today : float
         Persons who bought passage here today.
     queue : int
@@ -55,7 +51,7 @@ class Hub(mesa.Agent):
         self.node = node
         self.kind = kind
         self.region: list[Hub] = []
-        self.reputation = 0.5
+        self.reputation = model.params.hubs.initial_reputation
         self.throughput = 0.0
         self.departed_today = 0.0
         self.queue = 0
@@ -65,7 +61,8 @@ class Hub(mesa.Agent):
     def step(self) -> None:
         """Update throughput and reputation from today's traffic and enterprise presence."""
         p = self.model.params.hubs
-        self.throughput = (29.0 * self.throughput + self.departed_today) / 30.0
+        w = p.throughput_window_days
+        self.throughput = ((w - 1.0) * self.throughput + self.departed_today) / w
         traffic = max(h.throughput for h in self.region)
         firms = max(h.enterprises for h in self.region)
         t_share = self.throughput / traffic if traffic > 0 else 0.0
