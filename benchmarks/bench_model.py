@@ -19,7 +19,7 @@ replicate. ``wall_s`` is the sum of the three. ``person_days`` is :func:`sim.met
 
 Phases are timed without touching ``sim/``: in the child, the model's bound phase methods are
 replaced on the instance by timing wrappers (``setattr(model, "_markets", wrapped)``, and each hub's
-``step``). Times are *exclusive*: ``_buy``, ``_cross``, ``_work`` and ``_offers`` are called from
+``step``). Times are *exclusive*: ``_cross`` and ``_work`` are called from
 inside ``_markets``, and their time is booked to their own phase and taken out of ``markets``.
 
 The results go to ``DIR/bench.json`` and ``DIR/scaling.png`` (``DIR`` defaults to
@@ -68,8 +68,6 @@ PHASE_OF_METHOD: dict[str, str] = {
     "_spawn": "demand",  # step 2
     "_replan": "replan",  # costs-to-go, every replan_interval_days
     "_markets": "markets",  # step 4: choice and rationing
-    "_offers": "markets",  # step 4: today's offers (enterprise capacity draws)
-    "_buy": "markets",  # step 4: payments, sales, hand-overs, packages
     "_cross": "crossings",  # step 5
     "_work": "vulnerability",  # step 9: stuck migrants work
     "_arrivals": "arrivals",  # step 6
@@ -77,8 +75,8 @@ PHASE_OF_METHOD: dict[str, str] = {
     "_observe": "data_collection",  # step 10: weekly hub and enterprise snapshots
 }
 #: Functions whose lines ``--lines`` times (``module:qualified name``).
-LINE_TARGETS = ("sim.model:SmugglingModel._markets", "sim.market:market_round", "sim.choice:logit_choice",
-                "sim.market:ration", "sim.model:SmugglingModel._offers", "sim.model:SmugglingModel._buy",
+LINE_TARGETS = ("sim.market:run_market", "sim.market:market_round", "sim.choice:logit_choice",
+                "sim.market:ration", "sim.market:build_offers", "sim.market:buy",
                 "sim.model:SmugglingModel._cross")
 #: Each hub's ``step`` (step 8) is booked to this phase.
 HUB_PHASE = "hubs"
@@ -230,8 +228,8 @@ class MarketSize:
         self._restore: Callable[[], None] = lambda: None
 
     def attach(self, model) -> None:
-        """Count on this model (wraps ``model._markets`` and the ``market_round`` that sim.model calls)."""
-        import sim.model as sim_model
+        """Count on this model (wraps ``model._markets`` and the ``market_round`` that sim.market calls)."""
+        import sim.market as sim_model
 
         markets = getattr(model, "_markets", None)
         if markets is not None:
@@ -254,7 +252,7 @@ class MarketSize:
             self._restore = restore
 
     def detach(self) -> None:
-        """Put back the ``market_round`` of sim.model (the model's own wrapper goes with the model)."""
+        """Put back the ``market_round`` of sim.market (the model's own wrapper goes with the model)."""
         self._restore()
         self._restore = lambda: None
 

@@ -50,11 +50,13 @@ from enum import IntEnum
 import mesa
 import numpy as np
 
-from sim.agents.enforcement import EnforcementAgency, TimelineEvent, resolve_target
+from sim.agents.enforcement import EnforcementAgency, TimelineEvent
 from sim.choice import cost_to_go, edge_cost, logit_choice
 from sim.crossing import cross_groups, detection_probability, effort_probability
+from sim.enforcement import EnforcementState, resolve_target
 from sim.network import MODES, RouteNetwork
 from sim.observed import ROUTE_TYPES
+from sim.spawning import build_population, demand_rates
 
 __all__ = ["Migrant", "ReferenceModel", "State"]
 
@@ -217,7 +219,7 @@ class ReferenceModel(mesa.Model):
 
     def __init__(self, scenario, seed: int):
         super().__init__(rng=int(seed))
-        params = scenario.parameters
+        params = self.spec_params = scenario.parameters
         self.cp, self.crp = params.choice, params.crossing
         self.persons_per_agent = int(scenario.persons_per_agent)
         self.max_wait_days = params.vulnerability.max_wait_days
@@ -239,53 +241,21 @@ class ReferenceModel(mesa.Model):
                 months.append(key)
                 days_in_month.append(calendar.monthrange(dt.year, dt.month)[1])
             self.month_of_day[d] = len(months) - 1
-        groups = [g.origin_group for g in scenario.origin_groups]
-        gidx = {g: i for i, g in enumerate(groups)}
-        og = scenario.origin_groups
-        self.budget_median = np.array([g.budget_median_eur for g in og], dtype=float)
-        self.budget_sigma = np.array([g.budget_sigma for g in og], dtype=float)
-        self.risk_mean = np.array([g.risk_tolerance_mean for g in og], dtype=float)
-        pairs: dict[tuple[int, int], int] = {}
-        rows = []
-        for r in scenario.demand:
-            key = (net.index[r.origin], gidx[r.origin_group])
-            pairs.setdefault(key, len(pairs))
-            rows.append((str(r.month)[:7], pairs[key], float(r.persons_detected)))
-        self.demand_pairs = np.array(list(pairs), dtype=np.int64).reshape(-1, 2)
-        rate = np.zeros((len(months), len(pairs)))
-        mpos = {m: i for i, m in enumerate(months)}
-        scale = (1.0 + params.demand.undetected_share) / self.persons_per_agent
-        for m, p, persons in rows:
-            if m in mpos:
-                rate[mpos[m], p] += persons * scale / days_in_month[mpos[m]]
-        first_reported = self.month_of_day[int(scenario.burn_in_days)]
-        rate[:first_reported] = rate[first_reported]
-        self.demand_rate = rate
-
-        # destinations
-        dest_names = sorted({r.destination for r in scenario.destinations}, key=lambda n: net.index[n])
-        self.destinations = np.array([net.index[n] for n in dest_names], dtype=np.int64)
-        dpos = {n: i for i, n in enumerate(dest_names)}
-        default = np.zeros(len(dest_names))
-        per_group = np.zeros((len(groups), len(dest_names)))
-        has_rows = np.zeros(len(groups), dtype=bool)
-        for r in scenario.destinations:
-            if r.origin_group == "*":
-                default[dpos[r.destination]] += r.weight
-            elif r.origin_group in gidx:
-                per_group[gidx[r.origin_group], dpos[r.destination]] += r.weight
-                has_rows[gidx[r.origin_group]] = True
-        per_group[~has_rows] = default
-        self.destination_prob = per_group / per_group.sum(axis=1, keepdims=True)
+        pop = build_population(scenario, net)
+        self.budget_median, self.budget_sigma, self.risk_mean = pop.budget_median_eur, pop.budget_sigma, pop.risk_mean
+        self.destinations, self.destination_prob = pop.destinations, pop.destination_prob
+        self.demand_pairs, self.demand_rate = demand_rates(
+            scenario, net, pop.groups, months, days_in_month, self.month_of_day[int(scenario.burn_in_days)],
+            params.demand.undetected_share, self.persons_per_agent)
 
         # fixed prices: what enterprises charge at the start (markup times the base fee)
         self.price_eur = np.where(net.smuggled, net.base_fee_eur * params.enterprises.markup, net.base_fee_eur)
 
         # enforcement
-        E, N = net.n_edges, net.n_nodes
-        self.prevent_effort, self.detect_effort = np.zeros(E), np.zeros(E)
-        self.arrest_effort_node = np.zeros(N)
-        self.barrier, self.return_add, self.death_mult = np.zeros(E), np.zeros(E), np.ones(E)
+        N = net.n_nodes
+        self.enforcement = st = EnforcementState(net.src, N)  # arrays reset in place: the aliases hold
+        self.prevent_effort, self.detect_effort, self.arrest_effort_node = st.prevent, st.detect, st.arrest_node
+        self.barrier, self.return_add, self.death_mult = st.barrier, st.return_add, st.death_mult
         for a in scenario.agencies:
             edges, nodes = resolve_target(net, _val(a.target_type), a.target)
             EnforcementAgency(self, a.agency, _val(a.side), edges, nodes, a.effort)
@@ -313,7 +283,8 @@ class ReferenceModel(mesa.Model):
         for a in (self.prevent_effort, self.detect_effort, self.arrest_effort_node, self.barrier, self.return_add):
             a[:] = 0.0
         self.death_mult[:] = 1.0
-        self.agents_by_type[EnforcementAgency].do("step")
+        for agency in self.agents_by_type[EnforcementAgency]:
+            agency.step(self.enforcement, self.spec_params, self.day, 0)
         for ev in self.events:
             s = ev.strength(self.day)
             if s <= 0:

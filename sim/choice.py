@@ -1,11 +1,13 @@
 """Route and offer choice: pure functions of (options, weights, rng), no model.
 
 Migrants choose the next segment and an offer by a multinomial logit over a generalised cost in
-EUR-equivalent: the price, the time and risk of the segment, the expected cost of failed attempts, and
-the perceived cost-to-go from the segment's end to the migrant's destination. Costs-to-go are a
-*soft minimum* (log-sum) over the graph, so that every reasonable path keeps some probability, and
-they are recomputed every few days from what migrants perceive (word of mouth about prevention and
-returns, current prices). Utilities are in logit units: cost divided by ``cost_scale_eur``.
+EUR-equivalent (:func:`edge_cost`, :func:`offer_utility`): the price, the time and risk of the
+segment, the expected cost of failed attempts, and the perceived cost-to-go from the segment's end
+to the migrant's destination. :func:`cost_to_go` is a soft minimum (log-sum) with a logit scale;
+the model calls it with a vanishing scale, i.e. a hard minimum (a soft minimum over a graph with
+cycles rewards loops), and recomputes it every ``choice.replan_interval_days`` from what migrants
+perceive (word of mouth about prevention and returns, current prices). Utilities are in logit
+units: cost divided by ``cost_scale_eur``.
 
 Examples
 --------
@@ -23,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["cost_to_go", "edge_cost", "logit_choice", "soft_min"]
+__all__ = ["cost_to_go", "edge_cost", "logit_choice", "offer_utility", "soft_min"]
 
 
 def soft_min(values: np.ndarray, scale: float, axis: int = 0) -> np.ndarray:
@@ -211,3 +213,75 @@ def logit_choice(
     choice = np.minimum((cum <= r[:, None]).sum(axis=1), M - 1)
     choice[total <= 0] = -1
     return choice
+
+
+def offer_utility(
+    price_eur: np.ndarray,
+    travel_days: np.ndarray,
+    failure_prob: np.ndarray,
+    prevention_factor: np.ndarray,
+    death_prob: np.ndarray,
+    death_factor: np.ndarray,
+    level: np.ndarray,
+    reputation: np.ndarray,
+    *,
+    cp,
+    package_discount: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Utility of O offers (logit units), split into the parts a market round combines per migrant.
+
+    The cost part is :func:`edge_cost` divided by ``cost_scale_eur``, written so that the risk term
+    (which depends on the migrant's risk tolerance ``r``) stays apart: for a migrant,
+
+        u = fixed - (1 - r) * risk  (+ package, if the offer is its partner's package)
+
+    equals ``-edge_cost(price, travel_days, death_prob * death_factor, q, risk_tolerance=r) /
+    cost_scale_eur + service_weight * level + enterprise_reputation_weight * reputation`` with
+    ``q = min(failure_prob * prevention_factor, 0.999)`` (a near-certain failure is costly but
+    finite, so that a blocked crossing's offers keep a utility). The market round adds the
+    cost-to-go beyond the segment.
+
+    Parameters
+    ----------
+    price_eur, travel_days : ndarray of float, shape (O,)
+        Offer price per person (EUR) and the segment's travel time (days).
+    failure_prob, prevention_factor : ndarray of float, shape (O,)
+        Perceived P(an attempt fails) on the segment, and the service level's multiplier of it.
+    death_prob, death_factor : ndarray of float, shape (O,)
+        P(a fatal incident) on the segment, and the service level's multiplier of it.
+    level : ndarray of int, shape (O,)
+        Service level (0 basic, 1 standard, 2 premium).
+    reputation : ndarray of float, shape (O,)
+        The seller's reputation (0-1).
+    cp : sim.parameters.ChoiceParameters
+    package_discount : float
+        ``enterprises.package_discount``.
+
+    Returns
+    -------
+    fixed : ndarray of float, shape (O,)
+        Utility without the risk term.
+    risk : ndarray of float, shape (O,)
+        Risk term for a migrant with risk tolerance 0.
+    package : ndarray of float, shape (O,)
+        Utility of the package discount.
+
+    Examples
+    --------
+    >>> from sim.parameters import ChoiceParameters
+    >>> one = np.array([1.0])
+    >>> fixed, risk, pkg = offer_utility(np.array([700.0]), one, np.array([0.0]), one, np.array([0.0]),
+    ...                                  one, np.array([0]), np.array([0.0]),
+    ...                                  cp=ChoiceParameters(), package_discount=0.1)
+    >>> round(float(fixed[0]), 6)  # -(700 + 15 * 1) / 700
+    -1.021429
+    """
+    q = np.clip(failure_prob * prevention_factor, 0, 0.999)
+    att = 1.0 / (1.0 - q)
+    scale = cp.cost_scale_eur
+    fixed = (-((price_eur + cp.time_value_eur_per_day * travel_days) * att
+               + cp.prevention_penalty_eur * (att - 1.0)) / scale
+             + cp.service_weight * level + cp.enterprise_reputation_weight * reputation)
+    risk = cp.risk_value_eur * death_prob * death_factor * att / scale
+    package = package_discount * price_eur * att / scale
+    return fixed, risk, package

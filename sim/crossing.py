@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["CrossingOutcome", "cross_groups", "detection_probability", "effort_probability"]
+__all__ = ["CrossingOutcome", "cross_groups", "detection_probability", "effort_probability", "form_groups", "word_of_mouth"]
 
 
 @dataclass(frozen=True)
@@ -131,3 +131,75 @@ def cross_groups(
     returned = detected & ~forced & (u[2] < p_return)
     passed = survived & ~returned
     return CrossingOutcome(prevented, died, detected, returned, passed)
+
+
+def form_groups(option: np.ndarray, size: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Travel groups: the buyers of one option, in random order, chunked by group size.
+
+    Parameters
+    ----------
+    option : ndarray of int, shape (M,)
+        Option (offer) bought by each mover.
+    size : ndarray of int, shape (M,)
+        Group size (agents) of each mover's option: seats per departure of an enterprise, or
+        the size of a self-organised group; at least 1.
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    ndarray of int, shape (M,)
+        Group index (0..G-1) of each mover.
+
+    Examples
+    --------
+    >>> g = form_groups(np.array([0, 0, 0, 1]), np.array([2, 2, 2, 5]), np.random.default_rng(0))
+    >>> sorted(np.bincount(g).tolist())
+    [1, 1, 2]
+    """
+    key = rng.random(len(option))
+    order = np.lexsort((key, option))
+    o_sorted = option[order]
+    first = np.r_[0, np.flatnonzero(o_sorted[1:] != o_sorted[:-1]) + 1]
+    rank = np.arange(len(order)) - np.repeat(first, np.diff(np.r_[first, len(order)]))
+    chunk = rank // size[order]
+    gkey = np.empty(len(option), dtype=np.int64)
+    gkey[order] = o_sorted * 1_000_000 + chunk
+    _, group = np.unique(gkey, return_inverse=True)
+    return group
+
+
+def word_of_mouth(perceived: np.ndarray, edge: np.ndarray, failed: np.ndarray, current: np.ndarray,
+                  weight: float) -> np.ndarray:
+    """Perceived failure per edge after today's attempts (DESIGN step 4, word of mouth).
+
+    Parameters
+    ----------
+    perceived : ndarray of float, shape (E,)
+        Perceived P(an attempt fails) before today.
+    edge : ndarray of int, shape (M,)
+        Edge of each of today's attempts.
+    failed : ndarray of bool, shape (M,)
+        Attempt prevented or returned.
+    current : ndarray of float, shape (E,)
+        Today's true P(failure); the news where nobody tried (so that a route abandoned after bad
+        luck is not shunned forever).
+    weight : float
+        Daily weight of news (from ``choice.information_halflife_days``).
+
+    Returns
+    -------
+    ndarray of float, shape (E,)
+
+    Examples
+    --------
+    >>> word_of_mouth(np.array([0.5, 0.5]), np.array([0, 0]), np.array([True, False]),
+    ...               np.array([0.0, 0.1]), 0.5).tolist()
+    [0.5, 0.3]
+    """
+    n_edges = len(perceived)
+    att = np.bincount(edge, minlength=n_edges).astype(float)
+    fail = np.bincount(edge, weights=failed.astype(float), minlength=n_edges)
+    tried = att > 0
+    news = current.copy()
+    news[tried] = fail[tried] / att[tried]
+    return (1 - weight) * perceived + weight * news

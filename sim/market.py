@@ -2,8 +2,12 @@
 
 A market round (DESIGN step 4) is a logit choice among the offers a migrant can afford, followed by
 rationing: where an offer is chosen by more migrants than it has seats today, a random subset gets
-the seats and the others choose again among the offers that still have seats. Pure functions of
-arrays and an ``rng``; the model builds the arrays.
+the seats and the others choose again among the offers that still have seats. :func:`build_offers`
+lists the day's offers (self-travel on segments nobody sells, enterprises' offers on the others),
+:func:`run_market` lets every waiting migrant choose among a window of the offers at its node
+(utility from :func:`sim.choice.offer_utility` plus the cost-to-go beyond), and :func:`buy` books
+the purchases (budgets, enterprises' sales, hand-overs and packages). Functions of arrays, the
+enterprises and an ``rng``; no model.
 
 Examples
 --------
@@ -18,11 +22,16 @@ Three migrants want offer 0, which has one seat; offer 1 has plenty.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
-from sim.choice import logit_choice
+from sim.choice import logit_choice, offer_utility
 
-__all__ = ["ration", "market_round"]
+__all__ = ["Offers", "RoundResult", "build_offers", "buy", "market_round", "ration", "run_market"]
+
+#: service level of travelling without a smuggler: standard (its death and prevention factors are 1)
+SELF_TRAVEL_LEVEL = 1
 
 
 def ration(chosen: np.ndarray, capacity: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -128,3 +137,273 @@ def market_round(
         # those who chose nothing cannot do better in another round
         active = active[(~kept) & (chosen >= 0)]
     return (bought, first) if return_first else bought
+
+
+@dataclass
+class Offers:
+    """Today's O offers, sorted by node (random order within a node).
+
+    Attributes
+    ----------
+    node, edge : ndarray of int, shape (O,)
+    price : ndarray of float, shape (O,)
+        EUR per person.
+    level : ndarray of int, shape (O,)
+        Service level.
+    reputation : ndarray of float, shape (O,)
+    capacity : ndarray of int, shape (O,)
+        Seats (agents) today; -1 unlimited (self-travel).
+    enterprise : ndarray of int, shape (O,)
+        Seller's ``unique_id``; -1 for self-travel.
+    starts, counts : ndarray of int, shape (N,)
+        First offer and number of offers at each node.
+    sellers : list
+        The seller of each offer (a ``SmugglerEnterprise``), None for self-travel.
+    """
+
+    node: np.ndarray
+    edge: np.ndarray
+    price: np.ndarray
+    level: np.ndarray
+    reputation: np.ndarray
+    capacity: np.ndarray
+    enterprise: np.ndarray
+    starts: np.ndarray
+    counts: np.ndarray
+    sellers: list
+
+
+def build_offers(net, enterprises_at: dict, self_travel_reputation: float, seats_by_mode: tuple[int, int, int],
+                 persons_per_agent: int, rng: np.random.Generator) -> Offers:
+    """Today's options per node: self-travel on unsold segments, enterprises' offers on sold ones.
+
+    Parameters
+    ----------
+    net : sim.network.RouteNetwork
+    enterprises_at : dict of int to list of SmugglerEnterprise
+        Enterprises by home node; each draws today's capacity on each of its segments.
+    self_travel_reputation : float
+        ``choice.self_travel_reputation``.
+    seats_by_mode : (int, int, int)
+        Seats per departure by mode index (``enterprises.seats_land``, ``seats_sea``, ``seats_air``).
+    persons_per_agent : int
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    Offers
+    """
+    rows: list[tuple] = [
+        (net.src[e], e, net.base_fee_eur[e], SELF_TRAVEL_LEVEL, self_travel_reputation, -1, -1)
+        for e in np.flatnonzero(~net.smuggled)
+    ]
+    sellers: list = [None] * len(rows)
+    for n, ents in enterprises_at.items():
+        for ent in ents:
+            for e in ent.segments:
+                cap = ent.draw_capacity(seats_by_mode[net.mode[e]], persons_per_agent, rng)
+                rows.append((n, e, ent.offer_price(e), ent.service_level, ent.reputation, cap, ent.unique_id))
+                sellers.append(ent)
+    node, edge, price, level, rep, cap, ent_id = (list(c) for c in zip(*rows, strict=True))
+    node = np.array(node, dtype=np.int64)
+    # offers grouped by node, in a random order within the node (migrants who compare only
+    # some of them take a random window of this order)
+    order = np.lexsort((rng.random(len(node)), node))
+    arrs = [np.asarray(a)[order] for a in (node, edge, price, level, rep, cap, ent_id)]
+    counts = np.bincount(arrs[0], minlength=net.n_nodes)
+    starts = np.r_[0, np.cumsum(counts)[:-1]]
+    return Offers(*arrs, starts=starts, counts=counts, sellers=[sellers[i] for i in order])
+
+
+@dataclass
+class RoundResult:
+    """Outcome of a market round for W waiting migrants.
+
+    Attributes
+    ----------
+    bought : ndarray of int, shape (W,)
+        Offer bought, -1 for none.
+    package : ndarray of bool, shape (W,)
+        Bought as a partner's package (at the discount).
+    cheapest : ndarray of float, shape (W,)
+        Price of the cheapest allowed offer (EUR), inf if none.
+    any_allowed : ndarray of bool, shape (W,)
+        Some offer was allowed (affordable or not).
+    desired : ndarray of float, shape (E,)
+        Migrants (agents) whose first choice, before rationing, was each edge.
+    """
+
+    bought: np.ndarray
+    package: np.ndarray
+    cheapest: np.ndarray
+    any_allowed: np.ndarray
+    desired: np.ndarray
+
+
+def run_market(W: np.ndarray, mig, offers: Offers, *, net, perceived_failure: np.ndarray,
+               p_incident: np.ndarray, J: np.ndarray, Jr: np.ndarray, day: int, params,
+               rng: np.random.Generator) -> RoundResult:
+    """Step 4: every waiting migrant takes part in a market round at its node.
+
+    A migrant compares a random window of at most ``choice.offers_considered`` offers at its node,
+    among those that bring it closer to its destination or lead forward in the graph (or a retreat
+    segment, once it failed a crossing or waited ``choice.retreat_after_wait_days``), within its
+    budget, by utility :func:`sim.choice.offer_utility` plus ``Jr`` (cost-to-go and the next hub's
+    reputation, logit units) at the segment's end; then :func:`market_round`.
+
+    Parameters
+    ----------
+    W : ndarray of int, shape (W,)
+        Waiting migrants (agent indices).
+    mig : sim.agents.migrant.Migrants
+    offers : Offers
+    net : sim.network.RouteNetwork
+    perceived_failure, p_incident : ndarray of float, shape (E,)
+    J, Jr : ndarray of float, shape (N, D)
+        Cost-to-go (EUR) and utility-to-go (logit units) to each destination.
+    day : int
+    params : sim.parameters.Parameters
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    RoundResult
+    """
+    cp = params.choice
+    o_node, o_edge, o_price, o_level, o_ent = offers.node, offers.edge, offers.price, offers.level, offers.enterprise
+    starts, counts = offers.starts, offers.counts
+    bought = np.full(len(W), -1, dtype=np.int64)
+    cheapest = np.full(len(W), np.inf)
+    any_finite = np.zeros(len(W), dtype=bool)
+    desired = np.zeros(net.n_edges)
+    pkg_all = np.zeros(len(W), dtype=bool)
+    if not len(W):
+        return RoundResult(bought, pkg_all, cheapest, any_finite, desired)
+    wn = mig.node[W]
+    dest = mig.destination[W]
+    width = np.minimum(counts[wn], cp.offers_considered)
+    width_class = np.where(width > 0, np.ceil(np.log2(np.maximum(width, 1))).astype(int), -1)
+    window = rng.integers(0, np.maximum(counts[wn], 1))  # start of each migrant's window
+    disc = params.enterprises.package_discount
+    # per-offer parts of the utility, once a day (the per-migrant parts are added below)
+    K_o, R_o, P_o = offer_utility(
+        o_price, net.travel_days[o_edge], perceived_failure[o_edge],
+        np.asarray(params.crossing.service_prevention_factor)[o_level], p_incident[o_edge],
+        np.asarray(params.crossing.service_death_factor)[o_level], o_level, offers.reputation,
+        cp=cp, package_discount=disc,
+    )
+    o_dst = net.dst[o_edge]
+    Jr_o = Jr[o_dst]  # (O, D) cost-to-go and next hub's reputation, in utility units
+    # segments a migrant may take: those that bring it closer to its destination, and those
+    # that lead forward in the graph (no way back to where it is: the choice between the
+    # Aegean and the land border stays open even when one of them is the cheaper)
+    closer_o = (J[o_dst] < J[o_node]) | (net.is_forward[o_edge][:, None] & np.isfinite(J[o_dst]))  # (O, D)
+    retreat_o = net.is_retreat[o_edge]
+    first = np.full(len(W), -1, dtype=np.int64)
+    for wc in np.unique(width_class):
+        if wc < 0:
+            continue
+        sel = np.flatnonzero(width_class == wc)
+        ids = W[sel]
+        d = dest[sel][:, None]
+        M = 1 << wc
+        n_here = counts[wn[sel]][:, None]
+        exists = np.arange(M)[None, :] < width[sel][:, None]
+        slot = starts[wn[sel]][:, None] + (window[sel][:, None] + np.arange(M)[None, :]) % n_here
+        slot = np.where(exists, slot, 0)
+        u = K_o[slot] - (1.0 - mig.risk_tolerance[ids])[:, None] * R_o[slot] + Jr_o[slot, d]
+        price = o_price[slot]
+        partner = mig.package_partner[ids]
+        has_partner = partner >= 0
+        pkg = np.zeros(slot.shape, dtype=bool)
+        if has_partner.any():
+            pkg[has_partner] = o_ent[slot[has_partner]] == partner[has_partner][:, None]
+            u = u + np.where(pkg, P_o[slot], 0.0)
+            price = price * np.where(pkg, 1 - disc, 1.0)
+        # only segments that bring the migrant closer to its destination or lead forward
+        # (no wandering in circles through logit noise), or a retreat for those who failed
+        # or waited long enough at the departure point
+        may_retreat = (mig.attempts[ids] > 0) | ((day - mig.wait_since[ids]) >= cp.retreat_after_wait_days)
+        allowed = np.where(retreat_o[slot], may_retreat[:, None], closer_o[slot, d])
+        finite = exists & allowed & np.isfinite(u)
+        afford = finite & (price <= mig.budget_eur[ids][:, None])
+        any_finite[sel] = finite.any(axis=1)
+        cheapest[sel] = np.where(finite, price, np.inf).min(axis=1)
+        opt = np.where(exists, slot, -1)
+        got, wish = market_round(u, afford, opt, offers.capacity, rng, return_first=True)
+        bought[sel] = got
+        first[sel] = wish
+        hit = got >= 0
+        if hit.any() and has_partner.any():
+            col = np.argmax(opt[hit] == got[hit][:, None], axis=1)
+            pkg_all[sel[hit]] = pkg[np.flatnonzero(hit), col]
+    # what migrants wanted before rationing: the entry signal for enterprises
+    wanted = first[first >= 0]
+    np.add.at(desired, o_edge[wanted], 1.0)
+    return RoundResult(bought, pkg_all, cheapest, any_finite, desired)
+
+
+def buy(ids: np.ndarray, opt: np.ndarray, pkg: np.ndarray, offers: Offers, mig, enterprises_by_id: dict,
+        net, package_discount: float, persons_per_agent: int, price_sum: np.ndarray,
+        price_sold: np.ndarray) -> None:
+    """Book today's purchases: budgets, prices paid, enterprises' sales, hand-overs and packages.
+
+    Parameters
+    ----------
+    ids : ndarray of int, shape (B,)
+        Buyers (agent indices).
+    opt : ndarray of int, shape (B,)
+        Offer each bought.
+    pkg : ndarray of bool, shape (B,)
+        Bought as a partner's package (at ``package_discount``).
+    offers : Offers
+    mig : sim.agents.migrant.Migrants
+    enterprises_by_id : dict of int to SmugglerEnterprise
+    net : sim.network.RouteNetwork
+    package_discount : float
+    persons_per_agent : int
+    price_sum, price_sold : ndarray of float, shape (E, 3)
+        This month's sums of prices paid (EUR) and persons sold, by edge and service level (added to).
+    """
+    K = persons_per_agent
+    o_edge, o_ent = offers.edge, offers.enterprise
+    price = offers.price[opt] * np.where(pkg, 1 - package_discount, 1.0)
+    mig.budget_eur[ids] -= price
+    edge = o_edge[opt]
+    lvl = offers.level[opt]
+    sold = o_ent[opt] >= 0
+    np.add.at(price_sum, (edge[sold], lvl[sold]), price[sold] * K)
+    np.add.at(price_sold, (edge[sold], lvl[sold]), K)
+    # enterprises: sales, hand-overs, packages
+    uo, inv = np.unique(opt, return_inverse=True)
+    persons = np.bincount(inv) * K
+    revenue = np.bincount(inv, weights=price) * K
+    pk = np.bincount(inv, weights=pkg.astype(float)) * K
+    for j, o in enumerate(uo):
+        ent = offers.sellers[o]
+        if ent is None:
+            continue
+        ent.record_sale(persons[j], revenue[j], net.base_fee_eur[int(o_edge[o])], pk[j])
+    prev = mig.last_enterprise[ids]
+    new = o_ent[opt]
+    link = (prev >= 0) & (new >= 0)
+    if link.any():
+        pairs, cnt = np.unique(np.stack([prev[link], new[link]], axis=1), axis=0, return_counts=True)
+        for (a, b), c in zip(pairs, cnt, strict=True):
+            ent = enterprises_by_id.get(int(a))
+            if ent is not None:
+                ent.handovers[int(b)] = ent.handovers.get(int(b), 0.0) + c * K
+    mig.last_enterprise[ids] = np.where(new >= 0, new, -1)
+    # package partner at the next node
+    partner = np.full(len(ids), -1, dtype=np.int64)
+    for j, o in enumerate(uo):
+        ent = offers.sellers[o]
+        if ent is None or not ent.partners:
+            continue
+        nxt = int(net.dst[o_edge[o]])
+        for k in sorted(ent.partners):
+            other = enterprises_by_id.get(k)
+            if other is not None and other.home == nxt:
+                partner[inv == j] = k
+                break
+    mig.package_partner[ids] = partner

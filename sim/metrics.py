@@ -12,9 +12,10 @@ import numpy as np
 import pandas as pd
 
 from sim.agents.enterprise import ServiceLevel
+from sim.agents.migrant import MigrantState
 from sim.labels import ROUTE_TYPES
 
-__all__ = ["collect_tables", "person_days", "state_counts"]
+__all__ = ["check_invariants", "collect_tables", "observe", "person_days", "state_counts"]
 
 EDGE_STAT_COLUMNS = ("attempts", "prevented", "detections", "undetected", "first_entries", "deaths")
 
@@ -140,3 +141,69 @@ def person_days(model) -> int:
     return int((end - mig.spawn_day).sum()) * model.persons_per_agent
 
 
+
+
+def observe(model) -> None:
+    """Step 10: agencies' surges (monthly means); weekly snapshots of hubs and enterprises in the reported period.
+
+    Appends to ``model.agency_surge``, ``model.hub_rows`` and ``model.enterprise_rows``.
+    """
+    d = model.day
+    month = model.month_of_day[d]
+    model.agency_surge[month] += np.array([a.surge for a in model.agencies]) / model.days_in_month[month]
+    if d < model.start_day or (d - model.start_day) % 7 != 0:
+        return
+    date_s = model.current_date.isoformat()
+    net, snap = model.net, model._snap_sold
+    for n, h in model.hubs.items():
+        ents = model.enterprises.at[n]
+        pi = [ent.offer_price(e) / max(net.base_fee_eur[e], 1.0) for ent in ents for e in ent.segments]
+        h.price_index = float(np.mean(pi)) if pi else float("nan")
+        model.hub_rows.append((date_s, net.nodes[n], h.kind, h.throughput, h.queue, h.reputation, h.price_index, len(ents)))
+        sold = np.array([ent.sold_persons - snap.get(ent.unique_id, 0.0) for ent in ents])
+        for ent in ents:
+            snap[ent.unique_id] = ent.sold_persons
+        total = sold.sum() if len(sold) else 0.0
+        hhi = float(((sold / total) ** 2).sum()) if total > 0 else float("nan")
+        pkg = sum(ent.package_sales for ent in ents)
+        allsold = sum(ent.sold_persons for ent in ents)
+        model.enterprise_rows.append((
+            date_s, net.nodes[n], len(ents), hhi,
+            float(np.mean([e.members for e in ents])) if ents else float("nan"),
+            float(np.mean([len(e.segments) for e in ents])) if ents else float("nan"),
+            sum(len(e.partners) for e in ents),
+            float(pkg / allsold) if allsold > 0 else float("nan"),
+        ))
+
+
+def check_invariants(model) -> None:
+    """Raise AssertionError if an accounting invariant is broken (used by the tests every step).
+
+    Checks: every migrant is in exactly one valid state; waiting migrants are WAITING or
+    AT_ORIGIN and listed once; no negative budget, enterprise cash or queue; detections by
+    route equal the detected crossings of labelled edges.
+    """
+    S = MigrantState
+    mig = model.migrants
+    st = mig.state
+    assert st.min(initial=0) >= 0 and st.max(initial=0) < len(MigrantState)
+    w = model.waiting
+    assert len(np.unique(w)) == len(w), "a migrant waits twice"
+    assert np.isin(st[w], [S.WAITING, S.AT_ORIGIN]).all(), "a listed waiter is not waiting"
+    in_cal = np.concatenate([np.concatenate(v) for v in model.calendar.values() if v] or [np.zeros(0, np.int64)])
+    assert len(np.intersect1d(w, in_cal)) == 0, "a migrant both waits and travels"
+    assert len(np.unique(in_cal)) == len(in_cal), "a migrant travels twice"
+    active = np.flatnonzero(np.isin(st, [S.WAITING, S.AT_ORIGIN, S.IN_TRANSIT]))
+    assert len(active) == len(w) + len(in_cal), "an active migrant is neither waiting nor travelling"
+    assert (mig.budget_eur >= -1e-6).all(), "negative budget"
+    for ents in model.enterprises.at.values():
+        for ent in ents:
+            assert ent.cash_eur >= 0, "negative enterprise cash"
+    for h in model.hubs.values():
+        assert h.queue >= 0
+    by_route = model.detections.sum(axis=2).sum(axis=0)
+    by_edge = model.edge_stats[:, :, 2].sum(axis=0)
+    lab = model.net.route_type
+    sums = np.bincount(lab[lab >= 0], weights=by_edge[lab >= 0], minlength=len(ROUTE_TYPES))
+    assert np.allclose(by_route, sums), "detections by route differ from detected crossings of labelled edges"
+    assert by_edge[lab < 0].sum() == 0, "a detection on an unlabelled edge"

@@ -165,3 +165,26 @@ def test_logit_choice_same_seed_same_draws():
     c1 = logit_choice(u, a, np.random.default_rng(3))
     c2 = logit_choice(u, a, np.random.default_rng(3))
     np.testing.assert_array_equal(c1, c2)
+
+
+def test_offer_utility_is_minus_edge_cost_over_the_scale_plus_service_and_reputation():
+    """The market's utility of an offer comes from the same generalised cost as the costs-to-go."""
+    from sim.choice import edge_cost, offer_utility
+    from sim.parameters import ChoiceParameters
+
+    cp = ChoiceParameters()
+    rng = np.random.default_rng(3)
+    n = 50
+    price, days = rng.uniform(0, 3000, n), rng.uniform(0.1, 10, n)
+    fail, pf = rng.uniform(0, 0.8, n), rng.uniform(0.5, 1.2, n)
+    death, df = rng.uniform(0, 0.05, n), rng.uniform(0.4, 1.4, n)
+    level, rep = rng.integers(0, 3, n), rng.uniform(0, 1, n)
+    fixed, risk, package = offer_utility(price, days, fail, pf, death, df, level, rep, cp=cp, package_discount=0.1)
+    for r in (0.0, 0.3, 1.0):
+        cost = edge_cost(price, days, death * df, fail * pf, time_value_eur_per_day=cp.time_value_eur_per_day,
+                         risk_value_eur=cp.risk_value_eur, prevention_penalty_eur=cp.prevention_penalty_eur,
+                         risk_tolerance=r)
+        expected = -cost / cp.cost_scale_eur + cp.service_weight * level + cp.enterprise_reputation_weight * rep
+        np.testing.assert_allclose(fixed - (1 - r) * risk, expected, rtol=1e-9, atol=1e-9)
+    # the package term is the discount on the price of every expected attempt
+    np.testing.assert_allclose(package, 0.1 * price / (1 - fail * pf) / cp.cost_scale_eur, rtol=1e-12)

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
 from sim.agents.enforcement import EnforcementAgency
+from sim.enforcement import EnforcementState
 from sim.model import SmugglingModel
 from sim.parameters import EnforcementParameters, Parameters
 
@@ -18,34 +18,21 @@ REFERENCE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline_2014.y
 
 
 class StandIn:
-    """The few model attributes an agency reads and writes; two edges, the agency on edge 0."""
-
-    apply_effect = SmugglingModel.apply_effect  # the model's own, on the stand-in's arrays
+    """What an agency is handed each day: today's effort (two edges, three nodes), parameters, days."""
 
     def __init__(self, start_day=0, **enforcement):
         self.params = Parameters(enforcement=EnforcementParameters(**enforcement))
         self.day = 0
         self.start_day = start_day
-        self.seen_yesterday_det = np.zeros(2)
-        self.seen_yesterday_prev = np.zeros(2)
-        self.prevent_effort = np.zeros(2)
-        self.detect_effort = np.zeros(2)
-        self.return_add = np.zeros(2)
-        self.barrier = np.zeros(2)
-        self.death_mult = np.ones(2)
-        self.arrest_effort_node = np.zeros(3)
-        self.net = SimpleNamespace(src=np.array([0, 1]))
+        self.state = EnforcementState(np.array([0, 1]), 3)
 
     def reset(self):
-        for a in (self.prevent_effort, self.detect_effort, self.return_add, self.barrier, self.arrest_effort_node):
-            a[:] = 0.0
-        self.death_mult[:] = 1.0
+        self.state.new_day()
 
 
 def agency(model, policy="adaptive", side="detect"):
-    # mesa.Agent needs a mesa.Model; the rule itself only needs the stand-in's attributes
+    # mesa.Agent needs a mesa.Model; the rule itself only needs what step() is handed
     a = EnforcementAgency.__new__(EnforcementAgency)
-    a.model = model
     a.name, a.side, a.edges, a.nodes, a.effort = "Border police", side, np.array([0]), np.zeros(0, int), 0.5
     a.policy, a.target, a.surge, a.seen, a.reference, a._last_day = policy, "e0", 0.0, [], None, -1
     return a
@@ -57,8 +44,8 @@ def run(model, a, signal):
     for day, x in enumerate(signal):
         model.day = day
         model.reset()
-        model.seen_yesterday_det[:] = [x, 1000.0]  # the other edge is not the agency's
-        a.step()
+        model.state.seen_det_yesterday[:] = [x, 1000.0]  # the other edge is not the agency's
+        a.step(model.state, model.params, model.day, model.start_day)
         out.append(a.surge)
     return np.array(out)
 
@@ -69,7 +56,7 @@ def test_steady_detections_raise_no_surge():
     surge = run(m, a, [20.0] * 200)
     assert surge.max() == 0.0
     assert a.reference == pytest.approx(20.0)
-    assert m.detect_effort[0] == 0.5 and m.detect_effort[1] == 0.0  # the standing effort only
+    assert m.state.detect[0] == 0.5 and m.state.detect[1] == 0.0  # the standing effort only
 
 
 def test_a_doubling_is_answered_after_the_lag_and_never_beyond_the_patrol_surge():
@@ -88,10 +75,10 @@ def test_a_doubling_is_answered_after_the_lag_and_never_beyond_the_patrol_surge(
     # its effect is the patrol_surge event's, scaled by the surge, on the agency's edge only
     ps = m.params.events.patrol_surge
     s = surge[-1]
-    assert m.detect_effort[0] == pytest.approx(0.5 + s * ps.detection_effort)
-    assert m.prevent_effort[0] == pytest.approx(s * ps.prevention_effort)
-    assert m.return_add[0] == pytest.approx(s * ps.return_probability)
-    assert m.detect_effort[1] == 0.0 and m.return_add[1] == 0.0
+    assert m.state.detect[0] == pytest.approx(0.5 + s * ps.detection_effort)
+    assert m.state.prevent[0] == pytest.approx(s * ps.prevention_effort)
+    assert m.state.return_add[0] == pytest.approx(s * ps.return_probability)
+    assert m.state.detect[1] == 0.0 and m.state.return_add[1] == 0.0
 
 
 def test_surge_is_withdrawn_more_slowly_than_it_is_deployed():
@@ -163,6 +150,7 @@ def eastern_med():
             for policy in ("adaptive", "timeline") for seed in (1, 2, 3)}
 
 
+@pytest.mark.slow
 def test_evros_effect_comes_out_with_the_adaptive_bulgarian_police_only(eastern_med):
     """Issue 2 acceptance on 3 seeds at 50 persons per agent: Eastern Med land 2013 / 2012 <= 0.6
     (observed 0.39) with the reference scenario's adaptive Bulgarian border police; the same
@@ -181,6 +169,7 @@ def test_evros_effect_comes_out_with_the_adaptive_bulgarian_police_only(eastern_
     assert all(eastern_med[p, s]["other_surge"] == 0 for p in ("adaptive", "timeline") for s in (1, 2, 3))
 
 
+@pytest.mark.slow
 def test_the_aegean_carries_some_of_the_flow_while_the_evros_is_open(eastern_med):
     """Stylised fact (2012): the Aegean carried about 12 % of Eastern Med detections (4,370 of
     37,224) while the Evros was the cheaper crossing. Migrants may take any segment that leads

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from sim.agents.enterprise import SmugglerEnterprise
 from sim.model import SmugglingModel
 from sim.scenario import Scenario
 
@@ -16,7 +17,7 @@ def with_enterprises(sc: Scenario, **update) -> Scenario:
 
 
 def all_enterprises(model: SmugglingModel):
-    return [ent for ents in model.enterprises_at.values() for ent in ents]
+    return [ent for ents in model.enterprises.at.values() for ent in ents]
 
 
 def run_days(model: SmugglingModel, days: int, check=None) -> None:
@@ -31,19 +32,30 @@ def test_high_arrest_hazard_makes_enterprises_exit_by_arrest(tiny_scenario):
                           size_protection=0.0)
     model = SmugglingModel(sc, seed=5)
     n0 = len(all_enterprises(model))
-    run_days(model, 60)
+    run_days(model, 60, check_exits_are_counted)
     # 16 enterprises at daily hazard >= 0.1 for 60 days: essentially all are arrested once
-    assert model.enterprise_exits["arrest"] >= n0 // 2
-    assert not any(ent.arrested for ent in all_enterprises(model))
-    assert all(ent.unique_id in model.enterprise_by_id for ent in all_enterprises(model))
+    assert model.enterprises.exits["arrest"] >= n0 // 2
+
+
+def check_exits_are_counted(model: SmugglingModel) -> None:
+    """Every enterprise that left the market today is counted once as an arrest or a ruin, and is
+    gone from Mesa's registry too; the listings by node and by id agree."""
+    listed = {ent.unique_id for ent in all_enterprises(model)}
+    before = getattr(model, "_test_listed", None)
+    exits = sum(model.enterprises.exits.values())
+    if before is not None:
+        left = before[0] - listed
+        assert exits - before[1] == len(left), (left, exits, before[1])
+    assert listed == set(model.enterprises.by_id)
+    assert listed == {a.unique_id for a in model.agents_by_type[SmugglerEnterprise]}
+    model._test_listed = (listed, exits)
 
 
 def test_no_arrest_hazard_no_arrest_exits(tiny_scenario):
     sc = with_enterprises(tiny_scenario, arrest_hazard_base=0.0, arrest_hazard_per_effort=0.0)
     model = SmugglingModel(sc, seed=5)
-    model.run()
-    assert model.enterprise_exits["arrest"] == 0
-    assert not any(ent.arrested for ent in all_enterprises(model))
+    run_days(model, model.n_days_total, check_exits_are_counted)
+    assert model.enterprises.exits["arrest"] == 0
 
 
 def test_default_hazard_arrests_some_enterprises_over_a_year(tiny_scenario):
@@ -52,7 +64,7 @@ def test_default_hazard_arrests_some_enterprises_over_a_year(tiny_scenario):
     for seed in (1, 2, 3):
         model = SmugglingModel(tiny_scenario, seed)
         model.run()
-        arrests += model.enterprise_exits["arrest"]
+        arrests += model.enterprises.exits["arrest"]
     assert arrests > 0
 
 
@@ -68,7 +80,7 @@ def test_cash_never_negative_after_a_step(tiny_scenario, fixed_cost):
     model = SmugglingModel(sc, seed=6)
     run_days(model, model.n_days_total, check_cash)
     if fixed_cost > 100:
-        assert model.enterprise_exits["ruin"] > 0  # the ruin path was exercised
+        assert model.enterprises.exits["ruin"] > 0  # the ruin path was exercised
 
 
 def test_record_sale_adds_persons_times_price_minus_variable_cost(tiny_scenario):
@@ -78,11 +90,11 @@ def test_record_sale_adds_persons_times_price_minus_variable_cost(tiny_scenario)
     base = model.net.base_fee_eur[edge]
     share = model.params.enterprises.variable_cost_share
     cash, sold, pkg = ent.cash_eur, ent.sold_persons, ent.package_sales
-    ent.record_sale(edge, persons=3, revenue_eur=3 * 700.0, package_persons=3)
+    ent.record_sale(persons=3, revenue_eur=3 * 700.0, base_fee_eur=base, package_persons=3)
     assert ent.cash_eur == pytest.approx(cash + 3 * (700.0 - share * base))
     assert ent.sold_persons == sold + 3
     assert ent.package_sales == pkg + 3
-    ent.record_sale(edge, persons=2, revenue_eur=2 * 0.5 * share * base)
+    ent.record_sale(persons=2, revenue_eur=2 * 0.5 * share * base, base_fee_eur=base)
     assert ent.cash_eur == pytest.approx(cash + 3 * (700.0 - share * base) - 2 * 0.5 * share * base)
 
 
@@ -128,6 +140,6 @@ def test_offer_price_never_falls_below_variable_cost(tiny_scenario, level):
     share = model.params.enterprises.variable_cost_share
     for _ in range(200):
         ent.capacity_today, ent.sold_today = 10.0, 0.0  # empty seats every day
-        ent.step()
+        ent.adjust_prices(model.net.base_fee_eur)
     for e in ent.segments:
         assert ent.offer_price(e) >= share * model.net.base_fee_eur[e], model.net.edge_names[e]

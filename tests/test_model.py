@@ -255,6 +255,7 @@ def test_migrant_view_names_state_and_crossings(tiny_scenario):
         m.migrant(len(m.migrants))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_without_the_evros_events_eastern_med_land_grows_in_2013(seed):
     """Counterfactual of issue 2: no Aspida surge and no Evros fence -> 2013 EM land above 2012."""

@@ -26,43 +26,10 @@ import mesa
 import numpy as np
 
 if TYPE_CHECKING:
-    from sim.model import SmugglingModel
-    from sim.parameters import EventEffect
+    from sim.enforcement import EnforcementState
+    from sim.parameters import EventEffect, Parameters
 
-__all__ = ["EnforcementAgency", "TimelineEvent", "resolve_target"]
-
-
-def resolve_target(net, target_type: str, target: str) -> tuple[np.ndarray, np.ndarray]:
-    """Edges and nodes named by an agency's or event's target.
-
-    Parameters
-    ----------
-    net : sim.network.RouteNetwork
-    target_type : {"edge", "node", "route"}
-    target : str
-        ``"A->B"``, a node name, or ``"Route/Type"``.
-
-    Returns
-    -------
-    edges : ndarray of int
-        For a node: every segment leaving it; for a route: every edge carrying that label.
-    nodes : ndarray of int
-        The node itself for a node target, else empty.
-
-    Raises
-    ------
-    KeyError
-        If the target does not exist (the scenario loader checks this first).
-    """
-    if target_type == "edge":
-        a, b = (s.strip() for s in target.split("->"))
-        return np.array([net.edge_index[(a, b)]]), np.zeros(0, dtype=np.int64)
-    if target_type == "node":
-        n = net.index[target]
-        return net.out_edges[n][~net.is_retreat[net.out_edges[n]]], np.array([n])
-    route, typ = target.rsplit("/", 1)
-    rt = net.route_types.index((route, typ))
-    return np.flatnonzero(net.route_type == rt), np.zeros(0, dtype=np.int64)
+__all__ = ["EnforcementAgency", "TimelineEvent"]
 
 
 class EnforcementAgency(mesa.Agent):
@@ -70,7 +37,8 @@ class EnforcementAgency(mesa.Agent):
 
     Parameters
     ----------
-    model : SmugglingModel
+    model : mesa.Model
+        The model the agent belongs to (Mesa's registry only: the agency never reads it).
     name : str
     side : {"prevent", "detect"}
     edges, nodes : ndarray of int
@@ -90,7 +58,7 @@ class EnforcementAgency(mesa.Agent):
         For an unknown policy.
     """
 
-    def __init__(self, model: SmugglingModel, name: str, side: str, edges: np.ndarray,
+    def __init__(self, model: mesa.Model, name: str, side: str, edges: np.ndarray,
                  nodes: np.ndarray, effort: float, policy: str = "timeline", target: str = ""):
         if policy not in ("timeline", "adaptive"):
             raise ValueError(f"unknown policy {policy!r}; expected 'timeline' or 'adaptive'")
@@ -110,20 +78,29 @@ class EnforcementAgency(mesa.Agent):
         self.reference: float | None = None
         self._last_day = -1
 
-    def step(self) -> None:
-        """Put today's effort on the jurisdiction's edges and nodes; an adaptive agency adds its surge."""
-        m = self.model
-        target = m.prevent_effort if self.side == "prevent" else m.detect_effort
-        np.add.at(target, self.edges, self.effort)
-        np.add.at(m.arrest_effort_node, self.nodes, self.effort)
+    def step(self, state: EnforcementState, params: Parameters, day: int, start_day: int) -> None:
+        """Put today's effort on the jurisdiction's edges and nodes; an adaptive agency adds its surge.
+
+        Parameters
+        ----------
+        state : sim.enforcement.EnforcementState
+            Today's effort (written) and yesterday's sightings (read).
+        params : sim.parameters.Parameters
+        day : int
+            Model day.
+        start_day : int
+            First reported day (the end of the burn-in).
+        """
+        state.add_standing(self.side, self.edges, self.nodes, self.effort)
         if self.policy != "adaptive":
             return
-        self._adapt()
+        seen = state.seen_det_yesterday if self.side == "detect" else state.seen_prev_yesterday
+        self._adapt(seen, params.enforcement, day, start_day)
         if self.surge <= 0.0:
             return
-        m.apply_effect(m.params.events.patrol_surge, self.surge, self.edges, self.nodes)
+        state.apply_effect(params.events.patrol_surge, self.surge, self.edges, self.nodes)
 
-    def _adapt(self) -> None:
+    def _adapt(self, seen: np.ndarray, p, day: int, start_day: int) -> None:
         """Move the surge towards what the lagged rise of detections asks for (DESIGN step 3).
 
         The agency sees yesterday's detections (EU side) or prevented crossings (non-EU side) on its
@@ -132,12 +109,9 @@ class EnforcementAgency(mesa.Agent):
         surge is ``(recent / reference - 1) / (full_response_ratio - 1)``, clipped to 0-1; the surge
         moves towards it with time constant ``escalation_days`` going up, ``standdown_days`` going down.
         """
-        m = self.model
-        if m.day == self._last_day:  # the model also sets today's effort once while it is built
+        if day == self._last_day:  # the model also sets today's effort once while it is built
             return
-        self._last_day = m.day
-        p = m.params.enforcement
-        seen = m.seen_yesterday_det if self.side == "detect" else m.seen_yesterday_prev
+        self._last_day = day
         self.seen.append(float(seen[self.edges].sum()))
         need = p.lag_days + p.window_days
         if len(self.seen) > need:
@@ -146,7 +120,7 @@ class EnforcementAgency(mesa.Agent):
             return
         recent = sum(self.seen[: p.window_days]) / p.window_days
         if self.reference is None:
-            if m.day < m.start_day:
+            if day < start_day:
                 return  # the burn-in fills the routes; agencies judge rises against its end
             # the standing level: the last window before the reported period starts
             self.reference = sum(self.seen[-p.window_days:]) / p.window_days

@@ -20,7 +20,7 @@ import mesa
 import numpy as np
 
 if TYPE_CHECKING:
-    from sim.model import SmugglingModel
+    from sim.parameters import EnterpriseParameters
 
 __all__ = ["SmugglerEnterprise", "ServiceLevel"]
 
@@ -32,7 +32,9 @@ class SmugglerEnterprise(mesa.Agent):
 
     Parameters
     ----------
-    model : SmugglingModel
+    model : mesa.Model
+        The model the agent belongs to (Mesa's registry only: the enterprise never reads it).
+    params : sim.parameters.EnterpriseParameters
     home : int
         Market node index.
     segments : list of int
@@ -42,6 +44,8 @@ class SmugglerEnterprise(mesa.Agent):
     price_eur : dict of int to float
         Standard-level price per person (EUR) per segment; the offer price is this times the
         service-level factor.
+    cash_eur : float
+        Starting cash (EUR).
 
     Attributes
     ----------
@@ -56,81 +60,104 @@ class SmugglerEnterprise(mesa.Agent):
     arrested : bool
     """
 
-    def __init__(self, model: SmugglingModel, home: int, segments: list[int], service_level: int,
-                 price_eur: dict[int, float], cash_eur: float):
+    def __init__(self, model: mesa.Model, params: EnterpriseParameters, home: int, segments: list[int],
+                 service_level: int, price_eur: dict[int, float], cash_eur: float):
         super().__init__(model)
+        self.p = params
         self.home = home
         self.segments = list(segments)
         self.service_level = int(service_level)
         self.price_eur = dict(price_eur)
         self.members = 1
         self.cash_eur = float(cash_eur)
-        self.reputation = model.params.enterprises.initial_reputation
+        self.reputation = params.initial_reputation
         self.partners: set[int] = set()
         self.age_days = 0
         self.arrested = False
         self.sold_today = 0.0  # persons
         self.sold_persons = 0.0
         self.capacity_today = 0.0  # persons
-        self.utilisation = model.params.enterprises.initial_utilisation
+        self.utilisation = params.initial_utilisation
         self.handovers: dict[int, float] = {}
         self.package_sales = 0.0
 
     # --- capacity and offers -------------------------------------------------------------
     def departures_per_day(self) -> float:
         """Expected departures per day on each segment served."""
-        p = self.model.params.enterprises
+        p = self.p
         return (p.departures_per_week + p.capacity_per_member * (self.members - 1)) / 7.0
 
     def offer_price(self, edge: int) -> float:
         """Offer price per person (EUR) on ``edge`` at the enterprise's service level."""
-        return self.price_eur[edge] * self.model.params.enterprises.service_price_factor[self.service_level]
+        return self.price_eur[edge] * self.p.service_price_factor[self.service_level]
 
-    # --- daily step -------------------------------------------------------------------------
-    def record_sale(self, edge: int, persons: float, revenue_eur: float, package_persons: float = 0.0) -> None:
-        """Cash in a sale of ``persons`` seats on ``edge`` for ``revenue_eur`` in all (EUR).
+    def draw_capacity(self, seats: int, persons_per_agent: int, rng: np.random.Generator) -> int:
+        """Seats (agents) on one segment today: Poisson departures times ``seats`` per departure."""
+        deps = rng.poisson(self.departures_per_day())
+        persons = deps * seats
+        self.capacity_today += persons
+        return int(math.floor(persons / persons_per_agent + rng.random()))
 
-        Cash grows by the revenue less the variable cost (``variable_cost_share`` times the base fee)
-        of every person carried; ``package_persons`` of them bought as a partner's package.
+    # --- sales and outcomes ---------------------------------------------------------------
+    def record_sale(self, persons: float, revenue_eur: float, base_fee_eur: float,
+                    package_persons: float = 0.0) -> None:
+        """Cash in a sale of ``persons`` seats for ``revenue_eur`` in all (EUR).
+
+        Cash grows by the revenue less the variable cost (``variable_cost_share`` times the
+        segment's ``base_fee_eur``) of every person carried; ``package_persons`` of them bought as
+        a partner's package.
         """
-        p = self.model.params.enterprises
-        base = self.model.net.base_fee_eur[edge]
-        self.cash_eur += revenue_eur - persons * p.variable_cost_share * base
+        self.cash_eur += revenue_eur - persons * self.p.variable_cost_share * base_fee_eur
         self.sold_today += persons
         self.sold_persons += persons
         self.package_sales += package_persons
 
     def record_outcome(self, success_share: float) -> None:
         """Update reputation with the share of a departure's customers who got across."""
-        w = self.model.params.enterprises.reputation_memory
+        w = self.p.reputation_memory
         self.reputation = (1 - w) * self.reputation + w * success_share
 
-    def step(self) -> None:
-        """Costs, arrest, ruin, hiring, growth in segments, prices, partnerships (in that order)."""
-        model = self.model
-        p = model.params.enterprises
-        rng = model.rng
+    # --- daily step (called in this order by sim.enterprises.step_enterprises) -------------
+    def pay_and_risk(self, effort: float, rng: np.random.Generator) -> str | None:
+        """Age a day, pay fixed and enforcement costs, face arrest; ``"arrest"``, ``"ruin"`` or None.
+
+        Parameters
+        ----------
+        effort : float
+            Enforcement effort on its node and segments (:func:`sim.enforcement.enterprise_effort`).
+        rng : numpy.random.Generator
+        """
+        p = self.p
         self.age_days += 1
-        effort = model.enterprise_effort(self)
         self.cash_eur -= self.members * p.fixed_cost_eur_per_member_day + p.enforcement_cost_eur_per_day * effort
         hazard = (p.arrest_hazard_base + p.arrest_hazard_per_effort * effort) / self.members**p.size_protection
         if rng.random() < hazard:
             self.arrested = True
-            model.remove_enterprise(self, reason="arrest")
-            return
+            return "arrest"
         if self.cash_eur < 0:
-            model.remove_enterprise(self, reason="ruin")
-            return
+            return "ruin"
+        return None
+
+    def hire(self) -> None:
+        """Hire one member when cash per member allows it."""
+        p = self.p
         if self.cash_eur > p.hire_cash_eur * self.members and self.members < p.max_members:
             self.members += 1
             self.cash_eur -= p.hire_cost_share * p.hire_cash_eur
-        if self.members >= p.members_per_segment * len(self.segments):
-            unserved = [e for e in model.net.out_edges[self.home] if model.net.smuggled[e] and e not in self.price_eur]
-            if unserved:
-                e = int(unserved[int(rng.integers(len(unserved)))])
-                self.segments.append(e)
-                self.price_eur[e] = model.market_price(e)
-        # prices towards filling seats
+
+    def wants_more_segments(self) -> bool:
+        """Large enough for its segments to serve one more."""
+        return self.members >= self.p.members_per_segment * len(self.segments)
+
+    def adjust_prices(self, base_fee_eur: np.ndarray) -> None:
+        """Move prices towards filling seats, within a floor and a cap; start a new sales day.
+
+        Parameters
+        ----------
+        base_fee_eur : ndarray of float, shape (E,)
+            Base fee of every edge (EUR).
+        """
+        p = self.p
         if self.capacity_today > 0:
             u = min(1.0, self.sold_today / self.capacity_today)
             w = p.utilisation_memory
@@ -144,32 +171,32 @@ class SmugglerEnterprise(mesa.Agent):
         if factor != 1.0:
             for e in self.segments:
                 # the offer (price times the service-level factor) never falls below variable cost
-                base = model.net.base_fee_eur[e]
+                base = base_fee_eur[e]
                 floor = (p.price_floor_margin * p.variable_cost_share * base + p.price_floor_eur) / p.service_price_factor[self.service_level]
                 cap = p.price_cap_factor * base + p.price_cap_eur
                 self.price_eur[e] = max(floor, min(self.price_eur[e] * factor, cap))
         self.sold_today = 0.0
         self.capacity_today = 0.0
-        # partnerships: enough customers handed over to the same enterprise at the next node
+
+    def age_handovers(self) -> list[int]:
+        """Decay remembered hand-overs; the enterprises now handed enough customers to be partners.
+
+        Returns
+        -------
+        list of int
+            ``unique_id`` of enterprises, not yet partners, whose remembered hand-overs reach
+            ``partnership_min_volume`` (persons).
+        """
+        p = self.p
+        ready: list[int] = []
         if self.handovers:
             decay = math.exp(-1.0 / p.handover_memory_days)
             for k in list(self.handovers):
                 v = self.handovers[k] * decay
                 if v >= p.partnership_min_volume and k not in self.partners:
-                    other = model.enterprise_by_id.get(k)
-                    if other is not None:
-                        self.partners.add(k)
-                        other.partners.add(self.unique_id)
+                    ready.append(k)
                 if v < p.handover_forget_persons:
                     del self.handovers[k]
                 else:
                     self.handovers[k] = v
-
-    def draw_capacity(self, edge: int, rng: np.random.Generator) -> int:
-        """Seats (agents) on ``edge`` today: Poisson departures times seats per departure."""
-        p = self.model.params.enterprises
-        seats = (p.seats_land, p.seats_sea, p.seats_air)[self.model.net.mode[edge]]
-        deps = rng.poisson(self.departures_per_day())
-        persons = deps * seats
-        self.capacity_today += persons
-        return int(math.floor(persons / self.model.persons_per_agent + rng.random()))
+        return ready

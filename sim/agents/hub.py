@@ -16,13 +16,21 @@ from typing import TYPE_CHECKING
 import mesa
 
 if TYPE_CHECKING:
-    from sim.model import SmugglingModel
+    from sim.parameters import HubParameters
 
 __all__ = ["Hub"]
 
 
 class Hub(mesa.Agent):
     """A market place at node ``node``.
+
+    Parameters
+    ----------
+    model : mesa.Model
+        The model the agent belongs to (Mesa's registry only: the hub never reads it).
+    params : sim.parameters.HubParameters
+    node : int
+    kind : {"hub", "departure"}
 
     Attributes
     ----------
@@ -46,12 +54,13 @@ class Hub(mesa.Agent):
         Enterprises based here.
     """
 
-    def __init__(self, model: SmugglingModel, node: int, kind: str):
+    def __init__(self, model: mesa.Model, params: HubParameters, node: int, kind: str):
         super().__init__(model)
+        self.p = params
         self.node = node
         self.kind = kind
         self.region: list[Hub] = []
-        self.reputation = model.params.hubs.initial_reputation
+        self.reputation = params.initial_reputation
         self.throughput = 0.0
         self.departed_today = 0.0
         self.queue = 0
@@ -60,7 +69,7 @@ class Hub(mesa.Agent):
 
     def step(self) -> None:
         """Update throughput and reputation from today's traffic and enterprise presence."""
-        p = self.model.params.hubs
+        p = self.p
         w = p.throughput_window_days
         self.throughput = ((w - 1.0) * self.throughput + self.departed_today) / w
         traffic = max(h.throughput for h in self.region)

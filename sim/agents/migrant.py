@@ -32,7 +32,6 @@ class MigrantState(IntEnum):
     EXPLOITED = 6
 
 
-TERMINAL = (MigrantState.ARRIVED, MigrantState.RETURNED, MigrantState.DEAD, MigrantState.EXPLOITED)
 
 _COLUMNS: dict[str, tuple[type, object]] = {
     "state": (np.int8, 0),
@@ -136,15 +135,7 @@ class Migrants:
         self.n += count
         return ids
 
-    def set(self, column: str, ids: np.ndarray, values) -> None:
-        """Assign ``values`` to ``column`` for agents ``ids``."""
-        self._buf[column][ids] = values
-
     def count_by_state(self) -> dict[MigrantState, int]:
         """Agents per state (every agent is in exactly one)."""
         counts = np.bincount(self.state, minlength=len(MigrantState))
         return {s: int(counts[s]) for s in MigrantState}
-
-    def memory_bytes(self) -> int:
-        """Bytes held by the buffers."""
-        return sum(b.nbytes for b in self._buf.values())

@@ -1,0 +1,89 @@
+"""Hubs as market places: regions, the reputation migrants see ahead, the daily update (DESIGN step 8).
+
+A market hub's reputation is a slow stock (:class:`sim.agents.hub.Hub`). Hubs of one kind within
+``hubs.region_radius_km`` of each other form a region and compete for its traffic. When migrants
+choose, they weigh the reputation of the next market hub on their way (``choice.reputation_weight``;
+0 is the ablation of DESIGN step 8): :func:`reputation_ahead` finds it along the cheapest paths.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.agents.hub import Hub
+from sim.network import haversine_km
+
+__all__ = ["assign_regions", "record_departures", "reputation_ahead", "step_hubs"]
+
+
+def assign_regions(hubs: list[Hub], lat: np.ndarray, lon: np.ndarray, radius_km: float) -> None:
+    """Set each hub's ``region``: the hubs of its kind within ``radius_km`` (itself included).
+
+    Parameters
+    ----------
+    hubs : list of Hub
+    lat, lon : ndarray of float, shape (N,)
+        Node coordinates (degrees WGS84).
+    radius_km : float
+        Great-circle distance (km).
+    """
+    nodes = np.array([h.node for h in hubs], dtype=np.int64)
+    for h in hubs:
+        dist = haversine_km(lat[h.node], lon[h.node], lat[nodes], lon[nodes])
+        h.region = [g for g, dk in zip(hubs, dist, strict=True) if g.kind == h.kind and dk <= radius_km]
+
+
+def reputation_ahead(net, cost: np.ndarray, J: np.ndarray, reputation: np.ndarray) -> np.ndarray:
+    """Reputation of the next market node on the cheapest path to each destination.
+
+    Parameters
+    ----------
+    net : sim.network.RouteNetwork
+    cost : ndarray of float, shape (E,)
+        Generalised cost of each edge (EUR-equivalent).
+    J : ndarray of float, shape (N, D)
+        Cost-to-go from each node to each destination (EUR-equivalent).
+    reputation : ndarray of float, shape (N,)
+        Reputation (0-1) of the market hub at each node, 0 elsewhere.
+
+    Returns
+    -------
+    ndarray of float, shape (N, D)
+        At a market node its own reputation; elsewhere that of the first market node reached on
+        the cheapest path (retreat segments excluded); 0 where none.
+    """
+    N, D = J.shape
+    via = cost[:, None] + J[net.dst]  # (E, D)
+    succ = np.full((N, D), -1, dtype=np.int64)
+    best = np.full((N, D), np.inf)
+    for e in range(net.n_edges):
+        if net.is_retreat[e]:
+            continue
+        better = via[e] < best[net.src[e]]
+        best[net.src[e], better] = via[e, better]
+        succ[net.src[e], better] = net.dst[e]
+    market = net.is_market[:, None]
+    ahead = np.where(market, reputation[:, None], np.zeros((N, D)))
+    cols = np.arange(D)[None, :]
+    for _ in range(N):
+        new = np.where(market, reputation[:, None], np.where(succ >= 0, ahead[np.maximum(succ, 0), cols], 0.0))
+        if np.array_equal(new, ahead):
+            break
+        ahead = new
+    return ahead
+
+
+def record_departures(hubs: dict[int, Hub], source_nodes: np.ndarray, persons_per_agent: int, n_nodes: int) -> None:
+    """Add today's buyers (agents, one per element of ``source_nodes``) to their hubs' departures."""
+    dep = np.bincount(source_nodes, minlength=n_nodes) * persons_per_agent
+    for n in np.flatnonzero(dep):
+        h = hubs.get(int(n))
+        if h is not None:
+            h.departed_today += dep[n]
+
+
+def step_hubs(hubs: dict[int, Hub]) -> None:
+    """Update every hub's throughput and reputation, in node order (a hub sees the region's hubs
+    updated before it today)."""
+    for h in hubs.values():
+        h.step()

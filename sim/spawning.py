@@ -1,0 +1,171 @@
+"""Spawning: new migrants at origins from the monthly demand schedule (DESIGN step 2).
+
+The schedule is built once from the scenario's demand table (persons detected per month, origin
+and origin group, raised by the undetected share: the demand rule of the data README, applied by
+:mod:`sim.demand` when a scenario's table is made). Each day, every (origin, group) pair spawns
+its daily rate of agents (the fraction drawn at random); each new migrant gets a destination, a
+budget (log-normal around the group's median), a risk tolerance (Beta around the group's mean),
+sex and minor status from its group's shares.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["Population", "Spawns", "build_population", "demand_rates", "spawn"]
+
+
+@dataclass
+class Population:
+    """Origin groups' traits and where they go.
+
+    Attributes
+    ----------
+    groups : list of str
+        Origin group names, G.
+    budget_median_eur, budget_sigma, female_share, minor_share, risk_mean : ndarray, shape (G,)
+    destinations : ndarray of int, shape (D,)
+        Destination node indices.
+    destination_names : list of str
+    destination_prob : ndarray of float, shape (G, D)
+        Each group's probability of each destination.
+    """
+
+    groups: list[str]
+    budget_median_eur: np.ndarray
+    budget_sigma: np.ndarray
+    female_share: np.ndarray
+    minor_share: np.ndarray
+    risk_mean: np.ndarray
+    destinations: np.ndarray
+    destination_names: list[str]
+    destination_prob: np.ndarray
+
+
+def build_population(scenario, net) -> Population:
+    """Origin groups and destination weights of a scenario (``origin_group`` "*" rows: the default)."""
+    og = scenario.origin_groups
+    groups = [g.origin_group for g in og]
+    gidx = {g: i for i, g in enumerate(groups)}
+    dest_names = sorted({r.destination for r in scenario.destinations}, key=lambda n: net.index[n])
+    D = len(dest_names)
+    dpos = {n: i for i, n in enumerate(dest_names)}
+    default = np.zeros(D)
+    per_group = np.zeros((len(groups), D))
+    has_rows = np.zeros(len(groups), dtype=bool)
+    for r in scenario.destinations:
+        if r.origin_group == "*":
+            default[dpos[r.destination]] += r.weight
+        elif r.origin_group in gidx:
+            per_group[gidx[r.origin_group], dpos[r.destination]] += r.weight
+            has_rows[gidx[r.origin_group]] = True
+    per_group[~has_rows] = default
+    return Population(
+        groups=groups,
+        budget_median_eur=np.array([g.budget_median_eur for g in og], dtype=float),
+        budget_sigma=np.array([g.budget_sigma for g in og], dtype=float),
+        female_share=np.array([g.female_share for g in og], dtype=float),
+        minor_share=np.array([g.minor_share for g in og], dtype=float),
+        risk_mean=np.array([g.risk_tolerance_mean for g in og], dtype=float),
+        destinations=np.array([net.index[n] for n in dest_names], dtype=np.int64),
+        destination_names=dest_names,
+        destination_prob=per_group / per_group.sum(axis=1, keepdims=True),
+    )
+
+
+def demand_rates(scenario, net, groups: list[str], months: list[str], days_in_month: list[int],
+                 first_reported_month: int, undetected_share: float, persons_per_agent: int):
+    """Agents spawned per day per (origin, group) pair, by month.
+
+    Parameters
+    ----------
+    scenario : sim.scenario.Scenario
+    net : sim.network.RouteNetwork
+    groups : list of str
+    months : list of str
+        ``YYYY-MM`` of every model month, M.
+    days_in_month : list of int
+    first_reported_month : int
+        Months before it (the burn-in) are driven by its demand.
+    undetected_share : float
+        ``demand.undetected_share``: spawned = detected * (1 + share).
+    persons_per_agent : int
+
+    Returns
+    -------
+    pairs : ndarray of int, shape (P, 2)
+        (origin node, group index) of each pair.
+    rate : ndarray of float, shape (M, P)
+        Agents per day.
+    """
+    gidx = {g: i for i, g in enumerate(groups)}
+    pairs: dict[tuple[int, int], int] = {}
+    rows = []
+    for r in scenario.demand:
+        key = (net.index[r.origin], gidx[r.origin_group])
+        pairs.setdefault(key, len(pairs))
+        rows.append((str(r.month)[:7], pairs[key], float(r.persons_detected)))
+    pair_arr = np.array(list(pairs.keys()), dtype=np.int64).reshape(-1, 2)
+    rate = np.zeros((len(months), len(pairs)))
+    mpos = {m: i for i, m in enumerate(months)}
+    scale = (1.0 + undetected_share) / persons_per_agent
+    for m, p, persons in rows:
+        if m in mpos:
+            rate[mpos[m], p] += persons * scale / days_in_month[mpos[m]]
+    rate[:first_reported_month] = rate[first_reported_month]  # burn-in driven by the first month's demand
+    return pair_arr, rate
+
+
+@dataclass
+class Spawns:
+    """Today's new migrants (arrays of length n): the keyword arguments of ``Migrants.add``."""
+
+    group: np.ndarray
+    origin: np.ndarray
+    destination: np.ndarray
+    budget_eur: np.ndarray
+    risk_tolerance: np.ndarray
+    female: np.ndarray
+    minor: np.ndarray
+
+
+def spawn(rate: np.ndarray, pairs: np.ndarray, pop: Population, risk_concentration: float,
+          rng: np.random.Generator) -> Spawns | None:
+    """Draw today's new migrants.
+
+    Parameters
+    ----------
+    rate : ndarray of float, shape (P,)
+        Today's agents per day of each pair (the fraction is drawn).
+    pairs : ndarray of int, shape (P, 2)
+    pop : Population
+    risk_concentration : float
+        ``demand.risk_tolerance_concentration``: risk tolerance ~ Beta(c m, c (1 - m)) around the
+        group's mean m (clipped to 0.01-0.99 so that both shapes are positive).
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    Spawns or None
+        None when nobody is spawned today.
+    """
+    if not rate.any():
+        return None
+    n = np.floor(rate + rng.random(len(rate))).astype(np.int64)
+    total = int(n.sum())
+    if total == 0:
+        return None
+    pair = np.repeat(np.arange(len(rate)), n)
+    origin = pairs[pair, 0]
+    group = pairs[pair, 1]
+    cum = np.cumsum(pop.destination_prob[group], axis=1)
+    dest = np.minimum((rng.random(total)[:, None] > cum).sum(axis=1), cum.shape[1] - 1)
+    budget = pop.budget_median_eur[group] * np.exp(pop.budget_sigma[group] * rng.standard_normal(total))
+    m = np.clip(pop.risk_mean[group], 0.01, 0.99)
+    c = risk_concentration
+    risk = rng.beta(c * m, c * (1 - m))
+    female = rng.random(total) < pop.female_share[group]
+    minor = rng.random(total) < pop.minor_share[group]
+    return Spawns(group, origin, dest, budget, risk, female, minor)
