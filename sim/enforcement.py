@@ -23,8 +23,8 @@ __all__ = ["CrossingOdds", "EnforcementState", "crossing_odds", "enterprise_effo
 SEA = MODES.index("sea")
 
 
-def resolve_target(net, target_type: str, target: str, *, border_only: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """Edges and nodes named by an agency's or an event's target.
+def resolve_target(net, target_type: str, target: str) -> tuple[np.ndarray, np.ndarray]:
+    """Edges and nodes named by an agency's or an event's target (the one rule for both).
 
     Parameters
     ----------
@@ -32,15 +32,13 @@ def resolve_target(net, target_type: str, target: str, *, border_only: bool = Fa
     target_type : {"edge", "node", "route"}
     target : str
         ``"A->B"``, a node name, or ``"Route/Type"``.
-    border_only : bool
-        For a node: keep only the border-crossing segments leaving it (a coast guard stops boats,
-        not buses).
 
     Returns
     -------
     edges : ndarray of int
-        For a node: the segments leaving it (no retreat segments; border crossings only if
-        ``border_only``); for a route: every edge carrying that label.
+        For a node: the border-crossing segments leaving it (a coast guard stops boats, not
+        buses; a crackdown on a hub acts on its crossings, not on domestic travel); for a route:
+        every edge carrying that label.
     nodes : ndarray of int
         The node itself for a node target, else empty.
 
@@ -55,9 +53,7 @@ def resolve_target(net, target_type: str, target: str, *, border_only: bool = Fa
     if target_type == "node":
         n = net.index[target]
         edges = net.out_edges[n][~net.is_retreat[net.out_edges[n]]]
-        if border_only:
-            edges = edges[net.has_border[edges]]
-        return edges, np.array([n])
+        return edges[net.has_border[edges]], np.array([n])
     route, typ = target.rsplit("/", 1)
     rt = net.route_types.index((route, typ))
     return np.flatnonzero(net.route_type == rt), np.zeros(0, dtype=np.int64)
@@ -129,7 +125,9 @@ class EnforcementState:
         strength : float
             0-1.
         edges, nodes : ndarray of int
-            Targets; the arrest effort also goes to every target edge's source node.
+            Targets. The arrest effort goes once to each node among ``nodes`` and the target
+            edges' source nodes (a crackdown on a hub is one crackdown, however many segments
+            leave it).
         """
         s, e = strength, edges
         self.prevent[e] += s * eff.prevention_effort
@@ -137,8 +135,7 @@ class EnforcementState:
         self.detect[e] += s * eff.detection_effort
         self.return_add[e] += s * eff.return_probability
         self.death_mult[e] *= 1 + s * (eff.death_risk_multiplier - 1)
-        self.arrest_node[nodes] += s * eff.arrest_effort
-        np.add.at(self.arrest_node, self.src[e], s * eff.arrest_effort)
+        self.arrest_node[np.union1d(nodes, self.src[e]).astype(np.int64)] += s * eff.arrest_effort
 
 
 @dataclass

@@ -111,9 +111,8 @@ class SmugglingModel(mesa.Model):
         self.enforcement = EnforcementState(net.src, N)
         self.agencies: list[EnforcementAgency] = []
         for a in scenario.agencies:
-            side = text(a.side)
-            edges, nodes = resolve_target(net, text(a.target_type), a.target, border_only=side == "prevent")
-            self.agencies.append(EnforcementAgency(self, a.agency, side, edges, nodes, a.effort,
+            edges, nodes = resolve_target(net, text(a.target_type), a.target)
+            self.agencies.append(EnforcementAgency(self, a.agency, text(a.side), edges, nodes, a.effort,
                                                    policy=text(a.policy), target=a.target))
         self.events: list[TimelineEvent] = []
         for ev in scenario.events:

@@ -179,3 +179,60 @@ def test_the_aegean_carries_some_of_the_flow_while_the_evros_is_open(eastern_med
         y = eastern_med["adaptive", seed]
         sea, land = y.get(("Sea", "2012"), 0), y.get(("Land", "2012"), 0)
         assert sea / (sea + land) >= 0.05, (seed, sea, land)
+
+
+# ---- one target resolver for events and agencies (issue 8, item 6) ------------------------------
+
+
+@pytest.fixture(scope="module")
+def reference_net():
+    from sim.labels import ROUTE_TYPES
+    from sim.network import RouteNetwork
+    from sim.scenario import load_scenario
+
+    return RouteNetwork.from_scenario(load_scenario(REFERENCE), list(ROUTE_TYPES))
+
+
+def test_a_full_hub_crackdown_on_agadez_adds_its_arrest_effort_once(reference_net):
+    """hub_crackdown at full strength on the node Agadez: arrest effort 3.0 at Agadez (it was 9.0:
+    once for the node and once more per segment leaving it), and its prevention effort on Agadez's
+    border crossing only (Agadez->Tamanrasset, NE-DZ), not on the domestic convoy to Dirkou."""
+    from sim.agents.enforcement import TimelineEvent
+    from sim.enforcement import resolve_target
+
+    net = reference_net
+    effect = Parameters().events.hub_crackdown
+    assert effect.arrest_effort == 3.0
+    edges, nodes = resolve_target(net, "node", "Agadez")
+    assert sorted(net.edge_names[e] for e in edges) == ["Agadez->Tamanrasset"]
+    ev = TimelineEvent("hub_crackdown", 0, 0, None, edges, nodes, effect)
+    st = EnforcementState(net.src, net.n_nodes)
+    st.apply_effect(ev.effect, ev.strength(0), ev.edges, ev.nodes)
+    agadez = net.index["Agadez"]
+    assert st.arrest_node[agadez] == 3.0
+    assert st.arrest_node.sum() == 3.0
+    dirkou = net.edge_index[("Agadez", "Dirkou")]
+    tam = net.edge_index[("Agadez", "Tamanrasset")]
+    assert st.prevent[tam] == effect.prevention_effort and st.prevent[dirkou] == 0.0
+
+
+def test_an_edge_or_route_target_adds_arrest_effort_once_per_source_node():
+    st = EnforcementState(np.array([0, 0, 1]), 3)
+    eff = Parameters().events.naval_operation
+    st.apply_effect(eff, 0.5, np.array([0, 1, 2]), np.zeros(0, int))
+    assert st.arrest_node.tolist() == [0.5 * eff.arrest_effort, 0.5 * eff.arrest_effort, 0.0]
+
+
+def test_events_and_agencies_at_a_node_act_on_the_same_segments(reference_net):
+    """The Turkish coast guard's node Bodrum, named by an agency or by an event: one resolver."""
+    from sim.enforcement import resolve_target
+    from sim.scenario import load_scenario
+
+    net = reference_net
+    sc = load_scenario(REFERENCE)
+    row = next(a for a in sc.agencies if a.target == "Bodrum")
+    a_edges, a_nodes = resolve_target(net, "node", row.target)
+    assert len(a_edges) > 0 and net.has_border[a_edges].all()
+    out = net.out_edges[net.index["Bodrum"]]
+    assert set(a_edges) == {e for e in out if net.has_border[e] and not net.is_retreat[e]}
+    assert a_nodes.tolist() == [net.index["Bodrum"]]

@@ -42,9 +42,9 @@ class EnforcementAgency(mesa.Agent):
     name : str
     side : {"prevent", "detect"}
     edges, nodes : ndarray of int
-        Jurisdiction. For a ``prevent`` agency at a node the model keeps only the border-crossing
-        segments leaving it (a coast guard stops boats, not buses); the node itself carries the
-        effort into enterprises' arrest hazard and costs.
+        Jurisdiction, from :func:`sim.enforcement.resolve_target` (for a node: the border-crossing
+        segments leaving it); the node itself carries the effort into enterprises' arrest hazard
+        and costs.
     effort : float
         Standing baseline effort (dimensionless; prior range in the scenario's agencies table).
     policy : {"timeline", "adaptive"}
