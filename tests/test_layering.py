@@ -85,6 +85,9 @@ WRITERS = {"sim/io.py"}
 DOMAIN = {"sim/model.py", "sim/choice.py", "sim/market.py", "sim/crossing.py", "sim/enforcement.py",
           "sim/enterprises.py", "sim/hubs.py", "sim/vulnerability.py", "sim/spawning.py", "sim/network.py",
           "sim/metrics.py", "sim/parameters.py", "sim/labels.py"}
+# mechanism kernels added by the mechanisms work (issue 9), where present
+DOMAIN |= {f"sim/{m}.py" for m in ("awareness", "supply", "hub_reputation", "consolidation")
+           if (SIM / f"{m}.py").exists()}
 DOMAIN |= {rel(p) for p in (SIM / "agents").glob("*.py")}
 FORBIDDEN_IN_DOMAIN = ("matplotlib", "solara", "sim.io", "sim.observed", "sim.plots", "sim.cli", "argparse",
                        "pyarrow", "sim.validation", "sim.experiments", "sim.runner", "sim.scenario.io")
