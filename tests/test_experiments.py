@@ -265,7 +265,7 @@ def test_arrests_grow_with_enforcement_on_the_libyan_coast(small):
             nodes = scenario.experiments.enterprise_concentration.nodes
             m = SmugglingModel(X.scale_node_effort(scenario, level, nodes)[0], seed)
             m.run()
-            total += m.enterprise_exits["arrest"]
+            total += m.enterprises.exits["arrest"]
         return total
 
     assert arrests(sc, 4.0) > arrests(sc, 1.0)
