@@ -168,7 +168,7 @@ def snapshot(model) -> dict[str, pd.DataFrame]:
     moving = state == MigrantState.IN_TRANSIT
     waiting = np.bincount(node[here], minlength=N) * K
     heading = np.bincount(node[moving], minlength=N) * K
-    ents_at = {int(n): list(v) for n, v in model.enterprises_at.items()}
+    ents_at = {int(n): list(v) for n, v in model.enterprises.at.items()}
     countries = _node_column(model, "country_iso2")
     places = pd.DataFrame({
         "place": list(net.nodes),
