@@ -8,6 +8,7 @@ when an overlay's keys are merged over its base's (:mod:`sim.scenario.overlay`).
 
 from __future__ import annotations
 
+import types
 import typing
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -32,8 +33,7 @@ def _plain(node: Any, path: tuple[Any, ...], pos: Positions, shown: str) -> Any:
         out: dict[str, Any] = {}
         for k, v in node.items():
             key = k if isinstance(k, str) else str(k)
-            kl, kc = node.lc.key(k)
-            vl, vc = node.lc.value(k)
+            (kl, kc), (vl, vc) = _key_value_position(node, k)
             pos[(*path, key)] = (shown, (kl + 1, kc + 1), (vl + 1, vc + 1))
             out[key] = _plain(v, (*path, key), pos, shown)
         return out
@@ -55,6 +55,46 @@ def _plain(node: Any, path: tuple[Any, ...], pos: Positions, shown: str) -> Any:
     if isinstance(node, str):
         return str(node)
     return node  # dates and timestamps
+
+
+def _key_value_position(node: CommentedMap, key: Any) -> tuple[Position, Position]:
+    """0-based positions of a key and its value, also for a key merged in with ``<<: *anchor``.
+
+    A merged key has no position in the mapping that merges it: it is reported where the anchored
+    mapping defines it (or, failing that, at the start of the merging mapping).
+    """
+    if (node.lc.data or {}).get(key) is not None:
+        return node.lc.key(key), node.lc.value(key)
+    for merged in _merged_maps(node):
+        if isinstance(merged, CommentedMap) and key in merged:
+            return _key_value_position(merged, key)
+    here = (node.lc.line or 0, node.lc.col or 0)
+    return here, here
+
+
+def _merged_maps(node: CommentedMap) -> list[Any]:
+    """The mappings merged into ``node`` by YAML merge keys (``<<``), in priority order."""
+    out: list[Any] = []
+    for item in getattr(node, "merge", None) or ():
+        out.append(item[1] if isinstance(item, tuple) else item)
+    return out
+
+
+def _tag_problems(yaml: YAML, text: str, shown: str) -> list[Problem]:
+    """Every explicit YAML tag (``!foo``, ``!!python/object``...) in ``text``, as a problem.
+
+    Scenario files are plain data: a tag could ask a loader to build an object (or, with an unsafe
+    loader, to run code), so any tag is refused at its line and column before anything is built.
+    """
+    problems = []
+    for event in yaml.parse(text):
+        tag = getattr(event, "tag", None)
+        if tag is None:
+            continue
+        mark = event.start_mark
+        problems.append(Problem(shown, mark.line + 1, mark.column + 1, "",
+                                f"YAML tag {str(tag)!r} not allowed: scenario files are plain data"))
+    return problems
 
 
 class _DatesAsText(RoundTripConstructor):
@@ -88,6 +128,9 @@ def read_yaml(path: Path, shown: str) -> tuple[dict[str, Any], Positions]:
     yaml = YAML()  # a fresh round-trip loader per file: YAML 1.2, `NO` stays a string
     yaml.Constructor = _DatesAsText  # dates are checked by the schema, with their position
     try:
+        tags = _tag_problems(YAML(), text, shown)
+        if tags:
+            raise ScenarioError(tags)
         doc = yaml.load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -165,3 +208,72 @@ def yaml_problems(
                     break
             problems.append(Problem(shown, line, col, _field_path(full), msg))
     return problems
+
+
+def _leaf_types(annotation: Any) -> set[Any]:
+    """The types an annotation admits, through ``Optional``, unions and ``Annotated``."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _leaf_types(typing.get_args(annotation)[0])
+    if origin is typing.Union or origin is types.UnionType:
+        return set().union(*(_leaf_types(a) for a in typing.get_args(annotation)))
+    return {annotation}
+
+
+def _item_annotation(annotation: Any, part: Any) -> Any:
+    """The annotation of item ``part`` (index or key) of a tuple, list or dict annotation."""
+    for ann in _leaf_types(annotation):
+        origin = typing.get_origin(ann)
+        args = typing.get_args(ann)
+        if origin in (tuple, list, Sequence) and args and isinstance(part, int):
+            if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
+                return args[part] if part < len(args) else None
+            return args[0]
+        if origin in (dict, Mapping) and len(args) == 2:
+            return args[1]
+    return None
+
+
+def _numeric_field(root: type[BaseModel], loc: Sequence[Any]) -> str | None:
+    """``"integer"`` or ``"number"`` if the key at ``loc`` below ``root`` holds numbers, else None."""
+    model: type[BaseModel] | None = root
+    annotation: Any = None
+    for part in loc:
+        if model is not None:
+            field = model.model_fields.get(part) if isinstance(part, str) else None
+            if field is None:
+                return None
+            annotation = field.annotation
+        else:
+            annotation = _item_annotation(annotation, part)
+        leaves = _leaf_types(annotation)
+        nested = [a for a in leaves if isinstance(a, type) and issubclass(a, BaseModel)]
+        model = nested[0] if nested else None
+    if model is not None or bool in _leaf_types(annotation):
+        return None
+    leaves = _leaf_types(annotation)
+    if float in leaves:
+        return "number"
+    if int in leaves:
+        return "integer"
+    return None
+
+
+def boolean_problems(
+    data: Any, pos: Positions, root: type[BaseModel], loc: tuple[Any, ...] = ()
+) -> list[Problem]:
+    """A boolean where the schema wants a number is an error (pydantic would read ``true`` as 1)."""
+    if isinstance(data, dict):
+        items: Any = data.items()
+    elif isinstance(data, list):
+        items = enumerate(data)
+    else:
+        if isinstance(data, bool) and (kind := _numeric_field(root, loc)) is not None:
+            shown, _, (line, col) = pos.get(loc) or pos[()]
+            return [Problem(shown, line, col, _field_path(loc),
+                            f"expected {'an' if kind == 'integer' else 'a'} {kind}, got the boolean {str(data).lower()}")]
+        return []
+    out: list[Problem] = []
+    for key, value in items:
+        out.extend(boolean_problems(value, pos, root, (*loc, key)))
+    return out

@@ -13,7 +13,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from sim.scenario.checks import _cross_check
-from sim.scenario.documents import yaml_problems
+from sim.scenario.documents import boolean_problems, yaml_problems
 from sim.scenario.experiment_settings import experiment_references
 from sim.scenario.overlay import apply_patches, resolve_document
 from sim.scenario.problems import Problem, ScenarioError, _display, _field_path
@@ -48,10 +48,13 @@ def load_scenario(path: str | Path) -> Scenario:
     data, pos = doc.data, doc.pos
     problems: list[Problem] = list(doc.problems)
     settings: ScenarioSettings | None = None
+    booleans = boolean_problems(data, pos, ScenarioSettings)  # pydantic would read `true` as 1
+    problems.extend(booleans)
     try:
         settings = ScenarioSettings.model_validate(data)
     except ValidationError as err:
-        problems.extend(yaml_problems(err, pos, ScenarioSettings))
+        flagged = {p.field for p in booleans}
+        problems.extend(p for p in yaml_problems(err, pos, ScenarioSettings) if p.field not in flagged)
 
     raw: dict[str, list[RawRow] | None] = {}
     files: dict[str, str] = {}
