@@ -55,6 +55,12 @@ from sim.labels import (
     parse_edge,
     parse_route,
 )
+from sim.scenario.checks import (
+    geography_warnings,
+    no_spawn_problem,
+    stranded_demand,
+    unreachable_demand,
+)
 from sim.scenario.loading import load_scenario
 from sim.scenario.problems import Problem, ScenarioError
 from sim.scenario.resolved import resolved_files
@@ -100,7 +106,11 @@ __all__ = [
     "Side",
     "TablePaths",
     "TargetType",
+    "geography_warnings",
     "load_scenario",
+    "no_spawn_problem",
+    "stranded_demand",
+    "unreachable_demand",
     "parse_edge",
     "parse_route",
     "resolved_files",

@@ -7,6 +7,7 @@ errors.
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -206,5 +207,218 @@ def _cross_check(
     for table in ("agencies", "events"):
         for i, r in listed(table):
             target_ref(table, i, r)
+    problems.extend(_empty_tables(rows, files))
     return problems
 
+
+
+#: Tables the model cannot run without a row in each.
+NEEDED_TABLES: tuple[str, ...] = ("nodes", "segments", "origin_groups", "destinations", "demand")
+
+#: Mean Earth radius (km, IUGG), for great-circle distances.
+EARTH_RADIUS_KM = 6371.0088
+
+#: A segment's ``distance_km`` is implausible when it differs from the great-circle distance of its
+#: ends by more than this factor (either way) beyond :data:`DISTANCE_SLACK_KM`. Structural: road and
+#: detour factors of real corridors stay well below 3 (scenarios/README.md).
+DISTANCE_FACTOR = 3.0
+DISTANCE_SLACK_KM = 50.0
+
+#: A place is outside the region of the others when its great-circle distance from the median
+#: location (median latitude, median longitude) exceeds this factor times the largest such
+#: distance among the other places' middle 90 % (their 95th percentile), and is over 1,000 km.
+OUTLIER_FACTOR = 2.0
+OUTLIER_MIN_KM = 1000.0
+
+
+def _empty_tables(rows: Mapping[str, Sequence[_Row | None] | None], files: Mapping[str, str]) -> list[Problem]:
+    """A table the model needs, read but without a single row (e.g. a header-only CSV)."""
+    return [
+        Problem(files.get(t, t), 2, None, t, f"no rows: the model needs at least one row in {t}")
+        for t in NEEDED_TABLES
+        if rows.get(t) is not None and len(rows[t]) == 0
+    ]
+
+
+def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle (haversine) distance in km between two points given in degrees WGS84.
+
+    Examples
+    --------
+    >>> round(great_circle_km(0.0, 0.0, 0.0, 1.0), 1)
+    111.2
+    """
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def geography_warnings(
+    nodes: Sequence[NodeRow], segments: Sequence[SegmentRow], files: Mapping[str, str]
+) -> list[Problem]:
+    """Implausible geography: warnings, not errors (the run goes on).
+
+    - a segment whose ``distance_km`` and the great-circle distance ``d`` of its ends disagree:
+      ``distance_km > DISTANCE_FACTOR * d + DISTANCE_SLACK_KM`` or
+      ``distance_km < d / DISTANCE_FACTOR - DISTANCE_SLACK_KM`` (e.g. 26 km entered as 2,600 km,
+      or an end with latitude and longitude swapped);
+    - a place farther from the median location of all places than ``OUTLIER_FACTOR`` times the
+      95th percentile of the others' distances, and more than ``OUTLIER_MIN_KM``.
+
+    Parameters
+    ----------
+    nodes, segments : sequence of rows
+    files : mapping
+        Table name to the file name shown.
+
+    Returns
+    -------
+    list of Problem
+        One per finding, at the row's line.
+    """
+    out: list[Problem] = []
+    where = {n.name: n for n in nodes}
+    for i, s in enumerate(segments):
+        a, b = where.get(s.source), where.get(s.target)
+        if a is None or b is None:
+            continue
+        d = great_circle_km(a.lat, a.lon, b.lat, b.lon)
+        if s.distance_km > DISTANCE_FACTOR * d + DISTANCE_SLACK_KM or s.distance_km < d / DISTANCE_FACTOR - DISTANCE_SLACK_KM:
+            out.append(Problem(
+                files.get("segments", "segments"), s.line, TABLE_COLUMNS["segments"].index("distance_km") + 1,
+                f"segments[{i}].distance_km",
+                f"{s.edge}: distance_km {s.distance_km:g} but the great-circle distance of its ends is "
+                f"{d:.0f} km (more than {DISTANCE_FACTOR:g}x apart; check the distance and the coordinates)",
+            ))
+    if len(nodes) >= 4:
+        lats = sorted(n.lat for n in nodes)
+        lons = sorted(n.lon for n in nodes)
+        mid = len(nodes) // 2
+        mlat = lats[mid] if len(nodes) % 2 else (lats[mid - 1] + lats[mid]) / 2
+        mlon = lons[mid] if len(nodes) % 2 else (lons[mid - 1] + lons[mid]) / 2
+        dist = [great_circle_km(mlat, mlon, n.lat, n.lon) for n in nodes]
+        for i, n in enumerate(nodes):
+            others = sorted(d for j, d in enumerate(dist) if j != i)
+            p95 = others[min(len(others) - 1, math.ceil(0.95 * len(others)) - 1)]
+            if dist[i] > max(OUTLIER_FACTOR * p95, OUTLIER_MIN_KM):
+                out.append(Problem(
+                    files.get("nodes", "nodes"), n.line, TABLE_COLUMNS["nodes"].index("lat") + 1,
+                    f"nodes[{i}].lat",
+                    f"{n.name!r} at ({n.lat:g}, {n.lon:g}) is {dist[i]:.0f} km from the median location of "
+                    f"the places ({mlat:g}, {mlon:g}), more than {OUTLIER_FACTOR:g}x the others' "
+                    f"{p95:.0f} km (latitude and longitude swapped?)",
+                ))
+    return out
+
+
+def _demand_destinations(scenario: Any) -> dict[str, list[tuple[str, float]]]:
+    """Destinations with positive weight of each origin group (``*`` rows for groups without own)."""
+    own: dict[str, list[tuple[str, float]]] = {}
+    for r in scenario.destinations:
+        if r.weight > 0:
+            own.setdefault(r.origin_group, []).append((r.destination, r.weight))
+    groups = {r.origin_group for r in scenario.origin_groups} | {r.origin_group for r in scenario.demand}
+    return {g: own.get(g, own.get("*", [])) for g in groups}
+
+
+def _demand_file(scenario: Any) -> str:
+    from sim.scenario.problems import _display
+
+    path = scenario.table_paths().get("demand")
+    return _display(path) if path is not None else "demand"
+
+
+def _unreachable_pairs(scenario: Any) -> list[tuple[int, DemandRow, str, float]]:
+    """(row index, first demand row, destination, weight share) of each unreachable pair."""
+    import networkx as nx
+
+    graph = nx.DiGraph()
+    graph.add_nodes_from(n.name for n in scenario.nodes)
+    graph.add_edges_from((s.source, s.target) for s in scenario.segments)
+    dests = _demand_destinations(scenario)
+    reach: dict[str, set[str]] = {}
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for i, r in enumerate(scenario.demand):
+        if r.persons_detected <= 0:
+            continue
+        if r.origin not in reach:
+            reach[r.origin] = nx.descendants(graph, r.origin) if r.origin in graph else set()
+        total = sum(w for _, w in dests.get(r.origin_group, []))
+        for dest, weight in dests.get(r.origin_group, []):
+            if dest not in reach[r.origin] and (r.origin, dest) not in seen:
+                seen.add((r.origin, dest))
+                out.append((i, r, dest, weight / total))
+    return out
+
+
+def unreachable_demand(scenario: Any) -> list[Problem]:
+    """Every (origin, destination) pair with demand but no directed path in the segments.
+
+    The model would send such migrants home on their first day without a word; a run refuses
+    them unless asked to count them as stranded. One problem per pair, at its first demand row.
+
+    Parameters
+    ----------
+    scenario : Scenario
+
+    Returns
+    -------
+    list of Problem
+        Empty when every pair with positive demand and positive destination weight has a path.
+    """
+    shown = _demand_file(scenario)
+    return [
+        Problem(shown, r.line, TABLE_COLUMNS["demand"].index("origin") + 1, f"demand[{i}].origin",
+                f"no path from {r.origin!r} to destination {dest!r} (origin group {r.origin_group!r}, "
+                f"{share:.0%} of its demand) in segments")
+        for i, r, dest, share in _unreachable_pairs(scenario)
+    ]
+
+
+def stranded_demand(scenario: Any) -> list[dict[str, Any]]:
+    """Demand of the reported months bound for unreachable destinations, per pair.
+
+    Returns
+    -------
+    list of dict
+        Keys ``origin``, ``origin_group``, ``destination`` and ``persons_detected``: the demand of
+        the reported months times the destination's weight share (persons per the demand table,
+        before the undetected share): the persons the model sends home on their first day.
+    """
+    unreachable = {(r.origin, dest) for _, r, dest, _ in _unreachable_pairs(scenario)}
+    if not unreachable:
+        return []
+    first, last = scenario.start.strftime("%Y-%m"), scenario.end.strftime("%Y-%m")
+    dests = _demand_destinations(scenario)
+    totals: dict[tuple[str, str, str], float] = {}
+    for r in scenario.demand:
+        if not first <= r.month <= last:
+            continue
+        total = sum(w for _, w in dests.get(r.origin_group, [])) or 1.0
+        for dest, weight in dests.get(r.origin_group, []):
+            if (r.origin, dest) in unreachable:
+                key = (r.origin, r.origin_group, dest)
+                totals[key] = totals.get(key, 0.0) + r.persons_detected * weight / total
+    return [{"origin": o, "origin_group": g, "destination": d, "persons_detected": round(v, 3)}
+            for (o, g, d), v in sorted(totals.items())]
+
+
+def no_spawn_problem(scenario: Any) -> Problem | None:
+    """A problem if no migrant can be spawned: no positive demand in a reported month.
+
+    The model spawns from the demand of the reported months only (the burn-in repeats the first
+    reported month), so demand rows all outside ``start..end`` or all zero give a run of zeros.
+
+    Returns
+    -------
+    Problem or None
+    """
+    first, last = scenario.start.strftime("%Y-%m"), scenario.end.strftime("%Y-%m")
+    if any(r.persons_detected > 0 and first <= r.month <= last for r in scenario.demand):
+        return None
+    months = sorted({r.month for r in scenario.demand if r.persons_detected > 0})
+    have = f"demand is positive only in {months[0]}..{months[-1]}" if months else "all demand is zero"
+    return Problem(_demand_file(scenario), None, None, "demand",
+                   f"no migrant would be spawned: {have}, the run reports {first}..{last}")

@@ -23,7 +23,7 @@ from pydantic import (
 
 from sim.labels import NodeKind
 from sim.parameters import Parameters
-from sim.scenario.checks import _cross_check
+from sim.scenario.checks import _cross_check, geography_warnings
 from sim.scenario.experiment_settings import ExperimentSettings
 from sim.scenario.problems import (
     Problem,
@@ -149,6 +149,7 @@ class Scenario(ScenarioSettings):
     nationality_origins: tuple[NationalityOriginRow, ...] = ()
 
     _kinds: dict[str, frozenset[NodeKind]] = PrivateAttr(default_factory=dict)
+    _warnings: tuple[Problem, ...] = PrivateAttr(default=())
 
     @model_validator(mode="after")
     def _check_tables(self) -> Scenario:
@@ -158,7 +159,14 @@ class Scenario(ScenarioSettings):
         if problems:
             raise ScenarioError(problems)
         self._kinds = {n.name: frozenset(n.kind) for n in self.nodes}
+        self._warnings = tuple(geography_warnings(self.nodes, self.segments, files))
         return self
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        """Findings that do not stop a run (implausible geography): see
+        :func:`sim.scenario.checks.geography_warnings`. Not part of the hash."""
+        return self._warnings
 
     # ---- helpers for the model -------------------------------------------------------------
 
