@@ -10,6 +10,9 @@ too large (without ``--force``), 3 when some replicates failed (each reported wi
 seed and traceback; the others finished and are in the replicate cache, so ``--resume`` re-runs only the
 failed ones; no results folder written), 130 when interrupted by SIGINT (Ctrl-C) and 143 by SIGTERM
 (nothing written; finished replicates stay in the cache).
+Also 2 for a scenario that cannot run as meant (no migrant would be spawned; demand bound for an
+unreachable destination, unless ``--allow-stranded``). Warnings (implausible geography) are printed
+as ``file:line: warning: ...`` and do not stop a run. See docs/bad-inputs.md.
 """
 
 from __future__ import annotations
@@ -26,7 +29,14 @@ from pathlib import Path
 from sim import experiments, io, parameters, runner, validation
 from sim.cache import ReplicateCache
 from sim.executors import EXECUTORS, ExecutorSpec
-from sim.scenario import Scenario, ScenarioError, load_scenario
+from sim.scenario import (
+    Scenario,
+    ScenarioError,
+    load_scenario,
+    no_spawn_problem,
+    stranded_demand,
+    unreachable_demand,
+)
 from sim.summary import format_summary
 
 __all__ = ["main", "build_parser"]
@@ -217,6 +227,9 @@ def _add_run_options(parser: argparse.ArgumentParser, *, replicates: int, replic
     parser.add_argument("--out", type=Path, default=Path("results"), metavar="ROOT",
                         help="output root (default results/)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("--allow-stranded", action="store_true",
+                        help="run even if some (origin, destination) pairs with demand have no path; "
+                        "their demand is reported as stranded (default: refuse)")
     _add_executor_options(parser)
 
 
@@ -335,6 +348,29 @@ def _load(path: Path, persons_per_agent: int | None = None) -> Scenario | None:
         return None
 
 
+def _preflight(scenario: Scenario, allow_stranded: bool) -> list[dict] | None:
+    """Checks before a run: warnings printed, a run that cannot spawn anyone or strands demand
+    refused (exit 2). Returns the stranded demand (empty if none), or None to refuse."""
+    for w in scenario.warnings:
+        where = f"{w.file}:{w.line}" if w.line is not None else w.file
+        print(f"{where}: warning: {w.field}: {w.message}", file=sys.stderr)
+    nobody = no_spawn_problem(scenario)
+    if nobody is not None:
+        print(str(nobody), file=sys.stderr)
+        return None
+    stranded = unreachable_demand(scenario)
+    if stranded and not allow_stranded:
+        for p in stranded:
+            print(str(p), file=sys.stderr)
+        _error(f"{len(stranded)} (origin, destination) pair(s) with demand have no path in the "
+               "segments; fix the segments or destinations, or run with --allow-stranded")
+        return None
+    for p in stranded:
+        where = f"{p.file}:{p.line}" if p.line is not None else p.file
+        print(f"{where}: warning: {p.field}: {p.message}; counted as stranded", file=sys.stderr)
+    return stranded_demand(scenario) if stranded else []
+
+
 def _writable(parent: Path) -> bool:
     """Check before running that results can be written under ``parent``; print why not."""
     try:
@@ -374,6 +410,9 @@ def _cmd_run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     """``routesim run``: load, run the ensemble, validate, write, print."""
     scenario = _load(args.scenario, args.persons_per_agent)
     if scenario is None:
+        return 2
+    stranded = _preflight(scenario, args.allow_stranded)
+    if stranded is None:
         return 2
     root_seed = scenario.seed if args.seed is None else args.seed
     executor = _executor(args, args.replicates)
@@ -427,6 +466,7 @@ def _cmd_run(args: argparse.Namespace, argv: Sequence[str]) -> int:
             "processes": args.processes,
             "executor": executor.kind,
             "command": ["routesim", *argv],
+            "stranded_demand": stranded,
         }
         out = io.write_results(
             args.out,
@@ -486,6 +526,9 @@ def _cmd_experiment(args: argparse.Namespace, argv: Sequence[str]) -> int:
     scenario = _load(args.scenario, args.persons_per_agent)
     if scenario is None:
         return 2
+    stranded = _preflight(scenario, args.allow_stranded)
+    if stranded is None:
+        return 2
     root_seed = scenario.seed if args.seed is None else args.seed
     executor = _executor(args, args.replicates)
     if executor is None or not _guard(scenario, args.replicates * 2, args):
@@ -510,6 +553,7 @@ def _cmd_experiment(args: argparse.Namespace, argv: Sequence[str]) -> int:
             "wall_seconds": round(time.perf_counter() - clock, 3),
             "processes": args.processes,
             "command": ["routesim", *argv],
+            "stranded_demand": stranded,
         }
         out = io.write_experiment(args.out, result, run_info)
     except runner.EnsembleError as err:

@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 
 __all__ = [
     "TABLE_FILES",
+    "TABLE_SCHEMAS",
     "check_writable",
     "FIGURE_NAMES",
     "sha256_file",
@@ -134,6 +135,51 @@ TABLE_FILES: dict[str, tuple[str, list[str]]] = {
         ["replicate", "seed", "month", "agency", "target", "side", "policy", "effort", "surge"],
     ),
 }
+
+def _schema(**columns: Any) -> Any:
+    import pyarrow as pa
+
+    kinds = {"str": pa.string(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_()}
+    return pa.schema([(name, kinds[kind]) for name, kind in columns.items()])
+
+
+_RS = {"replicate": "int", "seed": "int"}
+
+#: One fixed Arrow schema per Parquet table (column types of a run that spawned migrants), so that
+#: runs with no rows in a table (e.g. nobody spawned) read together with others through
+#: ``pyarrow.dataset``: text columns stay strings even when a table is empty.
+TABLE_SCHEMAS: dict[str, Any] = {
+    "detections_monthly": _schema(**_RS, route="str", type="str", origin_group="str", month="str",
+                                  detections="float"),
+    "crossings_by_edge": _schema(**_RS, month="str", edge="str", frontex_route="str", frontex_type="str",
+                                 attempts="float", prevented="float", detections="float", undetected="float",
+                                 first_entries="float", deaths="float"),
+    "deaths_monthly": _schema(**_RS, route="str", month="str", deaths="float"),
+    "hubs": _schema(**_RS, date="str", node="str", kind="str", throughput="float", queue="int",
+                    reputation="float", price_index="float", enterprises="int"),
+    "enterprises": _schema(**_RS, date="str", node="str", enterprises="int", hhi="float",
+                           mean_members="float", mean_segments="float", partnerships="int",
+                           package_share="float"),
+    "prices": _schema(**_RS, month="str", segment="str", service_level="str", price_mean_eur="float",
+                      sold="float"),
+    "exploitation": _schema(**_RS, year="int", node="str", sex="str", minor="bool", cases="int",
+                            classification="str"),
+    "enforcement": _schema(**_RS, month="str", agency="str", target="str", side="str", policy="str",
+                           effort="float", surge="float"),
+}
+
+
+def _write_parquet(frame: pd.DataFrame, path: Path, table: str) -> None:
+    """Write a table as Parquet, with its fixed schema from :data:`TABLE_SCHEMAS` when it has one.
+
+    A frame whose columns are not exactly the schema's is written with inferred types.
+    """
+    schema = TABLE_SCHEMAS.get(table)
+    if schema is not None and set(frame.columns) == set(schema.names):
+        frame[schema.names].to_parquet(path, index=False, schema=schema)
+    else:
+        frame.to_parquet(path, index=False)
+
 
 #: The figures of a results folder, saved as ``figures/<name>.png``.
 FIGURE_NAMES = ("route_map", "detections_by_route", "monthly_series", "enforcement")
@@ -446,6 +492,8 @@ def _manifest(
         "start_time": _iso(start),
         "end_time": _iso(run_info.get("end_time")),
         "wall_seconds": run_info.get("wall_seconds"),
+        # demand bound for destinations without a path (run with --allow-stranded), persons
+        **({"stranded_demand": list(run_info["stranded_demand"])} if run_info.get("stranded_demand") else {}),
     }
 
 
@@ -540,7 +588,7 @@ def write_results(
             if file_name.endswith(".csv"):
                 frame.to_csv(path, index=False)
             else:
-                frame.to_parquet(path, index=False)
+                _write_parquet(frame, path, table)
             files.append(file_name)
 
         from sim import plots
@@ -631,7 +679,7 @@ def write_experiment(
             folder = tmp / "arms" / arm
             folder.mkdir(parents=True)
             for name, frame in tables.items():
-                frame.reset_index(drop=True).to_parquet(folder / f"{name}.parquet", index=False)
+                _write_parquet(frame.reset_index(drop=True), folder / f"{name}.parquet", name)
                 files.append(f"arms/{arm}/{name}.parquet")
 
         from sim import plots

@@ -9,17 +9,29 @@ returned figure is displayed by the notebook itself.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
 
 from sim import observed as observed_data
+
+# Figures are drawn on Agg canvases whatever the environment asks for: a notebook passes e.g.
+# MPLBACKEND=module://matplotlib_inline.backend_inline to `!routesim ...`, and importing matplotlib
+# with a backend it cannot validate raises. The variable is hidden while matplotlib is imported
+# (pyplot is never used here, so no backend is ever selected) and put back afterwards.
+_mplbackend = os.environ.pop("MPLBACKEND", None)
+try:
+    import matplotlib  # noqa: F401  (imported here, with the variable hidden)
+finally:
+    if _mplbackend is not None:
+        os.environ["MPLBACKEND"] = _mplbackend
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
 
 __all__ = [
     "ROUTE_COLOURS",
