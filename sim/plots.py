@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import os
+import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -21,14 +22,20 @@ from sim import observed as observed_data
 
 # Figures are drawn on Agg canvases whatever the environment asks for: a notebook passes e.g.
 # MPLBACKEND=module://matplotlib_inline.backend_inline to `!routesim ...`, and importing matplotlib
-# with a backend it cannot validate raises. The variable is hidden while matplotlib is imported
-# (pyplot is never used here, so no backend is ever selected) and put back afterwards.
-_mplbackend = os.environ.pop("MPLBACKEND", None)
+# raises ValueError when that backend cannot be used (matplotlib-inline not installed). Then the
+# variable is hidden while matplotlib is imported again (pyplot is never used here, so no backend is
+# selected) and put back afterwards. A usable MPLBACKEND (a notebook kernel's own) is left alone.
 try:
-    import matplotlib  # noqa: F401  (imported here, with the variable hidden)
-finally:
-    if _mplbackend is not None:
-        os.environ["MPLBACKEND"] = _mplbackend
+    import matplotlib  # noqa: F401
+except ValueError:
+    _mplbackend = os.environ.pop("MPLBACKEND", None)
+    for _name in [m for m in sys.modules if m == "matplotlib" or m.startswith("matplotlib.")]:
+        del sys.modules[_name]
+    try:
+        import matplotlib  # noqa: F401
+    finally:
+        if _mplbackend is not None:
+            os.environ["MPLBACKEND"] = _mplbackend
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
