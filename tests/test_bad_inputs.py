@@ -204,7 +204,7 @@ def test_allow_stranded_runs_and_records_the_stranded_demand(tmp_path, capsys, m
     assert json.loads(manifest.read_text())["stranded_demand"][0]["destination"] == "Oslo"
 
 
-def _fake_ensemble(scenario, root_seed, replicates, progress=False, processes=1):
+def _fake_ensemble(scenario, root_seed, replicates, progress=False, processes=1, **options):
     """Empty tables of the right columns: the CLI's plumbing without the simulation."""
     tables = {}
     for _file, (table, columns) in io.TABLE_FILES.items():
