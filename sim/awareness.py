@@ -32,6 +32,10 @@ Sources: Bass 1969 (Management Science 15:215-227); Hinsch and Bijak 2019, 2023 
 knowledge of links spreads by contact and exploration); Flee's awareness levels (Suleimenova et al.
 2017); Cascetta 2009, *Transportation Systems Analysis*, sec. 3.5.
 
+Parameters (defaults, prior ranges, units and sources): :class:`sim.parameters.AwarenessParameters`; its
+``enabled`` field is the mechanism's ablation switch. The kernels take plain numbers, so the module
+does not import the parameter table.
+
 Examples
 --------
 One group, one region with an old crossing (0, everyone knows it) and a new one (1, nobody yet):
@@ -52,7 +56,6 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = [
-    "AWARENESS_PARAMETERS",
     "awareness_cost_eur",
     "awareness_step",
     "awareness_utility",
@@ -66,33 +69,6 @@ __all__ = [
     "smoothing_weight",
 ]
 
-#: Parameters of this mechanism (moved into ``sim.parameters`` as group ``awareness`` once the
-#: structured parameter table lands). name -> (default, low, high, unit, kind, source).
-AWARENESS_PARAMETERS: dict[str, tuple[float, float, float, str, str, str]] = {
-    "enabled": (1.0, 0.0, 1.0, "switch", "structural",
-                "Ablation switch: 0 makes every option known (Aeff = 1), the rule before this mechanism."),
-    "imitation_per_day": (0.02, 0.003, 0.03, "1/day", "prior",
-                          "q of Bass 1969, per day; the form only: durables' q 0.38/year (Sultan, Farley and "
-                          "Lehmann 1990) is far slower than route news. q = 0.02, p = 4e-4 gives T* of about "
-                          "6 months (mechanisms note (a))."),
-    "innovation_per_day": (4e-4, 1e-5, 1e-3, "1/day", "prior",
-                           "p of Bass 1969, per day: discovery without co-nationals (Routes and Rumours' "
-                           "exploration, p_find_links)."),
-    "advert_factor": (1.0, 0.0, 10.0, "-", "prior",
-                      "Innovation multiplier where an enterprise at the segment's source sells it "
-                      "(smugglers advertise; Campana and Gelsthorpe 2021)."),
-    "wom_memory_days": (30.0, 15.0, 90.0, "days", "prior",
-                        "Half-life of the smoothed passages s that feed word of mouth."),
-    "forgetting_halflife_days": (365.0, 180.0, 1095.0, "days", "prior",
-                                 "Half-life of awareness without news."),
-    "initial": (0.01, 0.0, 0.02, "share", "prior",
-                "Awareness of a segment the group did not use in the burn-in."),
-    "hub_info_strength": (0.3, 0.0, 1.0, "-", "prior",
-                          "Information I = strength * R a market hub of reputation R gives on segments "
-                          "within one link of it (mechanisms note (c) iii)."),
-    "utility_floor": (1e-6, 1e-12, 1e-2, "share", "structural",
-                      "Floor of Aeff inside ln(Aeff): an unknown option keeps a finite utility."),
-}
 
 
 def bass_half_time(innovation_per_day: float, imitation_per_day: float) -> float:

@@ -26,6 +26,10 @@ Modelling 17(2):65-75); Morselli, Giguere and Petit 2007 (Social Networks 29:143
 (rivals take a removed smuggler's share); Duijn, Kashirin and Sloot 2014 (Scientific Reports 4:4238);
 Manzi and Calderoni 2024 (JASSS 27(3):3).
 
+Parameters (defaults, prior ranges, units and sources): :class:`sim.parameters.ConsolidationParameters`; its
+``enabled`` field is the mechanism's ablation switch. The kernels take plain numbers, so the module
+does not import the parameter table.
+
 Examples
 --------
 >>> import numpy as np
@@ -42,7 +46,6 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = [
-    "CONSOLIDATION_PARAMETERS",
     "arrest_hazard",
     "arrest_outcome",
     "fixed_cost_eur",
@@ -51,34 +54,6 @@ __all__ = [
     "per_member_fixed_cost_eur",
 ]
 
-#: Parameters of this mechanism (moved into ``sim.parameters`` as group ``consolidation`` once the
-#: structured parameter table lands). name -> (default, low, high, unit, kind, source).
-CONSOLIDATION_PARAMETERS: dict[str, tuple[float, float, float, str, str, str]] = {
-    "enabled": (1.0, 0.0, 1.0, "switch", "structural",
-                "Ablation switch: 0 brings back the old hazard (h0 + h1 E) / n**size_protection, fixed costs "
-                "linear in E and no takeover."),
-    "arrest_hazard_base": (5e-4, 0.0, 5e-3, "1/day", "prior", "h0: daily arrest hazard without enforcement."),
-    "arrest_hazard_per_effort": (4e-3, 0.0, 2e-2, "1/(day effort)", "fitted",
-                                 "h1: daily arrest hazard per unit of enforcement effort (global)."),
-    "arrest_size_exponent": (0.3, -0.5, 1.0, "-", "prior",
-                             "gamma: hazard grows as n**gamma (Reuter 1983: > 0, growth draws attention; the old "
-                             "rule had -0.7)."),
-    "experience_hazard_scale_persons": (500.0, 100.0, 2000.0, "persons", "prior",
-                                        "k_h: persons carried at which experience starts to lower the hazard."),
-    "experience_hazard_exponent": (0.25, 0.0, 0.5, "-", "prior",
-                                   "beta_k: hazard falls as (1 + k/k_h)**-beta_k (counter-surveillance learnt)."),
-    "arrest_member_share": (0.4, 0.2, 0.6, "share", "prior", "Share of members taken in an arrest."),
-    "fixed_cost_eur_per_member_day": (15.0, 5.0, 50.0, "EUR/(member day)", "prior", "f_m: upkeep per member."),
-    "protection_cost_eur_per_effort_day": (40.0, 10.0, 200.0, "EUR/(effort day)", "prior",
-                                           "f_E: bribes, lookouts and lost boats per unit of effort for a "
-                                           "one-member firm."),
-    "protection_scale_exponent": (0.6, 0.3, 1.0, "-", "prior",
-                                  "phi: protection cost grows as n**phi (phi < 1: one bribe covers the firm)."),
-    "takeover_prob": (0.6, 0.3, 0.9, "-", "prior",
-                      "Probability that the largest enterprise at the node takes over an exiting one without a "
-                      "partner there (Campana 2018: rivals take a removed smuggler's share)."),
-    "takeover_member_share": (0.5, 0.3, 0.8, "share", "prior", "Share of the exiting firm's members taken over."),
-}
 
 
 def arrest_hazard(

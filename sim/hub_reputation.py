@@ -24,6 +24,10 @@ Gelsthorpe 2021 (EJCPR 27:5-21: smugglers chosen by reputation in physical and o
 Icduygu and Toktas 2002 (International Migration 40(6):25-54); RRGraphs' traffic-weighted city
 quality (Hinsch and Bijak).
 
+Parameters (defaults, prior ranges, units and sources): :class:`sim.parameters.HubReputationParameters`; its
+``enabled`` field is the mechanism's ablation switch. The kernels take plain numbers, so the module
+does not import the parameter table.
+
 Examples
 --------
 >>> import numpy as np
@@ -41,7 +45,6 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = [
-    "HUB_REPUTATION_PARAMETERS",
     "choose_location",
     "location_probabilities",
     "next_market_value_eur",
@@ -50,26 +53,6 @@ __all__ = [
     "reputation_step",
 ]
 
-#: Parameters of this mechanism (moved into ``sim.parameters`` as group ``hub_reputation`` once the
-#: structured parameter table lands). name -> (default, low, high, unit, kind, source).
-HUB_REPUTATION_PARAMETERS: dict[str, tuple[float, float, float, str, str, str]] = {
-    "enabled": (1.0, 0.0, 1.0, "switch", "structural",
-                "Ablation switch: 0 turns off every use of hub reputation (choice, location, information)."),
-    "timescale_days": (365.0, 180.0, 1095.0, "days", "prior",
-                       "Time scale of the reputation stock: a market place's name outlives its traffic "
-                       "(mechanisms note (c); the old rule's was 100 days)."),
-    "throughput_weight": (0.5, 0.0, 1.0, "-", "prior", "Weight of the regional throughput share in S."),
-    "enterprise_weight": (0.3, 0.0, 1.0, "-", "prior", "Weight of the regional enterprise share in S."),
-    "success_weight": (0.2, 0.0, 1.0, "-", "prior",
-                       "Weight of the success share of journeys sold at the hub in S (weights are normalised)."),
-    "reputation_value_eur": (1500.0, 0.0, 3000.0, "EUR", "prior",
-                             "Worth of a next market hub of reputation 1 over one of 0 in the choice (EUR): "
-                             "guarantees, escrow, choice of smugglers (Campana and Gelsthorpe 2021)."),
-    "enterprise_location_weight": (2.0, 0.0, 5.0, "-", "prior",
-                                   "Weight of reputation in where entrants and relocating enterprises settle."),
-    "queue_floor_per_seat": (0.01, 1e-4, 1.0, "persons per seat", "structural",
-                             "Floor of queue per seat inside ln() in the location logit."),
-}
 
 
 def region_share(values: np.ndarray, same_region: np.ndarray) -> np.ndarray:

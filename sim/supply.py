@@ -24,6 +24,10 @@ Sources: Magliocca et al. 2019 (PNAS 116:7784-7792; ``nickmags13/NarcoABM``); Ca
 Journal of Criminology 15:481-502: stage-local segments, organisers about 15 % of actors); Achilli 2018
 (community ties); Wright 1936; Argote and Epple 1990 (Science 247:920-924).
 
+Parameters (defaults, prior ranges, units and sources): :class:`sim.parameters.SupplyParameters`; its
+``enabled`` field is the mechanism's ablation switch. The kernels take plain numbers, so the module
+does not import the parameter table.
+
 Examples
 --------
 Twenty members at a market, migrants wanting three times the capacity (x = 2):
@@ -39,7 +43,6 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = [
-    "SUPPLY_PARAMETERS",
     "choose_new_segment",
     "draw_parents",
     "draw_setup_days",
@@ -54,35 +57,6 @@ __all__ = [
     "spinoff_rate",
 ]
 
-#: Parameters of this mechanism (moved into ``sim.parameters`` as group ``supply`` once the structured
-#: parameter table lands). name -> (default, low, high, unit, kind, source).
-SUPPLY_PARAMETERS: dict[str, tuple[float, float, float, str, str, str]] = {
-    "enabled": (1.0, 0.0, 1.0, "switch", "structural",
-                "Ablation switch: 0 brings back queue-triggered entry of new enterprises."),
-    "spinoff_rate_per_member_day": (5e-4, 1e-4, 2e-3, "1/(member day)", "prior",
-                                    "Spin-offs per member and day at full excess demand; recruitment through "
-                                    "members and partners (Campana 2018; Achilli 2018). Mechanisms note (b)."),
-    "entry_cost_eur": (5000.0, 2000.0, 20000.0, "EUR", "prior",
-                       "Cost of founding an enterprise (boat, contacts, first bribes); mechanisms note (b)."),
-    "entry_cost_per_effort": (1.0, 0.5, 5.0, "1/effort unit", "prior",
-                              "Relative growth of the entry cost per unit of enforcement effort at the market."),
-    "setup_days": (45.0, 14.0, 120.0, "days", "prior",
-                   "Mean set-up lag before a new enterprise sells (gamma distributed)."),
-    "setup_shape": (3.0, 1.0, 10.0, "-", "structural",
-                    "Shape of the gamma distribution of the set-up lag (1 is exponential)."),
-    "loss_tolerance": (0.1, 0.05, 0.3, "share of revenue", "prior",
-                       "Losses to enforcement, as a share of revenue, above which an enterprise explores a "
-                       "new segment; NarcoLogic's fitted 0.047 (Magliocca et al. 2019) is for cocaine."),
-    "explore_prob_per_month": (0.2, 0.05, 0.5, "1/month", "prior",
-                               "Probability per month that an enterprise over its loss tolerance adds a segment."),
-    "progress_ratio": (0.85, 0.75, 0.95, "-", "prior",
-                       "Cost ratio per doubling of persons carried on a segment (Argote and Epple 1990: "
-                       "mostly 0.7-0.95)."),
-    "experience_scale_persons": (500.0, 100.0, 2000.0, "persons", "prior",
-                                 "Persons carried on a segment at which experience starts to count."),
-    "inherit_experience": (0.25, 0.0, 0.5, "share", "prior",
-                           "Share of the parent's experience on a segment a spin-off starts with."),
-}
 
 DAYS_PER_MONTH = 365.25 / 12.0  #: calendar constant (days), not a behavioural number
 

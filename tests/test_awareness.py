@@ -12,7 +12,6 @@ import numpy as np
 import pytest
 
 from sim.awareness import (
-    AWARENESS_PARAMETERS,
     awareness_cost_eur,
     awareness_step,
     awareness_utility,
@@ -25,6 +24,7 @@ from sim.awareness import (
     smooth_passages,
 )
 from sim.choice import cost_to_go
+from sim.parameters import Parameters
 
 P, Q = 4e-4, 0.02  # T* = ln(50) / 0.0204 = 191.8 days
 
@@ -191,8 +191,9 @@ def test_awareness_cost_makes_a_known_route_preferred():
     assert extra[0, 2] == pytest.approx(700 * math.log(2))
 
 
-def test_parameter_table_is_complete_and_bounded():
-    for name, (default, low, high, unit, kind, source) in AWARENESS_PARAMETERS.items():
-        assert low <= default <= high, name
-        assert kind in ("fitted", "prior", "structural"), name
-        assert unit and source, name
+
+def test_default_rates_give_the_note_s_half_time():
+    """The defaults (q 0.02, p 4e-4 per day) put the Bass half-time at about six months (note (a))."""
+    a = Parameters().awareness
+    assert 150 <= bass_half_time(a.innovation_per_day, a.imitation_per_day) <= 220
+    assert Parameters.model_validate({"awareness": {"enabled": False}}).awareness.enabled is False

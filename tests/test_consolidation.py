@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 from sim.consolidation import (
-    CONSOLIDATION_PARAMETERS,
     arrest_hazard,
     arrest_outcome,
     fixed_cost_eur,
@@ -93,9 +92,3 @@ def test_members_taken_over():
     assert np.mean(got) == pytest.approx(5.0, rel=0.03)
     assert members_taken_over(0, 0.5, rng) == 0
 
-
-def test_parameter_table_is_complete_and_bounded():
-    for name, (default, low, high, unit, kind, source) in CONSOLIDATION_PARAMETERS.items():
-        assert low <= default <= high, name
-        assert kind in ("fitted", "prior", "structural"), name
-        assert unit and source, name

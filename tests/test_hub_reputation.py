@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 
 from sim.hub_reputation import (
-    HUB_REPUTATION_PARAMETERS,
     choose_location,
     location_probabilities,
     next_market_value_eur,
@@ -104,9 +103,3 @@ def test_reputation_keeps_a_hub_ahead_through_a_shock_beyond_it():
     # and without the shock the lead is kept (lock-in), not lost
     assert two_hub_region(2000.0, shock_eur=0.0)[-1] > 0.6
 
-
-def test_parameter_table_is_complete_and_bounded():
-    for name, (default, low, high, unit, kind, source) in HUB_REPUTATION_PARAMETERS.items():
-        assert low <= default <= high, name
-        assert kind in ("fitted", "prior", "structural"), name
-        assert unit and source, name

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pytest
 
 from sim.supply import (
     DAYS_PER_MONTH,
-    SUPPLY_PARAMETERS,
     choose_new_segment,
     draw_parents,
     draw_setup_days,
@@ -139,10 +136,3 @@ def test_more_recruiters_faster_supply():
     fast = np.median([np.argmax(lagged_response(s, members0=80.0)[1] >= 25.0) or 365 for s in range(20)])
     assert fast < slow
 
-
-def test_parameter_table_is_complete_and_bounded():
-    for name, (default, low, high, unit, kind, source) in SUPPLY_PARAMETERS.items():
-        assert low <= default <= high, name
-        assert kind in ("fitted", "prior", "structural"), name
-        assert unit and source, name
-    assert math.isclose(DAYS_PER_MONTH, 30.4375)
