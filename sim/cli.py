@@ -168,6 +168,26 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument("--no-write", action="store_true", help="print only; write no file")
     val.set_defaults(handler=_cmd_validate)
 
+    cal = commands.add_parser(
+        "calibrate",
+        help="fit the parameters of kind 'fitted' to the targets (optuna TPE); resumable",
+        description="Fit the global parameters of kind 'fitted' (routesim parameters) within their "
+        "bounds to C1/C2 (detections by route and type, 2013 and 2014), C3 (deaths at sea 2014) and "
+        "the monthly series, all inside the window; loss in docs/calibration.md. Writes "
+        "ROOT/<scenario>/calibration/<run-id>/ (trials.parquet, best_scenario.yaml, "
+        "calibration.json, figures/convergence.png, manifest.json). The trial store "
+        "ROOT/<scenario>/calibration/.store/ lets the same command resume after an interruption.",
+    )
+    cal.add_argument("scenario", metavar="SCENARIO", type=Path, help="scenario YAML file")
+    cal.add_argument("--window", nargs=2, metavar=("FIRST", "LAST"), default=None,
+                     help="calibration window YYYY-MM YYYY-MM (default 2012-01 2014-06)")
+    cal.add_argument("--budget", type=_int_in(1, None), metavar="N", default=200,
+                     help="completed trials wanted (default 200)")
+    _add_run_options(cal, replicates=2, replicates_help="replicates per trial (default 2)")
+    cal.add_argument("--observed", type=Path, metavar="DIR", default=None,
+                     help="observed tables (default: the shipped ones)")
+    cal.set_defaults(handler=_cmd_calibrate)
+
     cmp_ = commands.add_parser(
         "compare",
         help="compare variants with a base scenario on the same replicate seeds",
@@ -778,3 +798,63 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 143
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def _cmd_calibrate(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    """``routesim calibrate``: load, fit (resuming from the store), write the results folder."""
+    from sim import calibrate, observed
+
+    scenario = _load(args.scenario, args.persons_per_agent)
+    if scenario is None:
+        return 2
+    seed = scenario.seed if args.seed is None else args.seed
+    window = tuple(args.window) if args.window else calibrate.DEFAULT_WINDOW
+    settings = calibrate.CalibrationSettings(window=window, budget=args.budget,
+                                             replicates=args.replicates, seed=seed,
+                                             processes=args.processes)
+    if not _writable(Path(args.out) / scenario.name / "calibration"):
+        return 2
+    try:
+        obs = observed.load_observed(args.observed)
+        specs = calibrate.fitted_specs()
+        calibrate.targets(obs, window, calibrate._reported_months(scenario))
+    except ValueError as err:
+        _error(str(err).splitlines()[0])
+        return 2
+    key = {"window": list(window), "seed": seed, "replicates": args.replicates,
+           "persons_per_agent": scenario.persons_per_agent, "observed": obs.source,
+           "fitted": [[s.name, s.low, s.high] for s in specs]}
+    store = io.calibration_store(args.out, scenario, key)
+
+    def on_trial(done: int, budget: int, loss: float) -> None:
+        if not args.no_progress:
+            print(f"trial {done}/{budget}: loss {loss:.4f}", file=sys.stderr, flush=True)
+
+    try:
+        start = dt.datetime.now(dt.UTC)
+        clock = time.perf_counter()
+        result = calibrate.run_calibration(scenario, settings, f"sqlite:///{store}",
+                                           "routesim-calibration", obs=obs, specs=specs,
+                                           on_trial=on_trial)
+        run_info = {"start_time": start, "end_time": dt.datetime.now(dt.UTC),
+                    "wall_seconds": round(time.perf_counter() - clock, 3),
+                    "processes": args.processes, "command": ["routesim", *argv],
+                    "replicate_seeds": runner.replicate_seeds(seed, args.replicates)}
+        out = io.write_calibration(args.out, scenario, result, run_info, store=store)
+    except KeyboardInterrupt:
+        print(f"\nroutesim: interrupted; completed trials are kept in {store}: run the same "
+              "command to resume", file=sys.stderr)
+        return 130
+    except OSError as err:
+        _error(f"cannot write results under {args.out}: {err}; no results written")
+        return 2
+    trials = result.trials
+    print(f"routesim calibrate {scenario.name}: {int((trials.state == 'COMPLETE').sum())} trials "
+          f"({result.resumed_trials} resumed), seed {seed}, window {window[0]}..{window[1]}, "
+          f"{args.replicates} replicate(s), {scenario.persons_per_agent} person(s) per agent")
+    print(f"best loss {result.best_loss:.4f} (trial {result.extra['best_trial']}):")
+    for s in result.specs:
+        print(f"  {s.name} = {result.best_values[s.name]:.6g} (default {s.default}, "
+              f"range {s.low}-{s.high})")
+    print(f"\nresults: {out}")
+    return 0

@@ -49,6 +49,8 @@ __all__ = [
     "write_validation",
     "write_comparison",
     "write_sensitivity",
+    "calibration_store",
+    "write_calibration",
 ]
 
 #: Output file name to (table name, exact column order), as DESIGN section 6. The validation tables
@@ -978,6 +980,152 @@ def write_sensitivity(
             head={"kind": "sensitivity", "method": result.method, "year": result.year,
                   "sample_points": len(result.samples)},
             mid={"parameters": _json_ready(parameters)},
+        )
+        _write_manifest(tmp, manifest, files)
+    return parent / run_id
+
+
+def calibration_store(out_root: str | Path, scenario: Scenario, key: Mapping[str, Any]) -> Path:
+    """Path of a calibration's trial store (SQLite), created folder included.
+
+    The store lives at ``out_root/<scenario>/calibration/.store/<digest>.sqlite3`` where
+    ``digest`` is the sha256 (first 16 hex digits) of the scenario hash and of ``key`` (window,
+    seed, replicates, persons per agent, fitted parameters and bounds): the same command finds the
+    same store and resumes it; any change of what the trials mean starts a new one. The budget is
+    not in the key, so a larger budget extends a finished study.
+
+    Parameters
+    ----------
+    out_root : str or Path
+    scenario : Scenario
+    key : mapping
+        JSON-serialisable description of the study.
+
+    Returns
+    -------
+    Path
+    """
+    text = json.dumps({"scenario": scenario_hash(scenario), **_json_ready(dict(key))},
+                      sort_keys=True)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    folder = Path(out_root) / scenario.name / "calibration" / ".store"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{digest}.sqlite3"
+
+
+def write_calibration(
+    out_root: str | Path,
+    scenario: Scenario,
+    result: Any,
+    run_info: Mapping[str, Any],
+    *,
+    store: str | Path | None = None,
+) -> Path:
+    """Write a calibration's results folder atomically and return its path.
+
+    Parameters
+    ----------
+    out_root : str or Path
+        Output root.
+    scenario : Scenario
+        The scenario fitted (its ``source_path`` is what the overlay ``extends``).
+    result : sim.calibrate.CalibrationResult
+    run_info : mapping
+        ``start_time``, ``end_time`` (datetime), ``wall_seconds``, ``command`` (list of str),
+        ``processes``.
+    store : str or Path, optional
+        The trial store (SQLite) to copy into the folder as ``trials.sqlite3``.
+
+    Returns
+    -------
+    Path
+        ``out_root/<scenario>/calibration/<run-id>`` holding ``trials.parquet`` (every trial:
+        parameters, loss, per-target errors), ``best_scenario.yaml`` (an overlay that
+        ``extends:`` the input scenario by a path relative to the folder, with the best
+        parameters), ``calibration.json`` (window, settings, targets, loss definition, fitted
+        parameters with their ranges, best values and loss), ``figures/convergence.png``,
+        ``trials.sqlite3`` and ``manifest.json`` (as :func:`write_results`, plus ``optuna``
+        version, ``calibration_seed``, ``budget``, ``window``).
+
+    Raises
+    ------
+    OSError
+        If writing fails; nothing is left behind.
+    """
+    from ruamel.yaml import YAML
+
+    from sim import plots
+    from sim.parameters import as_overlay
+
+    settings = result.settings
+    start = run_info.get("start_time") or datetime.now(UTC)
+    parent = Path(out_root) / scenario.name / "calibration"
+    source = getattr(scenario, "source_path", None)
+    with _atomic_folder(parent, make_run_id(start, int(settings.seed))) as (run_id, tmp):
+        files: list[str] = []
+        result.trials.to_parquet(tmp / "trials.parquet", index=False)
+        files.append("trials.parquet")
+
+        final = parent / run_id
+        overlay: dict[str, Any] = {}
+        if source is not None:
+            overlay["extends"] = Path(os.path.relpath(Path(source).resolve(),
+                                                      final.resolve())).as_posix()
+        overlay["name"] = f"{scenario.name}_calibrated"
+        overlay["description"] = (
+            f"{scenario.name} with the fitted parameters of calibration {run_id} "
+            f"(window {settings.window[0]}..{settings.window[1]}, best of "
+            f"{int((result.trials['state'] == 'COMPLETE').sum())} trials, loss {result.best_loss:.4f})"
+        )
+        overlay["parameters"] = _json_ready(as_overlay(result.best_values))
+        yaml = YAML()
+        yaml.default_flow_style = False
+        with open(tmp / "best_scenario.yaml", "w", encoding="utf-8") as handle:
+            handle.write(f"# Written by routesim calibrate ({run_id}); calibration.json beside it\n")
+            yaml.dump(overlay, handle)
+        files.append("best_scenario.yaml")
+
+        info = {
+            "window": list(settings.window),
+            "budget": settings.budget,
+            "replicates": settings.replicates,
+            "seed": settings.seed,
+            "processes": settings.processes,
+            "persons_per_agent": int(scenario.persons_per_agent),
+            "optuna": result.optuna_version,
+            "sampler": "TPESampler (univariate), reseeded before each trial",
+            "loss": "C1 + C2 + C3 + M (sim.calibrate module docstring)",
+            "targets": result.targets,
+            "fitted": [
+                {"name": s.name, "default": s.default, "low": s.low, "high": s.high,
+                 "unit": getattr(s, "unit", None), "source": getattr(s, "source", None),
+                 "log_scale": bool(float(s.low) > 0 and float(s.high) / float(s.low) > 20),
+                 "best": result.best_values[s.name]}
+                for s in result.specs
+            ],
+            "best_loss": result.best_loss,
+            "best_trial": result.extra.get("best_trial"),
+            "trials_complete": int((result.trials["state"] == "COMPLETE").sum()),
+            "trials_resumed": result.resumed_trials,
+            "wall_seconds": result.wall_seconds,
+        }
+        (tmp / "calibration.json").write_text(
+            json.dumps(_json_ready(info), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        files.append("calibration.json")
+
+        figures = {"convergence": plots.calibration_convergence(result.trials)}
+        for path in plots.save_figures(figures, tmp / "figures"):
+            files.append(path.relative_to(tmp).as_posix())
+        if store is not None and Path(store).is_file():
+            shutil.copyfile(store, tmp / "trials.sqlite3")
+            files.append("trials.sqlite3")
+
+        seeds = [int(s) for s in run_info.get("replicate_seeds", [])]
+        manifest = _manifest(
+            run_id, scenario, int(settings.seed), seeds, run_info, start,
+            head={"command_name": "calibrate"},
+            mid={"optuna": result.optuna_version, "calibration_seed": settings.seed,
+                 "budget": settings.budget, "window": list(settings.window)},
         )
         _write_manifest(tmp, manifest, files)
     return parent / run_id

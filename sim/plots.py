@@ -768,3 +768,33 @@ def sensitivity_figure(indices: pd.DataFrame, method: str, max_outputs: int = 6)
     for ax in axes[len(outputs):]:
         ax.set_visible(False)
     return fig
+
+
+def calibration_convergence(trials: pd.DataFrame) -> Figure:
+    """Loss of every calibration trial and the best loss so far, against the trial number.
+
+    Parameters
+    ----------
+    trials : pandas.DataFrame
+        Columns ``number``, ``state``, ``loss`` (the trials table of
+        :func:`sim.calibrate.run_calibration`); only ``COMPLETE`` trials are drawn.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Dots: each trial's loss; line: the running minimum (log scale when every loss is > 0).
+    """
+    fig = _new_figure(7.0, 4.0)
+    ax = fig.add_subplot(1, 1, 1)
+    done = trials[trials["state"] == "COMPLETE"].sort_values("number")
+    x, y = done["number"].to_numpy(), done["loss"].to_numpy(dtype=float)
+    ax.plot(x, y, "o", color="0.55", markersize=4, label="trial")
+    if len(y):
+        ax.step(x, np.minimum.accumulate(y), where="post", color="C3", label="best so far")
+        if np.all(y > 0):
+            ax.set_yscale("log")
+    ax.set_xlabel("trial")
+    ax.set_ylabel("loss (C1 + C2 + C3 + monthly ARD)")
+    ax.set_title("Calibration convergence")
+    ax.legend(frameon=False)
+    return fig
