@@ -172,6 +172,23 @@ class SmugglingModel(mesa.Model):
         """Calendar date of the next step."""
         return self.first_date + timedelta(days=self.day)
 
+    @property
+    def date(self) -> date:
+        """Calendar date of the next step, as a :class:`datetime.date` (the same as ``current_date``)."""
+        return self.current_date
+
+    def snapshot(self) -> dict:
+        """The model's state as named tables in persons (see :func:`sim.snapshot.snapshot`)."""
+        from sim.snapshot import snapshot
+
+        return snapshot(self)
+
+    def __repr__(self) -> str:
+        """The date, persons by state and the last day's detections (:func:`sim.snapshot.describe`)."""
+        from sim.snapshot import describe
+
+        return describe(self)
+
     # ------------------------------------------------------------------ the daily steps
     def _update_enforcement(self) -> None:
         """Steps 1 and 3: agencies' effort and events' strength -> today's crossing probabilities."""
