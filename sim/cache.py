@@ -21,7 +21,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
-import re
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,9 +30,8 @@ import pandas as pd
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from sim.scenario import Scenario
 
-__all__ = ["code_version", "ReplicateCache", "pid_alive"]
+__all__ = ["code_version", "ReplicateCache"]
 
-_TMP = re.compile(r"^\..+\.(\d+)\.tmp$")
 
 
 @functools.cache
@@ -53,50 +51,6 @@ def code_version() -> str:
         digest.update(path.read_bytes())
         digest.update(b"\0")
     return digest.hexdigest()
-
-
-def pid_alive(pid: int) -> bool:
-    """Whether a process with this pid exists (on this machine).
-
-    Parameters
-    ----------
-    pid : int
-
-    Returns
-    -------
-    bool
-    """
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def remove_stale_tmp(parent: Path) -> list[Path]:
-    """Remove ``.<name>.<pid>.tmp`` folders under ``parent`` whose pid is not a live process.
-
-    Parameters
-    ----------
-    parent : Path
-        Folder to clean (missing: nothing to do).
-
-    Returns
-    -------
-    list of Path
-        The folders removed.
-    """
-    removed = []
-    if not parent.is_dir():
-        return removed
-    for entry in parent.iterdir():
-        match = _TMP.match(entry.name)
-        if match and entry.is_dir() and not pid_alive(int(match.group(1))):
-            shutil.rmtree(entry, ignore_errors=True)
-            removed.append(entry)
-    return removed
 
 
 class ReplicateCache:
@@ -154,6 +108,8 @@ class ReplicateCache:
         """
         folder = self.folder(scenario, seed)
         folder.parent.mkdir(parents=True, exist_ok=True)
+        from sim.io import remove_stale_tmp
+
         remove_stale_tmp(folder.parent)
         tmp = folder.parent / f".{folder.name}.{os.getpid()}.tmp"
         shutil.rmtree(tmp, ignore_errors=True)

@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import tempfile
@@ -419,11 +420,56 @@ def check_writable(parent: str | Path) -> None:
                 pass
 
 
+_TMP = re.compile(r"^\..+\.(\d+)\.tmp$")
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this pid exists (on this machine).
+
+    Parameters
+    ----------
+    pid : int
+
+    Returns
+    -------
+    bool
+    """
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_tmp(parent: Path) -> list[Path]:
+    """Remove ``.<name>.<pid>.tmp`` folders under ``parent`` whose pid is not a live process.
+
+    Parameters
+    ----------
+    parent : Path
+        Folder to clean (missing: nothing to do).
+
+    Returns
+    -------
+    list of Path
+        The folders removed.
+    """
+    removed = []
+    if not parent.is_dir():
+        return removed
+    for entry in parent.iterdir():
+        match = _TMP.match(entry.name)
+        if match and entry.is_dir() and not pid_alive(int(match.group(1))):
+            shutil.rmtree(entry, ignore_errors=True)
+            removed.append(entry)
+    return removed
+
+
 def _reserve(parent: Path, run_id: str) -> tuple[str, Path]:
     """Create a fresh temporary folder ``.<run id>.<pid>.tmp`` for a run id not yet used (``-2``,
     ``-3``... added if needed), after removing the temporary folders of dead processes."""
-    from sim.cache import remove_stale_tmp
-
     parent.mkdir(parents=True, exist_ok=True)
     remove_stale_tmp(parent)
     for n in range(1, 10_000):
