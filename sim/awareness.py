@@ -56,6 +56,7 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = [
+    "RouteAwareness",
     "awareness_cost_eur",
     "awareness_step",
     "awareness_utility",
@@ -64,6 +65,7 @@ __all__ = [
     "hub_information",
     "initial_awareness",
     "planning_information",
+    "region_partition",
     "regional_share",
     "smooth_passages",
     "smoothing_weight",
@@ -379,3 +381,96 @@ def awareness_cost_eur(Aeff: np.ndarray, cost_scale_eur: float, floor: float) ->
     [-0.0, 700.0]
     """
     return -cost_scale_eur * awareness_utility(Aeff, floor)
+
+
+def region_partition(region_sets: list[set[int]], n_nodes: int) -> np.ndarray:
+    """Partition of the nodes into market regions: connected components of overlapping regions.
+
+    Parameters
+    ----------
+    region_sets : list of set of int
+        For each market node, the nodes of its region (``sim.agents.hub.Hub.region``, itself included).
+    n_nodes : int
+
+    Returns
+    -------
+    ndarray of int, shape (N,)
+        Region index of each node; a node in no region is a region of its own.
+
+    Examples
+    --------
+    >>> region_partition([{0, 1}, {1, 2}, {4}], 5).tolist()
+    [0, 0, 0, 1, 2]
+    """
+    parent = list(range(n_nodes))
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    for nodes in region_sets:
+        nodes = sorted(nodes)
+        for b in nodes[1:]:
+            ra, rb = find(nodes[0]), find(b)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+    roots = [find(a) for a in range(n_nodes)]
+    _, idx = np.unique(roots, return_inverse=True)
+    return idx.astype(np.int64)
+
+
+class RouteAwareness:
+    """The state of route awareness in a model: ``A`` and ``s`` (G, E) and today's passages.
+
+    Parameters
+    ----------
+    n_groups : int
+        Origin groups G.
+    aware : ndarray of bool, shape (E,)
+        Segments subject to awareness (smuggled ones); the others are always known (A = 1).
+    region_of_node : ndarray of int, shape (N,)
+        Market region of each node (:func:`region_partition`).
+    src : ndarray of int, shape (E,)
+    params : sim.parameters.AwarenessParameters
+
+    Attributes
+    ----------
+    A : ndarray of float, shape (G, E)
+        Awareness, starting at ``params.initial`` on aware segments (the burn-in builds it up).
+    s : ndarray of float, shape (G, E)
+        Smoothed onward passages (persons per day).
+    today : ndarray of float, shape (G, E)
+        Today's onward passages (persons), cleared by :meth:`step`.
+    """
+
+    def __init__(self, n_groups: int, aware: np.ndarray, region_of_node: np.ndarray, src: np.ndarray, params):
+        self.p = params
+        self.aware = np.asarray(aware, dtype=bool)
+        E = len(self.aware)
+        self.region_of_edge = np.where(self.aware, np.asarray(region_of_node)[np.asarray(src)], -1)
+        self.n_regions = int(np.max(region_of_node)) + 1 if len(region_of_node) else 0
+        self.A = np.where(self.aware[None, :], float(params.initial), 1.0) * np.ones((n_groups, E))
+        self.s = np.zeros((n_groups, E))
+        self.today = np.zeros((n_groups, E))
+
+    def record(self, group: np.ndarray, edge: np.ndarray, persons: float) -> None:
+        """Add onward passages: one agent of ``persons`` persons per element (group, edge)."""
+        np.add.at(self.today, (group, edge), persons)
+
+    def step(self, advertised: np.ndarray) -> None:
+        """One day: smooth the passages, update ``A`` on aware segments (:func:`awareness_step`)."""
+        p = self.p
+        self.s = smooth_passages(self.s, self.today, p.wom_memory_days)
+        self.today[:] = 0.0
+        F = regional_share(self.s, self.region_of_edge, self.n_regions)
+        new = awareness_step(self.A, F, advertised, innovation_per_day=p.innovation_per_day,
+                             imitation_per_day=p.imitation_per_day, advert_factor=p.advert_factor,
+                             forgetting_halflife_days=p.forgetting_halflife_days)
+        self.A = np.where(self.aware[None, :], new, 1.0)
+
+    def planning_cost_eur(self, info: np.ndarray, cost_scale_eur: float) -> np.ndarray:
+        """Per-group extra cost (G, E) of little-known segments for the costs-to-go (:func:`awareness_cost_eur`)."""
+        return awareness_cost_eur(effective_awareness(self.A, planning_information(info)[None, :]),
+                                  cost_scale_eur, self.p.utility_floor)

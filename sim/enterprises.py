@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim import consolidation, supply
 from sim.agents.enterprise import SmugglerEnterprise
 from sim.enforcement import enterprise_effort
 
-__all__ = ["EnterpriseRegistry", "enter", "new_enterprise", "seed_enterprises", "step_enterprises"]
+__all__ = ["EnterpriseRegistry", "enter", "new_enterprise", "seed_enterprises", "spin_off", "step_enterprises"]
 
 
 class EnterpriseRegistry:
@@ -39,6 +40,9 @@ class EnterpriseRegistry:
         self.at: dict[int, list[SmugglerEnterprise]] = {int(n): [] for n in market_nodes}
         self.by_id: dict[int, SmugglerEnterprise] = {}
         self.exits = {"arrest": 0, "ruin": 0}
+        self.heirs: dict[int, int] = {}
+        self.takeovers = 0
+        self.spinoffs = 0
 
     def add(self, ent: SmugglerEnterprise) -> None:
         """Register a new enterprise at its home node."""
@@ -55,6 +59,30 @@ class EnterpriseRegistry:
             if other is not None:
                 other.partners.discard(ent.unique_id)
         ent.remove()
+
+    def resolve(self, ids: np.ndarray) -> np.ndarray:
+        """Enterprise ids with every exited enterprise replaced by its heir (chains followed).
+
+        Parameters
+        ----------
+        ids : ndarray of int, shape (n,)
+            Enterprise ids (-1 for none).
+
+        Returns
+        -------
+        ndarray of int, shape (n,)
+        """
+        if not self.heirs or not len(ids):
+            return ids
+        out = np.asarray(ids).copy()
+        for old in np.unique(out):
+            new = int(old)
+            seen = 0
+            while new in self.heirs and seen < 1000:
+                new, seen = self.heirs[new], seen + 1
+            if new != old:
+                out[out == old] = new
+        return out
 
     def market_price(self, edge: int, source: int, base_fee_eur: float, markup: float) -> float:
         """Mean standard-level price (EUR per person) of the offers on ``edge``, or the base fee times ``markup``.
@@ -79,7 +107,9 @@ def _price(reg: EnterpriseRegistry, net, edge: int, markup: float) -> float:
 
 
 def new_enterprise(model, reg: EnterpriseRegistry, net, params, node: int, candidates: list[int],
-                   rng: np.random.Generator, prefer: int | None = None) -> SmugglerEnterprise:
+                   rng: np.random.Generator, prefer: int | None = None, *, supply_params=None,
+                   level: int | None = None, active_from: int = 0,
+                   carried: dict[int, float] | None = None) -> SmugglerEnterprise:
     """A new small enterprise at ``node`` selling one segment (or two), at one service level.
 
     Parameters
@@ -95,6 +125,14 @@ def new_enterprise(model, reg: EnterpriseRegistry, net, params, node: int, candi
     rng : numpy.random.Generator
     prefer : int, optional
         Its first segment; drawn from ``candidates`` if None.
+    supply_params : sim.parameters.SupplyParameters, optional
+        The supply mechanism's parameters (experience on its segments); None or disabled: no experience.
+    level : int, optional
+        Service level (a spin-off keeps its parent's); drawn from ``service_level_shares`` if None.
+    active_from : int
+        Model day from which it sells (set-up lag).
+    carried : dict of int to float, optional
+        Experience it starts with (persons carried per segment).
 
     Returns
     -------
@@ -106,11 +144,13 @@ def new_enterprise(model, reg: EnterpriseRegistry, net, params, node: int, candi
     others = [e for e in candidates if e != first]
     if others and rng.random() < p.second_segment_probability:
         segs.append(others[int(rng.integers(len(others)))])
-    shares = np.asarray(p.service_level_shares)
-    level = int(rng.choice(3, p=shares / shares.sum()))
+    if level is None:
+        shares = np.asarray(p.service_level_shares)
+        level = int(rng.choice(3, p=shares / shares.sum()))
     jitter = p.entry_price_jitter
     prices = {e: float(_price(reg, net, e, p.markup) * rng.uniform(1.0 - jitter, 1.0 + jitter)) for e in segs}
-    ent = SmugglerEnterprise(model, p, node, segs, level, prices, p.initial_cash_eur)
+    ent = SmugglerEnterprise(model, p, node, segs, level, prices, p.initial_cash_eur, supply=supply_params,
+                             active_from=active_from, carried=carried)
     reg.add(ent)
     return ent
 
@@ -119,23 +159,33 @@ def _segments(net, node: int) -> list[int]:
     return [int(e) for e in net.out_edges[node] if net.smuggled[e]]
 
 
-def seed_enterprises(model, reg: EnterpriseRegistry, net, params, rng: np.random.Generator) -> None:
+def seed_enterprises(model, reg: EnterpriseRegistry, net, params, rng: np.random.Generator,
+                     supply_params=None) -> None:
     """The enterprises of the first day: ``initial_per_market`` per market node, and every segment sold."""
     for n in reg.at:
         segs = _segments(net, n)
         if not segs:
             continue
         for _ in range(params.initial_per_market):
-            new_enterprise(model, reg, net, params, n, segs, rng)
+            new_enterprise(model, reg, net, params, n, segs, rng, supply_params=supply_params)
         for e in segs:  # every segment sold by someone at the start
             if not any(e in ent.price_eur for ent in reg.at[n]):
-                new_enterprise(model, reg, net, params, n, segs, rng, prefer=e)
+                new_enterprise(model, reg, net, params, n, segs, rng, prefer=e, supply_params=supply_params)
 
 
 def step_enterprises(reg: EnterpriseRegistry, net, effort_lists: tuple[list, list, list], params,
-                     rng: np.random.Generator) -> None:
+                     rng: np.random.Generator, *, supply_params=None, consolidation_params=None,
+                     desired: np.ndarray | None = None) -> None:
     """Each enterprise's day, in order of node and entry: costs and arrest, exit, hiring, growth,
     prices, partnerships.
+
+    With the supply mechanism on (``supply_params.enabled``), growth into more segments is
+    NarcoLogic's exploration (:func:`sim.supply.exploration_probability`) instead of "large enough,
+    add an unserved segment". With the consolidation mechanism on, costs and arrest follow
+    :mod:`sim.consolidation` (vectorised over the enterprises), an arrest takes some members and ends
+    the enterprise only if it takes the organiser, and an exiting enterprise's heir takes over its
+    customers, segments and some members (:func:`_take_over`). Enforcement effort is not divided
+    among the enterprises at a place: each faces the effort on its node and segments.
 
     Parameters
     ----------
@@ -145,29 +195,180 @@ def step_enterprises(reg: EnterpriseRegistry, net, effort_lists: tuple[list, lis
         Today's enforcement effort as plain lists (:class:`sim.enforcement.EnforcementState`).
     params : sim.parameters.EnterpriseParameters
     rng : numpy.random.Generator
+    supply_params : sim.parameters.SupplyParameters, optional
+    consolidation_params : sim.parameters.ConsolidationParameters, optional
+    desired : ndarray of float, shape (E,), optional
+        Agents who wanted each edge today (the expected margin of a segment explored).
     """
     prevent, detect, arrest = effort_lists
     p = params
-    for ents in list(reg.at.values()):
-        for ent in list(ents):
-            effort = enterprise_effort(ent.home, ent.segments, prevent, detect, arrest, p.eu_side_effort_weight)
-            exit_reason = ent.pay_and_risk(effort, rng)
-            if exit_reason is not None:
-                reg.remove(ent, exit_reason)
-                continue
-            ent.hire()
+    sp = supply_params if supply_params is not None and supply_params.enabled else None
+    cp = consolidation_params if consolidation_params is not None and consolidation_params.enabled else None
+    ents = [ent for ents in reg.at.values() for ent in ents]
+    efforts = [enterprise_effort(ent.home, ent.segments, prevent, detect, arrest, p.eu_side_effort_weight)
+               for ent in ents]
+    if cp is not None and ents:
+        members = np.array([ent.members for ent in ents], dtype=float)
+        eff = np.asarray(efforts)
+        cost = consolidation.fixed_cost_eur(members, eff, per_member_eur=p.fixed_cost_eur_per_member_day,
+                                            per_effort_eur=p.enforcement_cost_eur_per_day,
+                                            scale_exponent=cp.protection_scale_exponent)
+        k = np.array([sum(ent.carried.values()) for ent in ents])
+        hazard = consolidation.arrest_hazard(eff, members, k, base=p.arrest_hazard_base,
+                                             per_effort=p.arrest_hazard_per_effort,
+                                             size_exponent=cp.arrest_size_exponent,
+                                             experience_scale=cp.experience_hazard_scale_persons,
+                                             experience_exponent=cp.experience_hazard_exponent)
+        hit = rng.random(len(ents)) < hazard
+        removed = np.zeros(len(ents), dtype=np.int64)
+        organiser = np.zeros(len(ents), dtype=bool)
+        if hit.any():
+            removed[hit], organiser[hit] = consolidation.arrest_outcome(members[hit], cp.arrest_member_share, rng)
+    decay = np.exp(-1.0 / sp.loss_memory_days) if sp is not None else 1.0
+    for i, ent in enumerate(ents):
+        if ent.unique_id not in reg.by_id:
+            continue
+        if cp is None:
+            exit_reason = ent.pay_and_risk(efforts[i], rng)
+        else:
+            exit_reason = ent.pay_and_lose(float(cost[i]), int(removed[i]), bool(organiser[i]))
+        if exit_reason is not None:
+            if cp is not None:
+                _take_over(reg, ent, cp, p, rng)
+            reg.remove(ent, exit_reason)
+            continue
+        ent.hire()
+        if sp is None:
             if ent.wants_more_segments():
                 unserved = [e for e in net.out_edges[ent.home] if net.smuggled[e] and e not in ent.price_eur]
                 if unserved:
                     e = int(unserved[int(rng.integers(len(unserved)))])
                     ent.segments.append(e)
                     ent.price_eur[e] = _price(reg, net, e, p.markup)
-            ent.adjust_prices(net.base_fee_eur)
-            for k in ent.age_handovers():
-                other = reg.by_id.get(k)
-                if other is not None:
-                    ent.partners.add(k)
-                    other.partners.add(ent.unique_id)
+        else:
+            _explore(reg, ent, net, p, sp, desired, rng)
+            ent.revenue_recent *= decay
+            ent.losses_recent *= decay
+        ent.adjust_prices(net.base_fee_eur)
+        for k_id in ent.age_handovers():
+            other = reg.by_id.get(k_id)
+            if other is not None:
+                ent.partners.add(k_id)
+                other.partners.add(ent.unique_id)
+
+
+def _explore(reg: EnterpriseRegistry, ent: SmugglerEnterprise, net, p, sp, desired, rng) -> None:
+    """Supply (b), NarcoLogic's expansion: over its loss tolerance, maybe add the untried segment of best margin."""
+    prob = supply.exploration_probability(np.array([ent.losses_recent]), np.array([ent.revenue_recent]),
+                                          sp.loss_tolerance, sp.explore_prob_per_month)[0]
+    if prob <= 0 or rng.random() >= prob:
+        return
+    untried = [int(e) for e in net.out_edges[ent.home] if net.smuggled[e] and e not in ent.price_eur]
+    if not untried:
+        return
+    want = desired[untried] if desired is not None else np.ones(len(untried))
+    margin = np.array([_price(reg, net, e, p.markup) * (1.0 - p.variable_cost_share) for e in untried]) * (want + 1e-9)
+    j = supply.choose_new_segment(margin, rng)
+    if j >= 0:
+        e = untried[j]
+        ent.segments.append(e)
+        ent.price_eur[e] = _price(reg, net, e, p.markup)
+
+
+def _take_over(reg: EnterpriseRegistry, ent: SmugglerEnterprise, cp, p, rng: np.random.Generator) -> None:
+    """Consolidation (d): a partner at the node, else maybe the largest firm there, takes over ``ent``.
+
+    The heir takes the exiting enterprise's customers (package partners are re-pointed through
+    :meth:`EnterpriseRegistry.resolve`), its segments (with their prices and experience) and
+    Binomial(members, ``takeover_member_share``) of its members (up to ``max_members``).
+    """
+    others = [o for o in reg.at[ent.home] if o is not ent]
+    if not others:
+        return
+    is_partner = np.array([o.unique_id in ent.partners for o in others])
+    members = np.array([o.members for o in others], dtype=float)
+    j = consolidation.heir(is_partner, members, cp.takeover_prob, rng)
+    if j < 0:
+        return
+    h = others[j]
+    reg.heirs[ent.unique_id] = h.unique_id
+    reg.takeovers += 1
+    for e in ent.segments:
+        if e not in h.price_eur:
+            h.segments.append(e)
+            h.price_eur[e] = ent.price_eur[e]
+        h.carried[e] = max(h.carried.get(e, 0.0), ent.carried.get(e, 0.0))
+    h.members = min(p.max_members, h.members + consolidation.members_taken_over(ent.members, cp.takeover_member_share, rng))
+
+
+def spin_off(model, reg: EnterpriseRegistry, net, wanted_persons: np.ndarray, capacity_persons: np.ndarray,
+             node_effort: np.ndarray, params, supply_params, day: int, rng: np.random.Generator) -> int:
+    """Supply (b): new enterprises founded by members of enterprises at the market, where migrants wanted more than the capacity.
+
+    Per smuggled segment ``e`` leaving a market node ``m``: Poisson(:func:`sim.supply.spinoff_rate`)
+    spin-offs, each from a parent drawn by members among the enterprises based at ``m`` or partnered
+    with one there, founded only if the parent can pay :func:`sim.supply.entry_cost_eur` at the
+    node's arrest effort. The spin-off sells ``e`` at its parent's service level after a gamma
+    set-up lag (:func:`sim.supply.draw_setup_days`) and starts with ``inherit_experience`` of its
+    parent's experience there.
+
+    Parameters
+    ----------
+    model : mesa.Model
+        Only to register new agents with Mesa.
+    reg : EnterpriseRegistry
+    net : sim.network.RouteNetwork
+    wanted_persons, capacity_persons : ndarray of float, shape (E,)
+        Persons who chose each edge in the first market round today, and the seats offered (persons).
+    node_effort : ndarray of float, shape (N,)
+        Arrest effort at each node.
+    params : sim.parameters.EnterpriseParameters
+    supply_params : sim.parameters.SupplyParameters
+    day : int
+        Today (model day).
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    int
+        Spin-offs founded today.
+    """
+    sp = supply_params
+    ents = [ent for ents in reg.at.values() for ent in ents]
+    if not ents:
+        return 0
+    pos = {ent.unique_id: i for i, ent in enumerate(ents)}
+    home = np.array([ent.home for ent in ents], dtype=np.int64)
+    members = np.array([ent.members for ent in ents], dtype=float)
+    pairs = np.array([(i, pos[k]) for i, ent in enumerate(ents) for k in ent.partners
+                      if k in pos and pos[k] > i], dtype=np.int64).reshape(-1, 2)
+    M = supply.recruiters_at(home, members, pairs, net.n_nodes)
+    seg = np.flatnonzero(net.smuggled & net.is_market[net.src])
+    x = supply.excess_demand(wanted_persons[seg], capacity_persons[seg])
+    n = supply.draw_spinoffs(supply.spinoff_rate(M[net.src[seg]], x, sp.spinoff_rate_per_member_day), rng)
+    founded = 0
+    for e, k in zip(seg[n > 0], n[n > 0], strict=True):
+        node = int(net.src[e])
+        cand = [i for i, ent in enumerate(ents) if ent.home == node
+                or any(pairs_home == node for pairs_home in (ents[pos[q]].home for q in ent.partners if q in pos))]
+        if not cand:
+            continue
+        parents = supply.draw_parents(members[cand], int(k), rng)
+        cost = float(supply.entry_cost_eur(node_effort[node], sp.entry_cost_eur, sp.entry_cost_per_effort))
+        cash = np.array([ents[i].cash_eur for i in cand])
+        funded, cash = supply.fund_entries(cash, parents, cost)
+        for i, c in zip(cand, cash, strict=True):
+            ents[i].cash_eur = float(c)
+        lags = supply.draw_setup_days(int(funded.sum()), sp.setup_days, sp.setup_shape, rng)
+        for par, lag in zip(parents[funded], lags, strict=True):
+            parent = ents[cand[par]]
+            inherit = float(supply.inherited_experience(parent.carried.get(int(e), 0.0), sp.inherit_experience))
+            new_enterprise(model, reg, net, params, node, [int(e)], rng, prefer=int(e), supply_params=sp,
+                           level=parent.service_level, active_from=day + 1 + int(lag),
+                           carried={int(e): inherit} if inherit > 0 else None)
+            founded += 1
+    reg.spinoffs += founded
+    return founded
 
 
 def enter(model, reg: EnterpriseRegistry, net, queue: np.ndarray, desired: np.ndarray, params,

@@ -11,9 +11,11 @@ from __future__ import annotations
 import numpy as np
 
 from sim.agents.hub import Hub
+from sim.hub_reputation import next_market_value_eur, reputation_signal, reputation_step
 from sim.network import haversine_km
 
-__all__ = ["assign_regions", "record_departures", "reputation_ahead", "step_hubs"]
+__all__ = ["assign_regions", "record_departures", "reputation_ahead", "reputation_value_cost_eur",
+           "same_region_matrix", "step_hubs"]
 
 
 def assign_regions(hubs: list[Hub], lat: np.ndarray, lon: np.ndarray, radius_km: float) -> None:
@@ -82,8 +84,68 @@ def record_departures(hubs: dict[int, Hub], source_nodes: np.ndarray, persons_pe
             h.departed_today += dep[n]
 
 
-def step_hubs(hubs: dict[int, Hub]) -> None:
+def step_hubs(hubs: dict[int, Hub], reputation_params=None, success: np.ndarray | None = None,
+              same_region: np.ndarray | None = None, timescale_days: float | None = None) -> None:
     """Update every hub's throughput and reputation, in node order (a hub sees the region's hubs
-    updated before it today)."""
+    updated before it today).
+
+    With the hub-reputation mechanism on (``reputation_params.enabled``, mechanisms note (c)), the
+    reputation is a slow stock ``R <- R + (S - R) / timescale_days`` towards the signal ``S`` of
+    :func:`sim.hub_reputation.reputation_signal` (regional shares of throughput and of enterprises,
+    and the success share), for all hubs at once after their throughput is updated.
+
+    Parameters
+    ----------
+    hubs : dict of int to Hub
+    reputation_params : sim.parameters.HubReputationParameters, optional
+    success : ndarray of float, shape (H,), optional
+        Success share of the journeys sold at each hub (mean reputation of its enterprises; hubs in
+        the order of ``hubs``).
+    same_region : ndarray of bool, shape (H, H), optional
+        :func:`same_region_matrix`.
+    timescale_days : float, optional
+        Time scale today (shorter during the burn-in).
+    """
+    rp = reputation_params if reputation_params is not None and reputation_params.enabled else None
     for h in hubs.values():
-        h.step()
+        h.step(update_reputation=rp is None)
+    if rp is None:
+        return
+    hl = list(hubs.values())
+    S = reputation_signal(np.array([h.throughput for h in hl]), np.array([h.enterprises for h in hl], dtype=float),
+                          success, same_region, throughput_weight=rp.throughput_weight,
+                          enterprise_weight=rp.enterprise_weight, success_weight=rp.success_weight)
+    R = reputation_step(np.array([h.reputation for h in hl]), S, timescale_days)
+    for h, r in zip(hl, R, strict=True):
+        h.reputation = float(r)
+
+
+def same_region_matrix(hubs: list[Hub]) -> np.ndarray:
+    """``same[i, j]``: hub j is in hub i's region (shape (H, H), bool)."""
+    pos = {h.node: i for i, h in enumerate(hubs)}
+    same = np.zeros((len(hubs), len(hubs)), dtype=bool)
+    for i, h in enumerate(hubs):
+        for g in h.region:
+            same[i, pos[g.node]] = True
+    return same
+
+
+def reputation_value_cost_eur(net, reputation: np.ndarray, value_eur: float) -> np.ndarray:
+    """Hub reputation (c) as a cost on each segment that enters a market node: ``value * (1 - R[dst])`` (EUR).
+
+    Non-negative, so the hard minimum over the cyclic graph stays safe; 0 on segments into other nodes.
+
+    Parameters
+    ----------
+    net : sim.network.RouteNetwork
+    reputation : ndarray of float, shape (N,)
+        Reputation of the market hub at each node.
+    value_eur : float
+        ``hub_reputation.reputation_value_eur``.
+
+    Returns
+    -------
+    ndarray of float, shape (E,)
+    """
+    return np.where(net.is_market[net.dst],
+                    value_eur - next_market_value_eur(reputation[net.dst], value_eur), 0.0)

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.awareness import awareness_utility, effective_awareness
 from sim.choice import logit_choice, offer_utility
 
 __all__ = ["Offers", "RoundResult", "build_offers", "buy", "market_round", "ration", "run_market"]
@@ -174,7 +175,7 @@ class Offers:
 
 
 def build_offers(net, enterprises_at: dict, self_travel_reputation: float, seats_by_mode: tuple[int, int, int],
-                 persons_per_agent: int, rng: np.random.Generator) -> Offers:
+                 persons_per_agent: int, rng: np.random.Generator, day: int = 0) -> Offers:
     """Today's options per node: self-travel on unsold segments, enterprises' offers on sold ones.
 
     Parameters
@@ -188,6 +189,8 @@ def build_offers(net, enterprises_at: dict, self_travel_reputation: float, seats
         Seats per departure by mode index (``enterprises.seats_land``, ``seats_sea``, ``seats_air``).
     persons_per_agent : int
     rng : numpy.random.Generator
+    day : int
+        Today (model day): an enterprise still in its set-up lag (``active_from > day``) offers nothing.
 
     Returns
     -------
@@ -200,6 +203,8 @@ def build_offers(net, enterprises_at: dict, self_travel_reputation: float, seats
     sellers: list = [None] * len(rows)
     for n, ents in enterprises_at.items():
         for ent in ents:
+            if ent.active_from > day:
+                continue
             for e in ent.segments:
                 cap = ent.draw_capacity(seats_by_mode[net.mode[e]], persons_per_agent, rng)
                 rows.append((n, e, ent.offer_price(e), ent.service_level, ent.reputation, cap, ent.unique_id))
@@ -242,7 +247,9 @@ class RoundResult:
 
 def run_market(W: np.ndarray, mig, offers: Offers, *, net, perceived_failure: np.ndarray,
                p_incident: np.ndarray, J: np.ndarray, Jr: np.ndarray, day: int, params,
-               rng: np.random.Generator) -> RoundResult:
+               rng: np.random.Generator, Jr_group: np.ndarray | None = None,
+               awareness: np.ndarray | None = None, information: np.ndarray | None = None,
+               extra_utility: np.ndarray | None = None) -> RoundResult:
     """Step 4: every waiting migrant takes part in a market round at its node.
 
     A migrant compares a random window of at most ``choice.offers_considered`` offers at its node,
@@ -264,6 +271,16 @@ def run_market(W: np.ndarray, mig, offers: Offers, *, net, perceived_failure: np
     day : int
     params : sim.parameters.Parameters
     rng : numpy.random.Generator
+    Jr_group : ndarray of float, shape (G, N, D), optional
+        Utility-to-go per origin group (route awareness, mechanisms note (a)); replaces ``Jr`` in
+        the utility (the "closer" filter keeps the shared ``J``).
+    awareness : ndarray of float, shape (G, E), optional
+        Route awareness ``A``; with ``information`` (N, E), each slot's utility gets
+        ``ln(max(Aeff, awareness.utility_floor))`` (:func:`sim.awareness.awareness_utility`).
+    information : ndarray of float, shape (N, E), optional
+        Hub information ``I`` (:func:`sim.awareness.hub_information`).
+    extra_utility : ndarray of float, shape (O,), optional
+        Utility added to each offer (hub reputation of its end, mechanisms note (c)).
 
     Returns
     -------
@@ -311,7 +328,17 @@ def run_market(W: np.ndarray, mig, offers: Offers, *, net, perceived_failure: np
         exists = np.arange(M)[None, :] < width[sel][:, None]
         slot = starts[wn[sel]][:, None] + (window[sel][:, None] + np.arange(M)[None, :]) % n_here
         slot = np.where(exists, slot, 0)
-        u = K_o[slot] - (1.0 - mig.risk_tolerance[ids])[:, None] * R_o[slot] + Jr_o[slot, d]
+        if Jr_group is None:
+            u = K_o[slot] - (1.0 - mig.risk_tolerance[ids])[:, None] * R_o[slot] + Jr_o[slot, d]
+        else:
+            grp = mig.group[ids][:, None]
+            u = K_o[slot] - (1.0 - mig.risk_tolerance[ids])[:, None] * R_o[slot] + Jr_group[grp, o_dst[slot], d]
+        if awareness is not None:
+            aeff = effective_awareness(awareness[mig.group[ids][:, None], o_edge[slot]],
+                                       information[wn[sel][:, None], o_edge[slot]])
+            u = u + awareness_utility(aeff, params.awareness.utility_floor)
+        if extra_utility is not None:
+            u = u + extra_utility[slot]
         price = o_price[slot]
         partner = mig.package_partner[ids]
         has_partner = partner >= 0
@@ -383,7 +410,7 @@ def buy(ids: np.ndarray, opt: np.ndarray, pkg: np.ndarray, offers: Offers, mig, 
         ent = offers.sellers[o]
         if ent is None:
             continue
-        ent.record_sale(persons[j], revenue[j], net.base_fee_eur[int(o_edge[o])], pk[j])
+        ent.record_sale(persons[j], revenue[j], net.base_fee_eur[int(o_edge[o])], pk[j], edge=int(o_edge[o]))
     prev = mig.last_enterprise[ids]
     new = o_ent[opt]
     link = (prev >= 0) & (new >= 0)

@@ -22,6 +22,7 @@ from datetime import date, timedelta
 import mesa
 import numpy as np
 
+from sim import awareness as aw
 from sim import crossing, enterprises, hubs, market, metrics, spawning, vulnerability
 from sim.agents.enforcement import EnforcementAgency, TimelineEvent
 from sim.agents.hub import Hub
@@ -132,7 +133,19 @@ class SmugglingModel(mesa.Model):
         hubs.assign_regions(list(self.hubs.values()), net.lat, net.lon, p.hubs.region_radius_km)
         self.enterprises = enterprises.EnterpriseRegistry(self.hubs)
         self.desired = np.zeros(E)  # unconstrained demand per edge today (agents)
-        enterprises.seed_enterprises(self, self.enterprises, net, p.enterprises, self.rng)
+        enterprises.seed_enterprises(self, self.enterprises, net, p.enterprises, self.rng, supply_params=p.supply)
+        self.capacity_persons = np.zeros(E)  # seats offered per edge today (persons)
+
+        # mechanisms: route awareness (a) and hub reputation (c) (each None/off when switched off)
+        self.hub_list = list(self.hubs.values())
+        self.same_region = hubs.same_region_matrix(self.hub_list)
+        self.awareness: aw.RouteAwareness | None = None
+        if p.awareness.enabled:
+            region = aw.region_partition([{g.node for g in h.region} for h in self.hub_list], N)
+            self.awareness = aw.RouteAwareness(len(self.groups), net.smuggled, region, net.src, p.awareness)
+        self.information: np.ndarray | None = None  # hub information I (N, E), awareness (a)
+        self.Jr_group: np.ndarray | None = None
+        self._advertised = np.zeros(E, dtype=bool)
 
         # perceived failure per edge and today's probabilities
         self._update_enforcement()
@@ -212,12 +225,23 @@ class SmugglingModel(mesa.Model):
         cost = edge_cost(price, net.travel_days, self.odds.incident, self.perceived_failure,
                          time_value_eur_per_day=cp.time_value_eur_per_day, risk_value_eur=cp.risk_value_eur,
                          prevention_penalty_eur=cp.prevention_penalty_eur, risk_tolerance=float(np.mean(self.group_risk)))
+        rep = np.array([self.hubs[n].reputation if n in self.hubs else 0.0 for n in range(net.n_nodes)])
+        hp = self.params.hub_reputation
+        if hp.enabled:  # hub reputation (c): entering a little-reputed market costs more
+            cost = cost + hubs.reputation_value_cost_eur(net, rep, hp.reputation_value_eur)
         # a hard minimum (vanishing logit scale): a soft minimum over a graph with cycles rewards loops;
         # without retreat edges: a departure point must not look farther than the hub feeding it
         keep = ~net.is_retreat
         self.J = cost_to_go(net.src[keep], net.dst[keep], cost[keep, None], net.n_nodes, self.destinations, scale=1e-6)
-        rep = np.array([self.hubs[n].reputation if n in self.hubs else 0.0 for n in range(net.n_nodes)])
-        self.Jr = -self.J / cp.cost_scale_eur + cp.reputation_weight * hubs.reputation_ahead(net, cost, self.J, rep)
+        ahead = 0.0 if hp.enabled else cp.reputation_weight * hubs.reputation_ahead(net, cost, self.J, rep)
+        self.Jr = -self.J / cp.cost_scale_eur + ahead
+        if self.awareness is not None:  # awareness (a): per-group costs-to-go over what each group knows
+            self.information = aw.hub_information(rep, net.is_market, net.src, net.dst,
+                                                  self.params.awareness.hub_info_strength)
+            extra = self.awareness.planning_cost_eur(self.information, cp.cost_scale_eur)
+            Jg = np.stack([cost_to_go(net.src[keep], net.dst[keep], (cost + extra[g])[keep, None], net.n_nodes,
+                                      self.destinations, scale=1e-6) for g in range(len(self.groups))])
+            self.Jr_group = -Jg / cp.cost_scale_eur + ahead
 
     def _spawn(self) -> None:
         """Step 2: new migrants at origins from the monthly demand schedule."""
@@ -238,9 +262,25 @@ class SmugglingModel(mesa.Model):
                 W = W[~too_long]
         ep = p.enterprises
         offers = market.build_offers(self.net, self.enterprises.at, p.choice.self_travel_reputation,
-                                     (ep.seats_land, ep.seats_sea, ep.seats_air), self.persons_per_agent, self.rng)
+                                     (ep.seats_land, ep.seats_sea, ep.seats_air), self.persons_per_agent, self.rng,
+                                     day=self.day)
+        if self.enterprises.heirs and len(W):  # consolidation (d): an heir serves its predecessor's customers
+            mig.package_partner[W] = self.enterprises.resolve(mig.package_partner[W])
+        sold = offers.enterprise >= 0
+        self.capacity_persons = np.bincount(offers.edge[sold], weights=offers.capacity[sold],
+                                            minlength=self.net.n_edges) * self.persons_per_agent
+        self._advertised = np.zeros(self.net.n_edges, dtype=bool)
+        self._advertised[offers.edge[sold]] = True
+        extra = None
+        if p.hub_reputation.enabled:  # hub reputation (c) of the market an offer leads to
+            rep = np.array([self.hubs[n].reputation if n in self.hubs else 0.0 for n in range(self.net.n_nodes)])
+            extra = -hubs.reputation_value_cost_eur(self.net, rep, p.hub_reputation.reputation_value_eur)[offers.edge] \
+                / p.choice.cost_scale_eur
         res = market.run_market(W, mig, offers, net=self.net, perceived_failure=self.perceived_failure,
-                                p_incident=self.odds.incident, J=self.J, Jr=self.Jr, day=self.day, params=p, rng=self.rng)
+                                p_incident=self.odds.incident, J=self.J, Jr=self.Jr, day=self.day, params=p, rng=self.rng,
+                                Jr_group=self.Jr_group,
+                                awareness=None if self.awareness is None else self.awareness.A,
+                                information=self.information, extra_utility=extra)
         self.desired = res.desired
         got = res.bought >= 0
         movers, opt = W[got], res.bought[got]
@@ -274,9 +314,17 @@ class SmugglingModel(mesa.Model):
         g_lvl = np.zeros(group.max() + 1, dtype=np.int64)
         g_edge[group], g_lvl[group] = edge, lvl
         labelled = odds.labelled[edge] >= 0
+        g_prevent = odds.prevent[g_edge] * np.asarray(cp.service_prevention_factor)[g_lvl]
+        if self.params.supply.enabled:  # supply (b): experienced enterprises are prevented less
+            uo = np.unique(opt)
+            xp = np.array([offers.sellers[o].experience(int(offers.edge[o])) if offers.sellers[o] is not None else 1.0
+                           for o in uo])
+            g_opt = np.zeros(group.max() + 1, dtype=np.int64)
+            g_opt[group] = opt
+            g_prevent = g_prevent * xp[np.searchsorted(uo, g_opt)]
         out = crossing.cross_groups(
             group,
-            p_prevent=np.clip(odds.prevent[g_edge] * np.asarray(cp.service_prevention_factor)[g_lvl], 0, 1),
+            p_prevent=np.clip(g_prevent, 0, 1),
             p_incident=np.clip(odds.incident[g_edge] * np.asarray(cp.service_death_factor)[g_lvl], 0, 1),
             fatality_share=cp.fatality_share, fatality_beta_a=cp.fatality_beta_a,
             p_detect=odds.detect[edge], p_return=odds.return_[edge],
@@ -284,15 +332,20 @@ class SmugglingModel(mesa.Model):
         )
         first_entry = out.passed & labelled & ~mig.in_eu[ids]
         self._record_crossings(ids, edge, out, labelled, first_entry)
+        if self.awareness is not None:  # awareness (a): co-nationals' onward passages
+            self.awareness.record(mig.group[ids[out.passed]], edge[out.passed], K)
         # enterprise reputation from the share of their customers who got across
         has_ent = offers.enterprise[opt] >= 0
         if has_ent.any():
             uo, inv = np.unique(opt[has_ent], return_inverse=True)
             succ = np.bincount(inv, weights=out.passed[has_ent].astype(float)) / np.bincount(inv)
-            for o, s in zip(uo, succ, strict=True):
+            lost = np.bincount(inv, weights=(out.prevented | out.returned)[has_ent].astype(float)) * K
+            for o, s, n_lost in zip(uo, succ, lost, strict=True):
                 ent = offers.sellers[o]
                 if ent is not None and ent.unique_id in self.enterprises.by_id:
                     ent.record_outcome(float(s))
+                    if ent.supply is not None and n_lost > 0:  # supply (b): value lost to enforcement
+                        ent.record_losses(float(n_lost * offers.price[o]))
         self.perceived_failure = crossing.word_of_mouth(self.perceived_failure, edge, out.prevented | out.returned,
                                                         self.odds.failure(), self.info_weight)
         # who goes where
@@ -372,13 +425,32 @@ class SmugglingModel(mesa.Model):
 
     def _enterprises(self) -> None:
         """Step 7: enterprises act; entry where queues exceed capacity."""
-        p, reg = self.params.enterprises, self.enterprises
-        enterprises.step_enterprises(reg, self.net, self._effort_lists, p, self.rng)
+        P, reg = self.params, self.enterprises
+        p = P.enterprises
+        enterprises.step_enterprises(reg, self.net, self._effort_lists, p, self.rng, supply_params=P.supply,
+                                     consolidation_params=P.consolidation, desired=self.desired)
         q = np.bincount(self.migrants.node[self.waiting], minlength=self.net.n_nodes) * self.persons_per_agent
-        enterprises.enter(self, reg, self.net, q, self.desired, p, self.rng)
+        if P.supply.enabled:  # supply (b): spin-offs through members, with a cost and a lag
+            enterprises.spin_off(self, reg, self.net, self.desired * self.persons_per_agent, self.capacity_persons,
+                                 self.enforcement.arrest_node, p, P.supply, self.day, self.rng)
+        else:
+            enterprises.enter(self, reg, self.net, q, self.desired, p, self.rng)
         for n, h in self.hubs.items():
             h.queue = int(q[n])
             h.enterprises = len(reg.at[n])
+
+    def _learn(self) -> None:
+        """Route awareness (a) from today's passages; hubs (step 8) with reputation (c) as a slow stock."""
+        if self.awareness is not None:
+            self.awareness.step(self._advertised)
+        hp = self.params.hub_reputation
+        if not hp.enabled:
+            hubs.step_hubs(self.hubs)
+            return
+        success = np.array([np.mean([e.reputation for e in self.enterprises.at[h.node]]) if self.enterprises.at[h.node]
+                            else 0.0 for h in self.hub_list])
+        tau = hp.burn_in_timescale_days if self.day < self.start_day else hp.timescale_days
+        hubs.step_hubs(self.hubs, hp, success, self.same_region, tau)
 
     def _observe(self) -> None:
         """Step 10: data collection (:func:`sim.metrics.observe`)."""
@@ -394,7 +466,7 @@ class SmugglingModel(mesa.Model):
         self._markets()                     # 4 markets (+5 crossings, 9 stuck migrants work)
         self._arrivals()                    # 6 arrivals
         self._enterprises()                 # 7 enterprises
-        hubs.step_hubs(self.hubs)           # 8 hubs
+        self._learn()                       # 4-8 route awareness and hub reputation (mechanisms a, c)
         self._observe()                     # 10 observation
         self.day += 1
         if self.day >= self.n_days_total:

@@ -768,6 +768,11 @@ class SupplyParameters(_Strict):
         0.25, ge=0.0, le=1.0, low=0.0, high=0.5, unit="1", kind="prior", source=NOTE_B,
         description="Share of the parent's experience on a segment that a spin-off starts with.",
     )
+    loss_memory_days: float = param(
+        90.0, gt=0.0, le=1000.0, low=30.0, high=180.0, unit="days", kind="structural",
+        source=NOTE_B + "; the note's 90-day losses",
+        description="Time scale (days) of the exponentially weighted revenue and losses compared with the loss tolerance.",
+    )
 
 
 class HubReputationParameters(_Strict):
@@ -785,6 +790,11 @@ class HubReputationParameters(_Strict):
     timescale_days: float = param(
         365.0, ge=1.0, le=10000.0, low=180.0, high=1095.0, unit="days", kind="prior", source=NOTE_C,
         description="Time scale of the reputation stock.",
+    )
+    burn_in_timescale_days: float = param(
+        30.0, ge=1.0, le=1000.0, low=10.0, high=90.0, unit="days", kind="structural",
+        source=STRUCTURE + "; the note's advice: a short time scale in the burn-in, else R stays near its start",
+        description="Time scale of the reputation stock during the burn-in (it stands for the years before the start).",
     )
     throughput_weight: float = param(
         0.5, ge=0.0, le=1.0, low=0.0, high=1.0, unit="1", kind="prior", source=NOTE_C,

@@ -19,8 +19,10 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
+from sim.supply import experience_factor
+
 if TYPE_CHECKING:
-    from sim.parameters import EnterpriseParameters
+    from sim.parameters import EnterpriseParameters, SupplyParameters
 
 __all__ = ["SmugglerEnterprise", "ServiceLevel"]
 
@@ -58,12 +60,27 @@ class SmugglerEnterprise(mesa.Agent):
         ``unique_id`` of partner enterprises (consecutive segments).
     age_days : int
     arrested : bool
+    active_from : int
+        Model day from which it sells (a spin-off's set-up lag, mechanisms note (b)); 0 for the
+        enterprises of the first day.
+    carried : dict of int to float
+        Persons carried per segment (its experience there, mechanisms note (b)).
+    revenue_recent, losses_recent : float
+        Revenue and value lost to enforcement (customers prevented or returned, at price), EUR,
+        exponentially weighted over ``supply.loss_memory_days``.
     """
 
     def __init__(self, model: mesa.Model, params: EnterpriseParameters, home: int, segments: list[int],
-                 service_level: int, price_eur: dict[int, float], cash_eur: float):
+                 service_level: int, price_eur: dict[int, float], cash_eur: float, *,
+                 supply: SupplyParameters | None = None, active_from: int = 0,
+                 carried: dict[int, float] | None = None):
         super().__init__(model)
         self.p = params
+        self.supply = supply if supply is not None and supply.enabled else None
+        self.active_from = int(active_from)
+        self.carried: dict[int, float] = dict(carried or {})
+        self.revenue_recent = 0.0
+        self.losses_recent = 0.0
         self.home = home
         self.segments = list(segments)
         self.service_level = int(service_level)
@@ -100,17 +117,34 @@ class SmugglerEnterprise(mesa.Agent):
 
     # --- sales and outcomes ---------------------------------------------------------------
     def record_sale(self, persons: float, revenue_eur: float, base_fee_eur: float,
-                    package_persons: float = 0.0) -> None:
+                    package_persons: float = 0.0, edge: int | None = None) -> None:
         """Cash in a sale of ``persons`` seats for ``revenue_eur`` in all (EUR).
 
         Cash grows by the revenue less the variable cost (``variable_cost_share`` times the
         segment's ``base_fee_eur``) of every person carried; ``package_persons`` of them bought as
-        a partner's package.
+        a partner's package. With the supply mechanism on and ``edge`` given, the variable cost falls
+        with the persons already carried on the segment (:func:`sim.supply.experience_factor`).
         """
-        self.cash_eur += revenue_eur - persons * self.p.variable_cost_share * base_fee_eur
+        factor = 1.0
+        if self.supply is not None and edge is not None:
+            factor = self.experience(edge)
+            self.carried[edge] = self.carried.get(edge, 0.0) + persons
+            self.revenue_recent += revenue_eur
+        self.cash_eur += revenue_eur - persons * self.p.variable_cost_share * base_fee_eur * factor
         self.sold_today += persons
         self.sold_persons += persons
         self.package_sales += package_persons
+
+    def experience(self, edge: int) -> float:
+        """Cost and prevention multiplier from experience on ``edge`` (1 with the supply mechanism off)."""
+        sp = self.supply
+        if sp is None:
+            return 1.0
+        return float(experience_factor(self.carried.get(edge, 0.0), sp.experience_scale_persons, sp.progress_ratio))
+
+    def record_losses(self, value_eur: float) -> None:
+        """Add the value of customers prevented or returned (EUR) to the recent losses."""
+        self.losses_recent += value_eur
 
     def record_outcome(self, success_share: float) -> None:
         """Update reputation with the share of a departure's customers who got across."""
@@ -134,6 +168,24 @@ class SmugglerEnterprise(mesa.Agent):
         if rng.random() < hazard:
             self.arrested = True
             return "arrest"
+        if self.cash_eur < 0:
+            return "ruin"
+        return None
+
+    def pay_and_lose(self, fixed_cost_eur: float, arrested_members: int, organiser_taken: bool) -> str | None:
+        """Consolidation (d): age a day, pay ``fixed_cost_eur``, lose arrested members; ``"arrest"``, ``"ruin"`` or None.
+
+        The costs and the arrest come from :mod:`sim.consolidation`, computed for all enterprises at
+        once by :func:`sim.enterprises.step_enterprises`. An arrest that takes the organiser (or the
+        last member) ends the enterprise.
+        """
+        self.age_days += 1
+        self.cash_eur -= fixed_cost_eur
+        if arrested_members > 0:
+            if organiser_taken or arrested_members >= self.members:
+                self.arrested = True
+                return "arrest"
+            self.members -= arrested_members
         if self.cash_eur < 0:
             return "ruin"
         return None

@@ -67,11 +67,15 @@ class Hub(mesa.Agent):
         self.price_index = 1.0
         self.enterprises = 0
 
-    def step(self) -> None:
-        """Update throughput and reputation from today's traffic and enterprise presence."""
+    def step(self, update_reputation: bool = True) -> None:
+        """Update throughput and (unless the hub-reputation mechanism sets it) reputation from today's
+        traffic and enterprise presence."""
         p = self.p
         w = p.throughput_window_days
         self.throughput = ((w - 1.0) * self.throughput + self.departed_today) / w
+        if not update_reputation:
+            self.departed_today = 0.0
+            return
         traffic = max(h.throughput for h in self.region)
         firms = max(h.enterprises for h in self.region)
         t_share = self.throughput / traffic if traffic > 0 else 0.0

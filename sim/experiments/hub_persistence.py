@@ -30,8 +30,14 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 
 
 def reputation_ablation(scenario: Scenario) -> Scenario:
-    """The scenario with hub reputation weight 0 in the choice (DESIGN step 8's ablation)."""
-    return scenario.with_overrides(parameters={"choice": {"reputation_weight": 0.0}})
+    """The scenario without hub reputation in the choice (DESIGN step 8's ablation).
+
+    Both forms are switched off: the hub-reputation mechanism (``hub_reputation.enabled: false``,
+    mechanisms note (c)) and the older "reputation of the next hub ahead" term
+    (``choice.reputation_weight: 0``), which the model uses when the mechanism is off.
+    """
+    return scenario.with_overrides(parameters={"choice": {"reputation_weight": 0.0},
+                                               "hub_reputation": {"enabled": False}})
 
 
 

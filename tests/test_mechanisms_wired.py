@@ -1,0 +1,181 @@
+"""The four mechanisms of issue 9 as wired into the model (the kernels have their own tests).
+
+Each mechanism has an ``enabled`` switch; switched off, the model runs the rule it had before
+(tests/test_regression.py checks that the tables are then identical to the stored pre-mechanism
+fingerprint). Here: what each switch changes in the model's state, on the tiny scenario.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim import enterprises as ent_mod
+from sim import market
+from sim.model import SmugglingModel
+from sim.scenario import Scenario
+
+MECHANISMS = ("awareness", "supply", "hub_reputation", "consolidation")
+
+
+def with_groups(sc: Scenario, **groups: dict) -> Scenario:
+    p = sc.parameters
+    update = {name: getattr(p, name).model_copy(update=values) for name, values in groups.items()}
+    return sc.with_overrides(parameters=p.model_copy(update=update))
+
+
+def only(sc: Scenario, *on: str) -> Scenario:
+    return with_groups(sc, **{m: {"enabled": m in on} for m in MECHANISMS})
+
+
+def run_days(model: SmugglingModel, days: int) -> None:
+    for _ in range(days):
+        model.step()
+
+
+# --- (a) route awareness -------------------------------------------------------------------------
+
+
+def test_awareness_off_leaves_no_state(tiny_scenario):
+    model = SmugglingModel(only(tiny_scenario), seed=3)
+    assert model.awareness is None and model.Jr_group is None
+
+
+def test_awareness_grows_on_used_segments_and_stays_one_on_public_transport(tiny_scenario):
+    sc = only(tiny_scenario, "awareness")
+    model = SmugglingModel(sc, seed=3)
+    a = model.awareness
+    initial = sc.parameters.awareness.initial
+    smuggled = model.net.smuggled
+    assert np.allclose(a.A[:, smuggled], initial) and np.all(a.A[:, ~smuggled] == 1.0)
+    run_days(model, 60)
+    assert np.all((a.A >= 0) & (a.A <= 1))
+    assert np.all(a.A[:, ~smuggled] == 1.0)
+    used = a.s[:, smuggled] > 0
+    assert used.any(), "nobody passed a smuggled segment in 60 days"
+    # where co-nationals passed, awareness rose above what discovery alone gives in 60 days
+    p = sc.parameters.awareness
+    discovery_only = 1 - np.exp(-60 * p.innovation_per_day * (1 + p.advert_factor))
+    assert a.A[:, smuggled][used].max() > initial + discovery_only
+    # per-group plans exist and differ from the shared one where awareness is partial
+    assert model.Jr_group is not None and model.Jr_group.shape[0] == len(model.groups)
+
+
+def test_awareness_lowers_the_utility_of_unknown_offers():
+    from sim.awareness import awareness_utility, effective_awareness
+
+    u = awareness_utility(effective_awareness(np.array([0.01, 1.0]), np.array([0.0, 0.0])), 1e-6)
+    assert u[0] < u[1] == 0.0
+
+
+# --- (b) supply ----------------------------------------------------------------------------------
+
+
+def test_supply_spin_offs_sell_only_after_their_set_up_lag(tiny_scenario):
+    sc = with_groups(only(tiny_scenario, "supply"),
+                     supply={"spinoff_rate_per_member_day": 0.1, "entry_cost_eur": 0.0, "setup_days": 30.0})
+    model = SmugglingModel(sc, seed=4)
+    reg, net = model.enterprises, model.net
+    for ents in reg.at.values():  # many members everywhere, so recruiters exist
+        for ent in ents:
+            ent.members = 20
+    wanted = np.where(net.smuggled, 1000.0, 0.0)
+    n = ent_mod.spin_off(model, reg, net, wanted, np.ones(net.n_edges), np.zeros(net.n_nodes),
+                         sc.parameters.enterprises, sc.parameters.supply, day=0, rng=model.rng)
+    assert n > 0 and reg.spinoffs == n
+    new = [e for ents in reg.at.values() for e in ents if e.active_from > 0]
+    assert len(new) == n
+    assert all(len(e.segments) == 1 for e in new)
+    ep = sc.parameters.enterprises
+    seats = (ep.seats_land, ep.seats_sea, ep.seats_air)
+    offers = market.build_offers(net, reg.at, 0.5, seats, 1, model.rng, day=0)
+    sellers = {s.unique_id for s in offers.sellers if s is not None}
+    assert not sellers & {e.unique_id for e in new}
+    later = max(e.active_from for e in new)
+    offers = market.build_offers(net, reg.at, 0.5, seats, 1, model.rng, day=later)
+    sellers = {s.unique_id for s in offers.sellers if s is not None}
+    assert {e.unique_id for e in new} <= sellers
+
+
+def test_supply_entry_needs_the_parents_cash(tiny_scenario):
+    sc = with_groups(only(tiny_scenario, "supply"), supply={"spinoff_rate_per_member_day": 0.1,
+                                                            "entry_cost_eur": 1e9})
+    model = SmugglingModel(sc, seed=4)
+    reg, net = model.enterprises, model.net
+    before = len(reg.by_id)
+    n = ent_mod.spin_off(model, reg, net, np.where(net.smuggled, 1000.0, 0.0), np.ones(net.n_edges),
+                         np.zeros(net.n_nodes), sc.parameters.enterprises, sc.parameters.supply, day=0,
+                         rng=model.rng)
+    assert n == 0 and len(reg.by_id) == before
+
+
+def test_supply_experience_lowers_costs():
+    from sim.supply import experience_factor
+
+    assert experience_factor(np.array([0.0]), 500.0, 0.85)[0] == 1.0
+    assert experience_factor(np.array([500.0]), 500.0, 0.85)[0] == pytest.approx(0.85)
+
+
+# --- (c) hub reputation --------------------------------------------------------------------------
+
+
+def test_hub_reputation_moves_at_most_one_timescale_step_a_day(tiny_scenario):
+    sc = with_groups(only(tiny_scenario, "hub_reputation"), hub_reputation={"timescale_days": 365.0})
+    model = SmugglingModel(sc, seed=2)
+    while model.day < model.start_day + 5:
+        model.step()
+    before = {n: h.reputation for n, h in model.hubs.items()}
+    model.step()
+    for n, h in model.hubs.items():
+        # R <- R + (S - R) / tau with S, R in [0, 1]
+        assert abs(h.reputation - before[n]) <= 1 / 365 + 1e-12
+
+
+def test_hub_reputation_off_uses_the_old_rule(tiny_scenario):
+    sc = with_groups(only(tiny_scenario), hubs={"reputation_gain": 0.5, "reputation_decay": 0.5})
+    model = SmugglingModel(sc, seed=2)
+    while model.day < model.start_day + 5:
+        model.step()
+    before = {n: h.reputation for n, h in model.hubs.items()}
+    model.step()
+    # the old rule moves by up to gain + decay a day: far more than 1/365
+    assert max(abs(h.reputation - before[n]) for n, h in model.hubs.items()) > 1 / 365
+
+
+# --- (d) consolidation ---------------------------------------------------------------------------
+
+
+def test_takeover_passes_segments_members_and_customers_to_the_heir(tiny_scenario):
+    sc = with_groups(only(tiny_scenario, "consolidation"), consolidation={"takeover_prob": 1.0,
+                                                                          "takeover_member_share": 1.0})
+    model = SmugglingModel(sc, seed=6)
+    reg = model.enterprises
+    node = next(n for n, ents in reg.at.items() if len(ents) >= 2)
+    leaving, *others = reg.at[node]
+    leaving.members = 5
+    largest = max(others, key=lambda o: o.members)
+    m0 = largest.members
+    ent_mod._take_over(reg, leaving, sc.parameters.consolidation, sc.parameters.enterprises, model.rng)
+    reg.remove(leaving, "arrest")
+    assert reg.heirs[leaving.unique_id] == largest.unique_id and reg.takeovers == 1
+    assert set(leaving.segments) <= set(largest.segments)
+    assert largest.members == min(sc.parameters.enterprises.max_members, m0 + 5)
+    ids = np.array([leaving.unique_id, -1, largest.unique_id])
+    assert reg.resolve(ids).tolist() == [largest.unique_id, -1, largest.unique_id]
+
+
+def test_an_arrest_without_the_organiser_leaves_a_smaller_enterprise(tiny_scenario):
+    model = SmugglingModel(only(tiny_scenario, "consolidation"), seed=6)
+    ent = next(e for ents in model.enterprises.at.values() for e in ents)
+    ent.members, ent.cash_eur = 6, 1e6
+    assert ent.pay_and_lose(10.0, arrested_members=2, organiser_taken=False) is None
+    assert ent.members == 4
+    assert ent.pay_and_lose(10.0, arrested_members=1, organiser_taken=True) == "arrest"
+
+
+@pytest.mark.parametrize("mechanism", MECHANISMS)
+def test_each_mechanism_alone_runs_and_keeps_the_accounting(tiny_scenario, mechanism):
+    model = SmugglingModel(only(tiny_scenario, mechanism), seed=8)
+    for _ in range(120):
+        model.step()
+        model.check_invariants()
