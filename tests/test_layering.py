@@ -84,7 +84,10 @@ def prints(path: Path) -> list[int]:
 WRITERS = {"sim/io.py"}
 DOMAIN = {"sim/model.py", "sim/choice.py", "sim/market.py", "sim/crossing.py", "sim/enforcement.py",
           "sim/enterprises.py", "sim/hubs.py", "sim/vulnerability.py", "sim/spawning.py", "sim/network.py",
-          "sim/metrics.py", "sim/parameters.py", "sim/labels.py"}
+          "sim/metrics.py", "sim/labels.py"}
+# the parameters: one module, or a package of modules
+DOMAIN |= ({rel(p) for p in (SIM / "parameters").glob("*.py")} if (SIM / "parameters").is_dir()
+           else {"sim/parameters.py"})
 # mechanism kernels added by the mechanisms work (issue 9), where present
 DOMAIN |= {f"sim/{m}.py" for m in ("awareness", "supply", "hub_reputation", "consolidation")
            if (SIM / f"{m}.py").exists()}

@@ -1,0 +1,233 @@
+"""Parameters of the mechanisms of the mechanisms note: awareness, supply, hub reputation, consolidation."""
+
+from __future__ import annotations
+
+from sim.parameters.fields import CALIBRATED, STRUCTURE, Group, param
+
+NOTE_A = "mechanisms note (a) prior range; Bass 1969 form, rates assumed (no estimate for route news)"
+NOTE_B = "mechanisms note (b) prior range; assumption"
+NOTE_C = "mechanisms note (c) prior range; assumption"
+NOTE_D = "mechanisms note (d) prior range; assumption"
+
+
+class AwarenessParameters(Group):
+    """Route awareness by word of mouth (``sim/awareness.py``; mechanisms note (a)).
+
+    Awareness ``A[g, e]`` of a segment by origin group ``g`` follows a Bass-form hazard
+    ``p (1 + advert_factor adv) + q F`` fed by the share ``F`` of co-nationals' recent passages out of the
+    market region that took the segment, and is forgotten with a half-life; the choice sees
+    ``ln(max(Aeff, utility_floor))``.
+    """
+
+    enabled: bool = param(
+        True, low=0, high=1, unit="switch", kind="structural", source=STRUCTURE,
+        description="Ablation switch: false makes every option known (Aeff = 1), the rule before this mechanism.",
+    )
+    imitation_per_day: float = param(
+        0.02, ge=0.0, le=1.0, low=0.003, high=0.03, unit="1/day", kind="prior",
+        source=NOTE_A + "; durables' q is 0.38/year (Sultan, Farley and Lehmann 1990), far slower",
+        description="q: adoption hazard per unit share of co-nationals' regional passages taking the segment.",
+    )
+    innovation_per_day: float = param(
+        4e-4, ge=0.0, le=0.1, low=1e-5, high=1e-3, unit="1/day", kind="prior", source=NOTE_A,
+        description="p: discovery hazard without co-nationals (Routes and Rumours' exploration). "
+        "q = 0.02 and p = 4e-4 give T* = ln(q/p)/(p+q) of about 6 months.",
+    )
+    advert_factor: float = param(
+        1.0, ge=0.0, le=100.0, low=0.0, high=10.0, unit="1", kind="prior", source=NOTE_A,
+        description="Innovation multiplier where an enterprise at the segment's source sells it.",
+    )
+    wom_memory_days: float = param(
+        30.0, gt=0.0, le=1000.0, low=15.0, high=90.0, unit="days", kind="prior", source=NOTE_A,
+        description="Half-life of the smoothed passages that feed word of mouth.",
+    )
+    forgetting_halflife_days: float = param(
+        365.0, gt=0.0, le=10000.0, low=180.0, high=1095.0, unit="days", kind="prior", source=NOTE_A,
+        description="Half-life of awareness without news.",
+    )
+    initial: float = param(
+        0.01, ge=0.0, le=1.0, low=0.0, high=0.02, unit="1", kind="prior", source=NOTE_A,
+        description="Awareness of a smuggled segment nobody of the group has used.",
+    )
+    hub_info_strength: float = param(
+        0.3, ge=0.0, le=1.0, low=0.0, high=1.0, unit="1", kind="prior", source=NOTE_C,
+        description="Information I = strength * R that a market hub of reputation R gives on the segments "
+        "within one link of it.",
+    )
+    utility_floor: float = param(
+        1e-6, gt=0.0, le=0.01, low=1e-9, high=1e-3, unit="1", kind="structural", source=STRUCTURE,
+        description="Floor of Aeff inside ln(Aeff): an unknown option keeps a finite utility.",
+    )
+
+
+class SupplyParameters(Group):
+    """Supply that takes time and contacts (``sim/supply.py``; mechanisms note (b)).
+
+    Spin-offs per day on a segment: ``spinoff_rate_per_member_day * M * x / (1 + x)`` (M members of
+    enterprises at the market or partnered with one there, x the excess of wanted over capacity); the
+    founder pays ``entry_cost_eur (1 + entry_cost_per_effort E)``; nothing is sold for a gamma-distributed
+    set-up lag; costs and prevention fall as ``(1 + k / experience_scale_persons) ** log2(progress_ratio)``.
+    """
+
+    enabled: bool = param(
+        True, low=0, high=1, unit="switch", kind="structural", source=STRUCTURE,
+        description="Ablation switch: false brings back queue-triggered entry.",
+    )
+    spinoff_rate_per_member_day: float = param(
+        5e-4, ge=0.0, le=0.1, low=1e-4, high=2e-3, unit="1/(member day)", kind="prior",
+        source=NOTE_B + "; recruitment through members and partners (Campana 2018; Achilli 2018)",
+        description="Spin-offs per member and day at full excess demand.",
+    )
+    entry_cost_eur: float = param(
+        5000.0, ge=0.0, le=1e6, low=2000.0, high=20000.0, unit="EUR", kind="prior", source=NOTE_B,
+        description="Cost of founding an enterprise without enforcement (boat, contacts, first bribes).",
+    )
+    entry_cost_per_effort: float = param(
+        1.0, ge=0.0, le=50.0, low=0.5, high=5.0, unit="1/effort", kind="prior", source=NOTE_B,
+        description="Relative growth of the entry cost per unit of enforcement effort at the market.",
+    )
+    setup_days: float = param(
+        45.0, gt=0.0, le=1000.0, low=14.0, high=120.0, unit="days", kind="prior", source=NOTE_B,
+        description="Mean set-up lag before a new enterprise sells.",
+    )
+    setup_shape: float = param(
+        3.0, gt=0.0, le=100.0, low=1.0, high=10.0, unit="1", kind="structural", source=STRUCTURE,
+        description="Shape of the gamma distribution of the set-up lag (1: exponential).",
+    )
+    loss_tolerance: float = param(
+        0.1, ge=0.0, le=1.0, low=0.05, high=0.3, unit="1", kind="prior",
+        source=NOTE_B + "; NarcoLogic's 0.047 (Magliocca et al. 2019) is a cocaine fit",
+        description="Losses to enforcement, as a share of revenue, above which an enterprise explores a new segment.",
+    )
+    explore_prob_per_month: float = param(
+        0.2, ge=0.0, le=1.0, low=0.05, high=0.5, unit="1/month", kind="prior", source=NOTE_B,
+        description="Probability per month that an enterprise over its loss tolerance adds a segment.",
+    )
+    progress_ratio: float = param(
+        0.85, gt=0.0, le=1.0, low=0.75, high=0.95, unit="1", kind="prior",
+        source="Argote and Epple 1990 (Science 247:920-924): progress ratios mostly 0.7-0.95; Wright 1936",
+        description="Cost ratio per doubling of the persons carried on a segment.",
+    )
+    experience_scale_persons: float = param(
+        500.0, gt=0.0, le=1e5, low=100.0, high=2000.0, unit="persons", kind="prior", source=NOTE_B,
+        description="Persons carried on a segment at which experience starts to count.",
+    )
+    inherit_experience: float = param(
+        0.25, ge=0.0, le=1.0, low=0.0, high=0.5, unit="1", kind="prior", source=NOTE_B,
+        description="Share of the parent's experience on a segment that a spin-off starts with.",
+    )
+    loss_memory_days: float = param(
+        90.0, gt=0.0, le=1000.0, low=30.0, high=180.0, unit="days", kind="structural",
+        source=NOTE_B + "; the note's 90-day losses",
+        description="Time scale (days) of the exponentially weighted revenue and losses compared with the loss tolerance.",
+    )
+
+
+class HubReputationParameters(Group):
+    """Hubs as market places with memory (``sim/hub_reputation.py``; mechanisms note (c)).
+
+    ``R <- R + (S - R) / timescale_days``, ``S`` the weighted regional throughput share, enterprise share
+    and success share; R is worth ``reputation_value_eur * R`` in the choice between next markets and
+    ``enterprise_location_weight * R`` in where enterprises settle.
+    """
+
+    enabled: bool = param(
+        True, low=0, high=1, unit="switch", kind="structural", source=STRUCTURE,
+        description="Ablation switch: false turns off every use of hub reputation.",
+    )
+    timescale_days: float = param(
+        365.0, ge=1.0, le=10000.0, low=180.0, high=1095.0, unit="days", kind="prior", source=NOTE_C,
+        description="Time scale of the reputation stock.",
+    )
+    burn_in_timescale_days: float = param(
+        30.0, ge=1.0, le=1000.0, low=10.0, high=90.0, unit="days", kind="structural",
+        source=STRUCTURE + "; the note's advice: a short time scale in the burn-in, else R stays near its start",
+        description="Time scale of the reputation stock during the burn-in (it stands for the years before the start).",
+    )
+    throughput_weight: float = param(
+        0.5, ge=0.0, le=1.0, low=0.0, high=1.0, unit="1", kind="prior", source=NOTE_C,
+        description="Weight of the regional throughput share in S (weights are normalised).",
+    )
+    enterprise_weight: float = param(
+        0.3, ge=0.0, le=1.0, low=0.0, high=1.0, unit="1", kind="prior", source=NOTE_C,
+        description="Weight of the regional enterprise share in S.",
+    )
+    success_weight: float = param(
+        0.2, ge=0.0, le=1.0, low=0.0, high=1.0, unit="1", kind="prior", source=NOTE_C,
+        description="Weight of the success share of journeys sold at the hub in S.",
+    )
+    reputation_value_eur: float = param(
+        1500.0, ge=0.0, le=1e5, low=0.0, high=3000.0, unit="EUR", kind="prior",
+        source=NOTE_C + "; guarantees and choice of smugglers (Campana and Gelsthorpe 2021)",
+        description="Worth of a next market hub of reputation 1 over one of 0 in the choice.",
+    )
+    enterprise_location_weight: float = param(
+        2.0, ge=0.0, le=50.0, low=0.0, high=5.0, unit="1", kind="prior", source=NOTE_C,
+        description="Weight of reputation in where entrants and relocating enterprises settle.",
+    )
+    queue_floor_per_seat: float = param(
+        0.01, gt=0.0, le=1.0, low=1e-4, high=1.0, unit="persons/seat", kind="structural", source=STRUCTURE,
+        description="Floor of the queue per seat inside ln() in the location logit.",
+    )
+
+
+class ConsolidationParameters(Group):
+    """Consolidation under enforcement (``sim/consolidation.py``; mechanisms note (d)).
+
+    Daily arrest hazard ``(h0 + h1 E) n**gamma (1 + k/k_h)**-beta_k``; daily fixed cost
+    ``f_m n + f_E E n**phi``; on exit a partner, else with ``takeover_prob`` the largest firm at the node,
+    takes the customers, segments and ``takeover_member_share`` of the members.
+    """
+
+    enabled: bool = param(
+        True, low=0, high=1, unit="switch", kind="structural", source=STRUCTURE,
+        description="Ablation switch: false brings back the old hazard, linear protection cost and no takeover.",
+    )
+    arrest_hazard_base: float = param(
+        5e-4, ge=0.0, le=0.1, low=0.0, high=5e-3, unit="1/day", kind="prior", source=NOTE_D,
+        description="h0: daily arrest hazard without enforcement.",
+    )
+    arrest_hazard_per_effort: float = param(
+        4e-3, ge=0.0, le=1.0, low=0.0, high=2e-2, unit="1/(day effort)", kind="fitted", source=CALIBRATED,
+        description="h1: daily arrest hazard per unit of enforcement effort.",
+    )
+    arrest_size_exponent: float = param(
+        0.3, ge=-3.0, le=3.0, low=-0.5, high=1.0, unit="1", kind="prior",
+        source=NOTE_D + "; Reuter 1983 argues > 0 (growth draws attention)",
+        description="gamma: the hazard grows as members**gamma.",
+    )
+    experience_hazard_scale_persons: float = param(
+        500.0, gt=0.0, le=1e5, low=100.0, high=2000.0, unit="persons", kind="prior", source=NOTE_D,
+        description="k_h: persons carried at which experience starts to lower the hazard.",
+    )
+    experience_hazard_exponent: float = param(
+        0.25, ge=0.0, le=3.0, low=0.0, high=0.5, unit="1", kind="prior", source=NOTE_D,
+        description="beta_k: the hazard falls as (1 + k/k_h)**-beta_k.",
+    )
+    arrest_member_share: float = param(
+        0.4, ge=0.0, le=1.0, low=0.2, high=0.6, unit="1", kind="prior", source=NOTE_D,
+        description="Expected share of members taken in an arrest.",
+    )
+    fixed_cost_eur_per_member_day: float = param(
+        15.0, ge=0.0, le=1e4, low=5.0, high=50.0, unit="EUR/(member day)", kind="prior", source=NOTE_D,
+        description="f_m: daily upkeep per member.",
+    )
+    protection_cost_eur_per_effort_day: float = param(
+        40.0, ge=0.0, le=1e5, low=10.0, high=200.0, unit="EUR/(effort day)", kind="prior", source=NOTE_D,
+        description="f_E: bribes, lookouts and lost boats per unit of effort for a one-member enterprise.",
+    )
+    protection_scale_exponent: float = param(
+        0.6, ge=0.0, le=3.0, low=0.3, high=1.0, unit="1", kind="prior", source=NOTE_D,
+        description="phi: protection cost grows as members**phi (below 1: one bribe covers the firm).",
+    )
+    takeover_prob: float = param(
+        0.6, ge=0.0, le=1.0, low=0.3, high=0.9, unit="1", kind="prior",
+        source=NOTE_D + "; rivals take a removed smuggler's share (Campana 2018)",
+        description="Probability that the largest enterprise at the node takes over an exiting one without "
+        "a partner there.",
+    )
+    takeover_member_share: float = param(
+        0.5, ge=0.0, le=1.0, low=0.3, high=0.8, unit="1", kind="prior", source=NOTE_D,
+        description="Expected share of the exiting enterprise's members who join its heir.",
+    )
+
