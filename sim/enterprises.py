@@ -302,12 +302,15 @@ def _take_over(reg: EnterpriseRegistry, ent: SmugglerEnterprise, cp, p, rng: np.
 
 
 def spin_off(model, reg: EnterpriseRegistry, net, wanted_persons: np.ndarray, capacity_persons: np.ndarray,
-             node_effort: np.ndarray, params, supply_params, day: int, rng: np.random.Generator) -> int:
+             node_effort: np.ndarray, params, supply_params, day: int, rng: np.random.Generator,
+             queue_persons: np.ndarray | None = None) -> int:
     """Supply (b): new enterprises founded by members of enterprises at the market, where migrants wanted more than the capacity.
 
     Per smuggled segment ``e`` leaving a market node ``m``: Poisson(:func:`sim.supply.spinoff_rate`)
-    spin-offs, each from a parent drawn by members among the enterprises based at ``m`` or partnered
-    with one there, founded only if the parent can pay :func:`sim.supply.entry_cost_eur` at the
+    spin-offs, with recruiters ``M`` the members of enterprises based at ``m`` or partnered with one
+    there plus ``upstream_recruit_weight`` times those at the markets with a segment into ``m``, and the
+    excess infinite on a segment nobody sells while persons wait at ``m``; each spin-off's parent is
+    drawn by members among the enterprises at ``m``, partnered with one there or upstream, founded only if the parent can pay :func:`sim.supply.entry_cost_eur` at the
     node's arrest effort. The spin-off sells ``e`` at its parent's service level after a gamma
     set-up lag (:func:`sim.supply.draw_setup_days`) and starts with ``inherit_experience`` of its
     parent's experience there.
@@ -327,6 +330,8 @@ def spin_off(model, reg: EnterpriseRegistry, net, wanted_persons: np.ndarray, ca
     day : int
         Today (model day).
     rng : numpy.random.Generator
+    queue_persons : ndarray of float, shape (N,), optional
+        Persons waiting at each node (a gap in the market where nobody sells); zeros if None.
 
     Returns
     -------
@@ -334,6 +339,8 @@ def spin_off(model, reg: EnterpriseRegistry, net, wanted_persons: np.ndarray, ca
         Spin-offs founded today.
     """
     sp = supply_params
+    if queue_persons is None:
+        queue_persons = np.zeros(net.n_nodes)
     ents = [ent for ents in reg.at.values() for ent in ents]
     if not ents:
         return 0
@@ -343,17 +350,29 @@ def spin_off(model, reg: EnterpriseRegistry, net, wanted_persons: np.ndarray, ca
     pairs = np.array([(i, pos[k]) for i, ent in enumerate(ents) for k in ent.partners
                       if k in pos and pos[k] > i], dtype=np.int64).reshape(-1, 2)
     M = supply.recruiters_at(home, members, pairs, net.n_nodes)
+    # recruiters one segment upstream (the hub that feeds a departure point)
+    up = np.zeros((net.n_nodes, net.n_nodes))
+    fwd = net.smuggled & ~net.is_retreat
+    up[net.src[fwd], net.dst[fwd]] = 1.0
+    np.fill_diagonal(up, 0.0)
+    here = np.bincount(home, weights=members, minlength=net.n_nodes)
+    M = M + sp.upstream_recruit_weight * (here @ up)
     seg = np.flatnonzero(net.smuggled & net.is_market[net.src])
     x = supply.excess_demand(wanted_persons[seg], capacity_persons[seg])
+    # a gap in the market: nobody sells the segment while persons wait at its market
+    gap = (capacity_persons[seg] <= 0) & (queue_persons[net.src[seg]] > 0)
+    x = np.where(gap, np.inf, x)
     n = supply.draw_spinoffs(supply.spinoff_rate(M[net.src[seg]], x, sp.spinoff_rate_per_member_day), rng)
     founded = 0
     for e, k in zip(seg[n > 0], n[n > 0], strict=True):
         node = int(net.src[e])
-        cand = [i for i, ent in enumerate(ents) if ent.home == node
-                or any(pairs_home == node for pairs_home in (ents[pos[q]].home for q in ent.partners if q in pos))]
+        cand = [i for i, ent in enumerate(ents) if ent.home == node or up[ent.home, node] > 0
+                or any(ents[pos[q]].home == node for q in ent.partners if q in pos)]
         if not cand:
             continue
-        parents = supply.draw_parents(members[cand], int(k), rng)
+        local = np.array([ents[i].home == node or any(ents[pos[q]].home == node for q in ents[i].partners if q in pos)
+                          for i in cand])
+        parents = supply.draw_parents(members[cand] * np.where(local, 1.0, sp.upstream_recruit_weight), int(k), rng)
         cost = float(supply.entry_cost_eur(node_effort[node], sp.entry_cost_eur, sp.entry_cost_per_effort))
         cash = np.array([ents[i].cash_eur for i in cand])
         funded, cash = supply.fund_entries(cash, parents, cost)

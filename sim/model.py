@@ -432,7 +432,7 @@ class SmugglingModel(mesa.Model):
         q = np.bincount(self.migrants.node[self.waiting], minlength=self.net.n_nodes) * self.persons_per_agent
         if P.supply.enabled:  # supply (b): spin-offs through members, with a cost and a lag
             enterprises.spin_off(self, reg, self.net, self.desired * self.persons_per_agent, self.capacity_persons,
-                                 self.enforcement.arrest_node, p, P.supply, self.day, self.rng)
+                                 self.enforcement.arrest_node, p, P.supply, self.day, self.rng, queue_persons=q)
         else:
             enterprises.enter(self, reg, self.net, q, self.desired, p, self.rng)
         for n, h in self.hubs.items():

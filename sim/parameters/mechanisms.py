@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sim.parameters.fields import CALIBRATED, STRUCTURE, Group, param
+from sim.parameters.fields import STRUCTURE, Group, param
 
 NOTE_A = "mechanisms note (a) prior range; Bass 1969 form, rates assumed (no estimate for route news)"
 NOTE_B = "mechanisms note (b) prior range; assumption"
@@ -64,7 +64,9 @@ class SupplyParameters(Group):
     """Supply that takes time and contacts (``sim/supply.py``; mechanisms note (b)).
 
     Spin-offs per day on a segment: ``spinoff_rate_per_member_day * M * x / (1 + x)`` (M members of
-    enterprises at the market or partnered with one there, x the excess of wanted over capacity); the
+    enterprises at the market or partnered with one there, plus ``upstream_recruit_weight`` times the
+    members at the markets that feed it; x the excess of wanted over capacity, infinite on a segment
+    nobody sells while persons wait at its market); the
     founder pays ``entry_cost_eur (1 + entry_cost_per_effort E)``; nothing is sold for a gamma-distributed
     set-up lag; costs and prevention fall as ``(1 + k / experience_scale_persons) ** log2(progress_ratio)``.
     """
@@ -77,6 +79,13 @@ class SupplyParameters(Group):
         5e-4, ge=0.0, le=0.1, low=1e-4, high=2e-3, unit="1/(member day)", kind="prior",
         source=NOTE_B + "; recruitment through members and partners (Campana 2018; Achilli 2018)",
         description="Spin-offs per member and day at full excess demand.",
+    )
+    upstream_recruit_weight: float = param(
+        0.25, ge=0.0, le=1.0, low=0.0, high=1.0, unit="1", kind="prior",
+        source=NOTE_B + "; issue 9: recruitment from the same or a nearby hub (Campana 2018: stage-local "
+        "segments linked to the next stage)",
+        description="Weight of the members of enterprises at the markets one segment upstream (the hub feeding a "
+        "departure point) among a market's recruiters; 0: a market whose enterprises all left never recovers.",
     )
     entry_cost_eur: float = param(
         5000.0, ge=0.0, le=1e6, low=2000.0, high=20000.0, unit="EUR", kind="prior", source=NOTE_B,
@@ -175,21 +184,15 @@ class ConsolidationParameters(Group):
     """Consolidation under enforcement (``sim/consolidation.py``; mechanisms note (d)).
 
     Daily arrest hazard ``(h0 + h1 E) n**gamma (1 + k/k_h)**-beta_k``; daily fixed cost
-    ``f_m n + f_E E n**phi``; on exit a partner, else with ``takeover_prob`` the largest firm at the node,
+    ``f_m n + f_E E n**phi``. ``h0``, ``h1``, ``f_m`` and ``f_E`` are the enterprises' own
+    ``arrest_hazard_base``, ``arrest_hazard_per_effort``, ``fixed_cost_eur_per_member_day`` and
+    ``enforcement_cost_eur_per_day`` (one parameter per number; the mechanism changes how size enters). On exit a partner, else with ``takeover_prob`` the largest firm at the node,
     takes the customers, segments and ``takeover_member_share`` of the members.
     """
 
     enabled: bool = param(
         True, low=0, high=1, unit="switch", kind="structural", source=STRUCTURE,
         description="Ablation switch: false brings back the old hazard, linear protection cost and no takeover.",
-    )
-    arrest_hazard_base: float = param(
-        5e-4, ge=0.0, le=0.1, low=0.0, high=5e-3, unit="1/day", kind="prior", source=NOTE_D,
-        description="h0: daily arrest hazard without enforcement.",
-    )
-    arrest_hazard_per_effort: float = param(
-        4e-3, ge=0.0, le=1.0, low=0.0, high=2e-2, unit="1/(day effort)", kind="fitted", source=CALIBRATED,
-        description="h1: daily arrest hazard per unit of enforcement effort.",
     )
     arrest_size_exponent: float = param(
         0.3, ge=-3.0, le=3.0, low=-0.5, high=1.0, unit="1", kind="prior",
@@ -207,14 +210,6 @@ class ConsolidationParameters(Group):
     arrest_member_share: float = param(
         0.4, ge=0.0, le=1.0, low=0.2, high=0.6, unit="1", kind="prior", source=NOTE_D,
         description="Expected share of members taken in an arrest.",
-    )
-    fixed_cost_eur_per_member_day: float = param(
-        15.0, ge=0.0, le=1e4, low=5.0, high=50.0, unit="EUR/(member day)", kind="prior", source=NOTE_D,
-        description="f_m: daily upkeep per member.",
-    )
-    protection_cost_eur_per_effort_day: float = param(
-        40.0, ge=0.0, le=1e5, low=10.0, high=200.0, unit="EUR/(effort day)", kind="prior", source=NOTE_D,
-        description="f_E: bribes, lookouts and lost boats per unit of effort for a one-member enterprise.",
     )
     protection_scale_exponent: float = param(
         0.6, ge=0.0, le=3.0, low=0.3, high=1.0, unit="1", kind="prior", source=NOTE_D,
