@@ -253,7 +253,7 @@ def _pair_obs(obs: observed.ObservedTables, year: int, months: list[int]) -> np.
         return np.array([float(s.get(p, 0.0)) for p in pairs])
     if not (obs.monthly["year"] == year).any():
         return None
-    m = validation._pair_month_matrix(obs.monthly, year)
+    m = validation.observed_pair_month(obs.monthly, year)
     return m[:, [k - 1 for k in months]].sum(axis=1)
 
 
@@ -346,7 +346,7 @@ def loss_terms(
 
     def sim_year(year: int) -> np.ndarray:
         if year not in cache:
-            cache[year] = validation._sim_pair_month(det, year, reps).mean(axis=2)  # (10, 12)
+            cache[year] = validation.simulated_pair_month(det, year, reps).mean(axis=2)  # (10, 12)
         return cache[year]
 
     for year, spec in target["detections"].items():
@@ -375,7 +375,7 @@ def loss_terms(
     for y, ms in by_year.items():
         if not (obs.monthly["year"] == y).any():
             continue
-        obs_m = validation._pair_month_matrix(obs.monthly, y)
+        obs_m = validation.observed_pair_month(obs.monthly, y)
         for m in ms:
             value = validation.monthly_ard(sim_year(y), obs_m, [m])
             if value == value:
