@@ -263,6 +263,10 @@ def test_variant_changes_what_it_says_and_runs_a_few_days(path, baseline):
                                   and not added_events,
         "libyan_coast_guard_x2": lambda: len(added_agencies) == 4 and all(
             a["effort"] == 2 * r["effort"] for a, r in zip(added_agencies, removed_agencies, strict=True)),
+        "libyan_coast_guard_x2_from_2014": lambda: not removed_agencies and not added_agencies and not removed_events
+                                                   and [(r["kind"], r["target"], r["start"], r["magnitude"])
+                                                        for r in added_events]
+                                                   == [("effort_change", "Libyan coast guard", dt.date(2014, 1, 1), 2.0)],
         "agadez_crackdown_2013": lambda: not removed_events and [(r["kind"], r["target"], r["start"]) for r in added_events]
                                          == [("hub_crackdown", "Agadez", dt.date(2013, 1, 1))],
     }
