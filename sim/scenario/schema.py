@@ -113,6 +113,21 @@ class ScenarioSettings(BaseModel):
         None, description="Places, edges and windows of the experiments (sim.experiments); not part of the hash."
     )
 
+    @field_validator("parameters", mode="before")
+    @classmethod
+    def _over_defaults(cls, value: Any) -> Any:
+        """Deep-merge a ``parameters:`` mapping over the defaults.
+
+        A nested group written in part keeps the defaults of the keys it leaves out. Most groups do
+        so by themselves; an event kind's effect does not, because its defaults are the kind's
+        (``events.fence`` has ``barrier`` 0.85) while a mapping would validate the missing keys at
+        :class:`~sim.parameters.EventEffect`'s zeros: ``events: {patrol_surge: {return_probability:
+        0.5}}`` would drop the surge's detection, prevention and arrest effort.
+        """
+        if isinstance(value, Mapping):
+            return _deep_merge(Parameters().model_dump(), value)
+        return value
+
     @field_validator("end")
     @classmethod
     def _after_start(cls, end: dt.date, info: ValidationInfo) -> dt.date:
