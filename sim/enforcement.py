@@ -123,7 +123,9 @@ class EnforcementState:
         eff : sim.parameters.EventEffect
             The effect at full strength.
         strength : float
-            0-1.
+            The ramp's strength (0-1) times the event's magnitude (>= 0). Efforts scale with it;
+            a barrier's probability too, up to 1; the death-risk multiplier's distance from 1 too,
+            down to a multiplier of 0. The added return probability is clipped in :func:`crossing_odds`.
         edges, nodes : ndarray of int
             Targets. The arrest effort goes once to each node among ``nodes`` and the target
             edges' source nodes (a crackdown on a hub is one crackdown, however many segments
@@ -131,10 +133,10 @@ class EnforcementState:
         """
         s, e = strength, edges
         self.prevent[e] += s * eff.prevention_effort
-        self.barrier[e] = 1 - (1 - self.barrier[e]) * (1 - s * eff.barrier)
+        self.barrier[e] = 1 - (1 - self.barrier[e]) * (1 - min(1.0, s * eff.barrier))
         self.detect[e] += s * eff.detection_effort
         self.return_add[e] += s * eff.return_probability
-        self.death_mult[e] *= 1 + s * (eff.death_risk_multiplier - 1)
+        self.death_mult[e] *= max(0.0, 1 + s * (eff.death_risk_multiplier - 1))
         self.arrest_node[np.union1d(nodes, self.src[e]).astype(np.int64)] += s * eff.arrest_effort
 
 

@@ -100,11 +100,13 @@ class Policy(StrEnum):
 
 
 class TargetType(StrEnum):
-    """What an agency or event targets: an edge ``A->B``, a node, or a route ``Route/Type``."""
+    """What an agency or event targets: an edge ``A->B``, a node, or a route ``Route/Type``; an
+    ``effort_change`` event may also name an agency (every row of that agency)."""
 
     EDGE = "edge"
     NODE = "node"
     ROUTE = "route"
+    AGENCY = "agency"
 
 
 class EventKind(StrEnum):
@@ -117,6 +119,8 @@ class EventKind(StrEnum):
     NAVAL_OPERATION = "naval_operation"
     HUB_CRACKDOWN = "hub_crackdown"
     LEGAL_CHANGE = "legal_change"
+    #: not an effect of its own: changes the standing effort of the agency rows it targets
+    EFFORT_CHANGE = "effort_change"
 
 
 class FrontexRoute(StrEnum):

@@ -106,13 +106,21 @@ def collect_tables(model) -> dict[str, pd.DataFrame]:
         exploitation = pd.DataFrame(columns=["year", "node", "sex", "minor", "cases", "classification"])
 
     surge = model.agency_surge[months]  # (M, A)
+
+    def standing(agency, m: int) -> float:
+        """The month's mean standing effort (the row's effort unless an effort_change moves it)."""
+        if not agency.effort_changes:
+            return agency.effort
+        daily = [agency.effort_on(int(d)) for d in np.flatnonzero(model.month_of_day == m)]
+        return daily[0] if min(daily) == max(daily) else float(np.mean(daily))  # a steady month: exact
+
     enforcement = pd.DataFrame({
         "month": np.repeat(mnames, len(model.agencies)),
         "agency": [a.name for a in model.agencies] * len(mnames),
         "target": [a.target for a in model.agencies] * len(mnames),
         "side": [a.side for a in model.agencies] * len(mnames),
         "policy": [a.policy for a in model.agencies] * len(mnames),
-        "effort": [a.effort for a in model.agencies] * len(mnames),
+        "effort": [standing(a, m) for m in months for a in model.agencies],
         "surge": surge.reshape(-1),
     })
 

@@ -29,7 +29,7 @@ from sim.agents.hub import Hub
 from sim.agents.migrant import Migrants, MigrantState, MigrantView
 from sim.choice import cost_to_go, edge_cost
 from sim.enforcement import EnforcementState, crossing_odds, resolve_target
-from sim.labels import MODES, ROUTE_TYPES, text
+from sim.labels import MODES, ROUTE_TYPES, EventKind, text
 from sim.network import RouteNetwork
 
 __all__ = ["SmugglingModel"]
@@ -118,11 +118,19 @@ class SmugglingModel(mesa.Model):
         self.events: list[TimelineEvent] = []
         for ev in scenario.events:
             s, f, e = _to_date(ev.start), _to_date(ev.full_effect), _to_date(ev.end)
+            days = dict(start=(s - self.first_date).days, full_effect=(f - self.first_date).days,
+                        end=None if e is None else (e - self.first_date).days)
+            if ev.kind is EventKind.EFFORT_CHANGE:  # moves the standing effort of the agency rows it targets
+                ramp = TimelineEvent(text(ev.kind), **days, edges=np.zeros(0, np.int64), nodes=np.zeros(0, np.int64),
+                                     effect=None, description=ev.description or "", magnitude=ev.magnitude)
+                for row, agency in zip(scenario.agencies, self.agencies, strict=True):
+                    if ev.changes_effort_of(row):
+                        agency.effort_changes.append((ramp, ev.effort, ev.magnitude))
+                continue
             edges, nodes = resolve_target(net, text(ev.target_type), ev.target)
             self.events.append(TimelineEvent(
-                kind=text(ev.kind), start=(s - self.first_date).days, full_effect=(f - self.first_date).days,
-                end=None if e is None else (e - self.first_date).days, edges=edges, nodes=nodes,
-                effect=getattr(p.events, text(ev.kind)), description=ev.description or "",
+                kind=text(ev.kind), **days, edges=edges, nodes=nodes,
+                effect=getattr(p.events, text(ev.kind)), description=ev.description or "", magnitude=ev.magnitude,
             ))
 
         # hubs at market nodes (step 8) and their enterprises (step 7)
@@ -212,7 +220,7 @@ class SmugglingModel(mesa.Model):
         for ev in self.events:
             s = ev.strength(self.day)
             if s > 0:
-                st.apply_effect(ev.effect, s, ev.edges, ev.nodes)
+                st.apply_effect(ev.effect, s * ev.magnitude, ev.edges, ev.nodes)
         self.odds = crossing_odds(self.net, st, self.params.crossing, self.first_date.toordinal() + self.day)
         # plain lists: the enterprises' per-agent arithmetic is faster on floats than numpy scalars
         self._effort_lists = (st.prevent.tolist(), st.detect.tolist(), st.arrest_node.tolist())

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from sim.cli import main
+from sim.parameters import Parameters
 from sim.runner import run_replicate
 from sim.scenario import ScenarioError, load_scenario
 
@@ -263,6 +264,10 @@ def test_variant_changes_what_it_says_and_runs_a_few_days(path, baseline):
                                   and not added_events,
         "libyan_coast_guard_x2": lambda: len(added_agencies) == 4 and all(
             a["effort"] == 2 * r["effort"] for a, r in zip(added_agencies, removed_agencies, strict=True)),
+        "libyan_coast_guard_x2_from_2014": lambda: not removed_agencies and not added_agencies and not removed_events
+                                                   and [(r["kind"], r["target"], r["start"], r["magnitude"])
+                                                        for r in added_events]
+                                                   == [("effort_change", "Libyan coast guard", dt.date(2014, 1, 1), 2.0)],
         "agadez_crackdown_2013": lambda: not removed_events and [(r["kind"], r["target"], r["start"]) for r in added_events]
                                          == [("hub_crackdown", "Agadez", dt.date(2013, 1, 1))],
     }
@@ -272,3 +277,46 @@ def test_variant_changes_what_it_says_and_runs_a_few_days(path, baseline):
     tables = run_replicate(short, seed=1)
     months = set(tables["detections_monthly"]["month"].astype(str).str.slice(0, 7))
     assert months <= {"2013-01"}, months
+
+
+# ---- a partial event effect keeps the kind's other defaults --------------------------------------
+
+
+def test_partial_event_effect_keeps_the_kinds_defaults(tiny):
+    """Issue 8's notes: ``events: {patrol_surge: {return_probability: 0.5}}`` used to set the kind's
+    other effects to EventEffect's zeros (no detection effort, no prevention, no arrest)."""
+    defaults = Parameters().events
+    over = write(tiny.parent / "v.yaml", """
+        extends: scenario.yaml
+        name: v
+        parameters:
+          events:
+            patrol_surge: {return_probability: 0.5}
+            search_and_rescue: {death_risk_multiplier: 0.7}
+    """)
+    events = load_scenario(over).parameters.events
+    assert events.patrol_surge == defaults.patrol_surge.model_copy(update={"return_probability": 0.5})
+    assert events.patrol_surge.detection_effort == 3.0 and events.patrol_surge.arrest_effort == 1.0
+    assert events.search_and_rescue.detection_effort == defaults.search_and_rescue.detection_effort == 2.0
+    assert events.fence == defaults.fence  # a kind not written keeps its defaults, as before
+    # written in the base file itself, and through with_overrides, the same
+    text = tiny.read_text() + "  events:\n    patrol_surge:\n      return_probability: 0.5\n"
+    tiny.write_text(text)
+    assert load_scenario(tiny).parameters.events.patrol_surge == events.patrol_surge
+    sc = load_scenario(TINY / "scenario.yaml").with_overrides(parameters={"events": {"patrol_surge": {"return_probability": 0.5}}})
+    assert sc.parameters.events.patrol_surge == events.patrol_surge
+
+
+def test_bad_value_of_a_partial_event_effect_is_reported_at_its_line(tiny):
+    over = write(tiny.parent / "v.yaml", """
+        extends: scenario.yaml
+        name: v
+        parameters:
+          events:
+            fence: {barrier: 1.5}
+            patrol_surge: {bogus: 1}
+    """)
+    got = problems(over)
+    assert len(got) == 2, got
+    assert got[0].startswith("base/v.yaml:5:22: parameters.events.fence.barrier: Input should be less than or equal to 1")
+    assert got[1].startswith("base/v.yaml:6:20: parameters.events.patrol_surge.bogus: unknown key 'bogus'")

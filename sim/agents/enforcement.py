@@ -14,7 +14,10 @@ and to enterprises' arrest hazard and costs.
 
 A :class:`TimelineEvent` (from ``enforcement_events.csv``) ramps linearly from 0 at ``start`` to full
 strength at ``full_effect`` and stops after ``end``; its effect per kind is a parameter
-(:class:`sim.parameters.EventParameters`), never an observed outcome.
+(:class:`sim.parameters.EventParameters`), never an observed outcome, times the event's
+``magnitude`` (1 unless the scenario says otherwise). An ``effort_change`` event has no effect of its
+own: it moves the standing effort of the agencies it targets along the same ramp
+(:meth:`EnforcementAgency.effort_on`).
 """
 
 from __future__ import annotations
@@ -58,6 +61,9 @@ class EnforcementAgency(mesa.Agent):
         For an unknown policy.
     """
 
+    #: dated changes of the standing effort (set per agency by the model; none by default)
+    effort_changes: list[tuple[TimelineEvent, float | None, float]] | tuple[()] = ()
+
     def __init__(self, model: mesa.Model, name: str, side: str, edges: np.ndarray,
                  nodes: np.ndarray, effort: float, policy: str = "timeline", target: str = ""):
         if policy not in ("timeline", "adaptive"):
@@ -70,6 +76,9 @@ class EnforcementAgency(mesa.Agent):
         self.effort = float(effort)
         self.policy = policy
         self.target = target
+        #: dated changes of the standing effort, applied in order: ``(ramp, effort, factor)``, the
+        #: effort moving along the ramp's strength to ``effort`` (None: the effort before) x ``factor``
+        self.effort_changes = []
         #: strength (0-1) of the agency's own reactive surge (adaptive policy only)
         self.surge = 0.0
         #: persons seen on the jurisdiction per day, oldest first (adaptive policy only)
@@ -91,7 +100,7 @@ class EnforcementAgency(mesa.Agent):
         start_day : int
             First reported day (the end of the burn-in).
         """
-        state.add_standing(self.side, self.edges, self.nodes, self.effort)
+        state.add_standing(self.side, self.edges, self.nodes, self.effort_on(day))
         if self.policy != "adaptive":
             return
         seen = state.seen_det_yesterday if self.side == "detect" else state.seen_prev_yesterday
@@ -99,6 +108,32 @@ class EnforcementAgency(mesa.Agent):
         if self.surge <= 0.0:
             return
         state.apply_effect(params.events.patrol_surge, self.surge, self.edges, self.nodes)
+
+    def effort_on(self, day: int) -> float:
+        """Standing effort on model day ``day``, after the dated ``effort_changes``.
+
+        Each change, in order, moves the effort ``e`` so far to ``(1 - s) e + s e_new`` with ``s`` its
+        ramp's strength that day and ``e_new`` its effort (``e`` when it sets none) times its factor;
+        before its start and after its end it changes nothing.
+
+        Examples
+        --------
+        >>> agency = EnforcementAgency.__new__(EnforcementAgency)
+        >>> agency.effort = 0.2
+        >>> agency.effort_on(400)
+        0.2
+        >>> agency.effort_changes = []
+        >>> ramp = TimelineEvent("effort_change", 10, 20, None, np.zeros(0, int), np.zeros(0, int), None)
+        >>> agency.effort_changes.append((ramp, None, 2.0))
+        >>> [round(agency.effort_on(d), 3) for d in (9, 10, 15, 20, 400)]
+        [0.2, 0.2, 0.3, 0.4, 0.4]
+        """
+        effort = self.effort
+        for ramp, new, factor in self.effort_changes:
+            s = ramp.strength(day)
+            if s > 0.0:
+                effort += s * ((effort if new is None else new) * factor - effort)
+        return effort
 
     def _adapt(self, seen: np.ndarray, p, day: int, start_day: int) -> None:
         """Move the surge towards what the lagged rise of detections asks for (DESIGN step 3).
@@ -144,8 +179,11 @@ class TimelineEvent:
     end : int or None
         Last model day with an effect (None: stays).
     edges, nodes : ndarray of int
-    effect : sim.parameters.EventEffect
+    effect : sim.parameters.EventEffect or None
+        The kind's effect at full strength (None for an ``effort_change``, which has none).
     description : str
+    magnitude : float
+        Multiplier of the effect (>= 0; 1: the kind's effect as the parameters give it).
     """
 
     kind: str
@@ -154,8 +192,9 @@ class TimelineEvent:
     end: int | None
     edges: np.ndarray
     nodes: np.ndarray
-    effect: EventEffect
+    effect: EventEffect | None
     description: str = ""
+    magnitude: float = 1.0
 
     def strength(self, day: int) -> float:
         """Strength (0-1) on model day ``day``.

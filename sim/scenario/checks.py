@@ -11,9 +11,18 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sim.labels import FrontexRoute, FrontexType, NodeKind, TargetType, parse_edge, parse_route
+from sim.labels import (
+    EventKind,
+    FrontexRoute,
+    FrontexType,
+    NodeKind,
+    TargetType,
+    parse_edge,
+    parse_route,
+)
 from sim.scenario.problems import Problem
 from sim.scenario.rows import (
+    MAX_EFFORT,
     TABLE_COLUMNS,
     AgencyRow,
     DemandRow,
@@ -186,6 +195,8 @@ def _cross_check(
 
     # agencies and events: targets
     def target_ref(table: str, i: int, r: AgencyRow | EventRow) -> None:
+        if r.target_type is TargetType.AGENCY:
+            return  # an effort_change naming an agency: effort_change_ref
         if r.target_type is TargetType.NODE:
             node_ref(table, i, r, "target", r.target)
             return
@@ -204,9 +215,37 @@ def _cross_check(
             if pair not in labels:
                 report(table, i, r, "target", f"no segment carries the label '{pair[0]}/{pair[1]}'")
 
+    agencies = [a for _, a in listed("agencies")]
+
+    def effort_change_ref(i: int, r: EventRow) -> None:
+        """An effort_change targets at least one agency row and keeps each within the effort bound."""
+        changed = [a for a in agencies if r.changes_effort_of(a)]
+        if not changed:
+            if complete("agencies"):
+                if r.target_type is TargetType.AGENCY:
+                    names = list(dict.fromkeys(a.agency for a in agencies))
+                    hint = difflib.get_close_matches(r.target, names, n=1)
+                    more = f" (did you mean {hint[0]!r}?)" if hint else ""
+                    report("events", i, r, "target", f"no agency {r.target!r} in agencies{more}")
+                else:
+                    report("events", i, r, "target",
+                           f"no agency row targets {r.target_type.value} {r.target!r}: an effort_change "
+                           "changes agencies' effort (target_type agency and an agency name, or an agency "
+                           "row's target_type and target)")
+            return
+        for a in changed:
+            new = (a.effort if r.effort is None else r.effort) * r.magnitude
+            if new > MAX_EFFORT:
+                report("events", i, r, "magnitude",
+                       f"takes the effort of {a.agency!r} on {a.target!r} to {new:g}, above {MAX_EFFORT:g} "
+                       "(the bound of an agency's effort)")
+                return
+
     for table in ("agencies", "events"):
         for i, r in listed(table):
             target_ref(table, i, r)
+            if table == "events" and r.kind is EventKind.EFFORT_CHANGE:
+                effort_change_ref(i, r)
     problems.extend(_empty_tables(rows, files))
     return problems
 

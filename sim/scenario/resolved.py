@@ -19,7 +19,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
-from sim.scenario.rows import REQUIRED_TABLES, TABLE_COLUMNS
+from sim.scenario.rows import OPTIONAL_COLUMNS, REQUIRED_TABLES, TABLE_COLUMNS
 from sim.scenario.schema import Scenario
 
 #: Name of the resolved scenario file in a results folder.
@@ -54,7 +54,8 @@ def resolved_files(scenario: Scenario) -> dict[str, str]:
     -------
     dict of str to str
         :data:`RESOLVED_YAML` and ``scenario.resolved/<table>.csv`` for each table the scenario has
-        (``nationality_origins`` only if it has rows), in the table's column order.
+        (``nationality_origins`` only if it has rows), in the table's column order; optional last
+        columns (:data:`~sim.scenario.rows.OPTIONAL_COLUMNS`) only if a row differs from the default.
 
     Examples
     --------
@@ -74,6 +75,9 @@ def resolved_files(scenario: Scenario) -> dict[str, str]:
         rows = getattr(scenario, table)
         if table not in REQUIRED_TABLES and not rows:
             continue
+        optional = OPTIONAL_COLUMNS.get(table, {})
+        while columns and columns[-1] in optional and all(getattr(r, columns[-1]) == optional[columns[-1]] for r in rows):
+            columns = columns[:-1]  # an optional last column no row uses is left out, as before it existed
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
         writer.writerow(columns)

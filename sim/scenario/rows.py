@@ -50,6 +50,8 @@ Iso2 = Annotated[str, Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha
 
 
 def _target_problem(target_type: TargetType, target: str) -> str | None:
+    if target_type is TargetType.AGENCY:
+        return None  # an agency name (checked against the agencies table)
     if target_type is TargetType.EDGE:
         try:
             parse_edge(target)
@@ -232,6 +234,10 @@ class DemandRow(_Row):
         return dt.date(int(self.month[:4]), int(self.month[5:7]), 1)
 
 
+#: Upper bound of an agency's effort (dimensionless), standing or changed by an ``effort_change``.
+MAX_EFFORT = 10.0
+
+
 class AgencyRow(_Row):
     """A row of ``agencies.csv``: an enforcement agency's standing effort on one target."""
 
@@ -240,7 +246,7 @@ class AgencyRow(_Row):
     side: Side
     target_type: TargetType
     target: Name
-    effort: float = Field(ge=0.0, le=10.0, description="Standing baseline effort (dimensionless).")
+    effort: float = Field(ge=0.0, le=MAX_EFFORT, description="Standing baseline effort (dimensionless).")
     effort_low: float = Field(ge=0.0, le=10.0, description="Low end of the prior range.")
     effort_high: float = Field(ge=0.0, le=10.0, description="High end of the prior range.")
     policy: Policy = Field(
@@ -251,7 +257,9 @@ class AgencyRow(_Row):
     @model_validator(mode="after")
     def _check(self) -> AgencyRow:
         items: list[tuple[str, str]] = []
-        if (msg := _target_problem(self.target_type, self.target)) is not None:
+        if self.target_type is TargetType.AGENCY:
+            items.append(("target_type", "an agency row targets an edge, a node or a route, not an agency"))
+        elif (msg := _target_problem(self.target_type, self.target)) is not None:
             items.append(("target", msg))
         if self.effort_low > self.effort_high:
             items.append(("effort_low", f"prior range reversed: effort_low {self.effort_low} > effort_high {self.effort_high}"))
@@ -263,10 +271,14 @@ class AgencyRow(_Row):
 
 
 class EventRow(_Row):
-    """A row of ``events.csv`` (columns of ``enforcement_events.csv``).
+    """A row of ``events.csv`` (columns of ``enforcement_events.csv``, then two optional levers).
 
     The effect ramps linearly from 0 at ``start`` to 1 at ``full_effect`` and stops after ``end``
-    (``None``: it stays).
+    (``None``: it stays). ``magnitude`` multiplies the effect of the event's kind. An
+    ``effort_change`` event has no effect of its own: it moves the standing effort of the agency
+    rows it targets (every row of an agency named with ``target_type`` ``agency``, or the rows with
+    the same ``target_type`` and ``target``) from their effort to ``effort`` (empty: their own
+    effort) times ``magnitude``, along the same ramp.
     """
 
     start: IsoDate
@@ -277,6 +289,13 @@ class EventRow(_Row):
     target: Name
     description: str | None = None
     source_quality: str | None = None
+    magnitude: float = Field(
+        1.0, ge=0.0, description="Multiplier of the event's effect (an effort_change: of the effort); empty: 1."
+    )
+    effort: float | None = Field(
+        None, ge=0.0, le=MAX_EFFORT,
+        description="effort_change only: the agency's effort from full_effect (before magnitude); empty: its own.",
+    )
 
     @model_validator(mode="after")
     def _check(self) -> EventRow:
@@ -285,11 +304,44 @@ class EventRow(_Row):
             items.append(("full_effect", f"full_effect {self.full_effect} is before start {self.start}"))
         if self.end is not None and self.end < self.full_effect:
             items.append(("end", f"end {self.end} is before full_effect {self.full_effect}"))
-        if (msg := _target_problem(self.target_type, self.target)) is not None:
+        changes_effort = self.kind is EventKind.EFFORT_CHANGE
+        if self.target_type is TargetType.AGENCY and not changes_effort:
+            items.append(("target_type", f"only an effort_change event targets an agency, not {self.kind.value}"))
+        elif (msg := _target_problem(self.target_type, self.target)) is not None:
             items.append(("target", msg))
+        if self.effort is not None and not changes_effort:
+            items.append(("effort", f"effort is set by effort_change events only, not by {self.kind.value} "
+                                    "(scale an event's effect with magnitude)"))
         if items:
             raise _FieldProblems(items)
         return self
+
+    def changes_effort_of(self, agency: AgencyRow) -> bool:
+        """Whether this is an ``effort_change`` event that targets the agency row ``agency``.
+
+        It does when it names the row's agency (``target_type`` ``agency``) or has the row's
+        ``target_type`` and ``target`` (edges and routes compared as parsed).
+
+        Examples
+        --------
+        >>> ev = EventRow(start="2014-01-01", full_effect="2014-01-01", kind="effort_change",
+        ...               target_type="agency", target="Libyan coast guard", magnitude=2)
+        >>> row = AgencyRow(agency="Libyan coast guard", country_iso2="LY", side="prevent",
+        ...                 target_type="node", target="Zuwara", effort=0.2, effort_low=0, effort_high=1)
+        >>> ev.changes_effort_of(row), ev.model_copy(update={"target_type": "node"}).changes_effort_of(row)
+        (True, False)
+        """
+        if self.kind is not EventKind.EFFORT_CHANGE:
+            return False
+        if self.target_type is TargetType.AGENCY:
+            return agency.agency == self.target
+        if agency.target_type is not self.target_type:
+            return False
+        if self.target_type is TargetType.EDGE:
+            return parse_edge(agency.target) == parse_edge(self.target)
+        if self.target_type is TargetType.ROUTE:
+            return parse_route(agency.target) == parse_route(self.target)
+        return agency.target == self.target
 
 
 class NationalityOriginRow(_Row):
@@ -324,4 +376,9 @@ REQUIRED_TABLES: tuple[str, ...] = (
 
 #: Expected CSV header of each table.
 TABLE_COLUMNS: dict[str, tuple[str, ...]] = {t: tuple(m.model_fields) for t, m in TABLE_ROWS.items()}
+
+#: Columns a table's CSV header may leave out (each the last ones of its table, so every other
+#: column keeps its position), with the value a row then has. A scenario written before they
+#: existed loads, runs and hashes as before.
+OPTIONAL_COLUMNS: dict[str, dict[str, object]] = {"events": {"magnitude": 1.0, "effort": None}}
 

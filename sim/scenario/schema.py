@@ -34,6 +34,7 @@ from sim.scenario.problems import (
     _unknown_key_message,
 )
 from sim.scenario.rows import (
+    OPTIONAL_COLUMNS,
     TABLE_COLUMNS,
     TABLE_ROWS,
     AgencyRow,
@@ -111,6 +112,21 @@ class ScenarioSettings(BaseModel):
     experiments: ExperimentSettings | None = Field(
         None, description="Places, edges and windows of the experiments (sim.experiments); not part of the hash."
     )
+
+    @field_validator("parameters", mode="before")
+    @classmethod
+    def _over_defaults(cls, value: Any) -> Any:
+        """Deep-merge a ``parameters:`` mapping over the defaults.
+
+        A nested group written in part keeps the defaults of the keys it leaves out. Most groups do
+        so by themselves; an event kind's effect does not, because its defaults are the kind's
+        (``events.fence`` has ``barrier`` 0.85) while a mapping would validate the missing keys at
+        :class:`~sim.parameters.EventEffect`'s zeros: ``events: {patrol_surge: {return_probability:
+        0.5}}`` would drop the surge's detection, prevention and arrest effort.
+        """
+        if isinstance(value, Mapping):
+            return _deep_merge(Parameters().model_dump(), value)
+        return value
 
     @field_validator("end")
     @classmethod
@@ -223,8 +239,9 @@ class Scenario(ScenarioSettings):
     def canonical_json(self) -> str:
         """The validated content as canonical JSON: the hash input.
 
-        Every setting, all parameters (defaults filled in) and every row of the model's tables,
-        with sorted keys and no whitespace; no paths (``source_path`` and ``tables`` are left out),
+        Every setting, all parameters (defaults filled in) and every row of the model's tables
+        (an optional column at its default left out, so a scenario written before the column existed
+        keeps its hash), with sorted keys and no whitespace; no paths (``source_path`` and ``tables`` are left out),
         so a copied or moved scenario keeps its hash. ``nationality_origins``, an input of the
         demand builder that the model never reads, is left out too, and so is the ``experiments``
         block (what the experiments vary and compare, not what a run simulates; it is recorded in
@@ -237,6 +254,11 @@ class Scenario(ScenarioSettings):
         payload = self.model_dump(
             mode="json", exclude={"source_path", "tables", "nationality_origins", "experiments"}
         )
+        for table, optional in OPTIONAL_COLUMNS.items():  # at their defaults: as before they existed
+            for row in payload[table]:
+                for column, default in optional.items():
+                    if row.get(column) == default:
+                        del row[column]
         return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
 
     def scenario_hash(self) -> str:

@@ -5,7 +5,8 @@ change the rows in between:
 
 1. :func:`read_raw_table` reads the CSV with the :mod:`csv` module (so row numbers are exact) into
    :class:`RawRow` objects: the non-empty cells as text, with the file and line they come from. The
-   header must be the table's columns, in order.
+   header must be the table's columns, in order; its optional last columns
+   (:data:`~sim.scenario.rows.OPTIONAL_COLUMNS`) may be left out.
 2. :func:`validate_rows` validates each raw row with its model (:data:`~sim.scenario.rows.TABLE_ROWS`).
    A problem in a row is reported as ``tables/segments.csv:ROW:COL: segments[i].field: message``
    with ROW the 1-based line of the file, COL the 1-based column of the field and ``i`` the 0-based
@@ -22,7 +23,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from sim.scenario.problems import Problem, _expand, _field_path
-from sim.scenario.rows import TABLE_COLUMNS, TABLE_ROWS, _Row
+from sim.scenario.rows import OPTIONAL_COLUMNS, TABLE_COLUMNS, TABLE_ROWS, _Row
 
 #: (file shown, 1-based line, 1-based column) of a cell or row.
 Where = tuple[str, int | None, int | None]
@@ -107,8 +108,13 @@ def read_raw_table(table: str, path: Path, shown: str) -> tuple[list[RawRow] | N
                 header = [h.strip() for h in next(reader)]
             except StopIteration:
                 return None, [Problem(shown, 1, None, table, f"empty file; expected the header {','.join(columns)}")]
-            if header != list(columns):
-                missing = [c for c in columns if c not in header]
+            optional = OPTIONAL_COLUMNS.get(table, {})
+            headers = [list(columns[: len(columns) - k]) for k in range(len(optional) + 1)]
+            if header in headers:
+                columns = tuple(header)
+            else:
+                last = max((columns.index(c) for c in header if c in columns), default=-1)
+                missing = [c for i, c in enumerate(columns) if c not in header and (c not in optional or i < last)]
                 extra = [c for c in header if c not in columns]
                 parts = []
                 if missing:
@@ -118,6 +124,8 @@ def read_raw_table(table: str, path: Path, shown: str) -> tuple[list[RawRow] | N
                 if not parts:
                     parts.append("columns out of order")
                 msg = "; ".join(parts) + f"; expected the header {','.join(columns)}"
+                if optional:
+                    msg += f" (the last column(s) may be left out, from the end: {', '.join(reversed(optional))})"
                 return None, [Problem(shown, 1, None, table, msg)]
             while True:
                 line = reader.line_num + 1
