@@ -1,7 +1,12 @@
-"""Regression: the small fixture's tables (seed 7, 1 person per agent) match the stored fingerprint.
+"""Regression: the small fixture's tables (seed 7, 1 person per agent) match the stored fingerprints.
 
-The stored fingerprint was taken from the tables recorded before the refactor of issue 8
-(/work/regress/before.pkl on the team machine), so it also shows that the refactor kept results.
+Two fingerprints are stored:
+
+- ``small.json``, the tables recorded before the refactor of issue 8 (/work/regress/before.pkl on the
+  team machine). The model must still give exactly these tables with the four mechanisms of issue 9
+  switched off (``awareness``, ``supply``, ``hub_reputation``, ``consolidation``: ``enabled: false``):
+  each switch brings back the rule it replaced, so every ablation is the old model, not a new one.
+- ``small_mechanisms.json``, the tables with the default parameters (all four mechanisms on).
 
 A change of code that is not meant to change results must leave them identical. After an intended
 change of method, regenerate the fingerprint with ``scripts/regression_fingerprint.py`` and give
@@ -21,21 +26,40 @@ from sim.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 STORED = json.loads((ROOT / "tests" / "regression" / "small.json").read_text())
+STORED_MECHANISMS = json.loads((ROOT / "tests" / "regression" / "small_mechanisms.json").read_text())
+MECHANISMS = ("awareness", "supply", "hub_reputation", "consolidation")
+
+
+def _run(stored: dict, mechanisms_on: bool) -> dict:
+    sc = load_scenario(ROOT / stored["scenario"]).with_overrides(persons_per_agent=stored["persons_per_agent"])
+    if not mechanisms_on:
+        sc = sc.with_overrides(parameters={m: {"enabled": False} for m in MECHANISMS})
+    return table_fingerprints(run_replicate(sc, stored["seed"]))
 
 
 @pytest.fixture(scope="module")
 def fingerprints():
-    sc = load_scenario(ROOT / STORED["scenario"]).model_copy(
-        update={"persons_per_agent": STORED["persons_per_agent"]})
-    return table_fingerprints(run_replicate(sc, STORED["seed"]))
+    return _run(STORED, mechanisms_on=False)
+
+
+@pytest.fixture(scope="module")
+def fingerprints_mechanisms():
+    return _run(STORED_MECHANISMS, mechanisms_on=True)
 
 
 @pytest.mark.parametrize("table", sorted(STORED["tables"]))
-def test_small_fixture_tables_are_unchanged(fingerprints, table):
+def test_mechanisms_off_give_the_pre_mechanism_tables(fingerprints, table):
     assert fingerprints[table] == STORED["tables"][table], (
+        f"{table} changed with every mechanism switched off: an ablation no longer gives the old rule")
+
+
+@pytest.mark.parametrize("table", sorted(STORED_MECHANISMS["tables"]))
+def test_small_fixture_tables_are_unchanged(fingerprints_mechanisms, table):
+    assert fingerprints_mechanisms[table] == STORED_MECHANISMS["tables"][table], (
         f"{table} changed: if the change of method is intended, run scripts/regression_fingerprint.py "
         "and report before/after figures")
 
 
-def test_no_table_added_or_lost(fingerprints):
+def test_no_table_added_or_lost(fingerprints, fingerprints_mechanisms):
     assert sorted(fingerprints) == sorted(STORED["tables"])
+    assert sorted(fingerprints_mechanisms) == sorted(STORED_MECHANISMS["tables"])
