@@ -1,9 +1,9 @@
 """Figures: route map, detections by route against Frontex, monthly series, and the figures of
 experiments, comparisons, sensitivity analyses and calibrations.
 
-The only package that imports matplotlib: every function returns a
-:class:`matplotlib.figure.Figure` (or a dict of them by file stem, ``*_figures``); ``save_figures``
-still saves them here, until it moves behind :mod:`sim.io`. Figures are drawn on their
+The only package that imports matplotlib, and it writes no file: every function returns a
+:class:`matplotlib.figure.Figure` (or a dict of them by file stem, ``*_figures``), which
+:func:`sim.io.write_figures` saves, as the writers of results folders do. Figures are drawn on their
 own Agg canvases without pyplot (:mod:`~sim.plots.canvas`), so they work in scripts, worker
 processes and notebooks alike, where the returned figure is displayed by the notebook itself.
 
@@ -35,7 +35,7 @@ from sim.plots.analyses import (
     sensitivity_figure,
     sensitivity_figures,
 )
-from sim.plots.canvas import ROUTE_COLOURS, save_figures
+from sim.plots.canvas import ROUTE_COLOURS
 from sim.plots.experiments import (
     enterprise_concentration_figure,
     experiment_figures,
@@ -53,7 +53,6 @@ __all__ = [
     "monthly_series",
     "enforcement_surges",
     "run_figures",
-    "save_figures",
     "fee_ranges",
     "route_shift_figure",
     "hub_persistence_figure",

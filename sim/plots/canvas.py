@@ -14,7 +14,6 @@ import math
 import os
 import sys
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -41,7 +40,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 
 __all__ = ["ROUTE_COLOURS", "OTHER_COLOUR", "Figure", "Line2D", "new_figure", "as_frame", "cell_label",
-           "band", "save_figures"]
+           "band"]
 
 #: One colour per Frontex route (canonical names of the data README), colour-blind-safe where possible.
 ROUTE_COLOURS: dict[str, str] = {
@@ -143,30 +142,3 @@ def band(values: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         return z, z, z
     p05, p95 = np.percentile(v, [5, 95], axis=1)
     return v.mean(axis=1), p05, p95
-
-
-def save_figures(figures: Mapping[str, Figure], folder: str | Path, dpi: int = 120) -> list[Path]:
-    """Save figures as PNG files named after their keys.
-
-    Parameters
-    ----------
-    figures : mapping of str to Figure
-        File stem (``route_map`` gives ``route_map.png``) to figure.
-    folder : str or Path
-        Target folder, created if missing.
-    dpi : int, default 120
-        Resolution (dots per inch).
-
-    Returns
-    -------
-    list of Path
-        The written files, in the mapping's order.
-    """
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for name, fig in figures.items():
-        path = folder / f"{name}.png"
-        fig.savefig(path, dpi=dpi, format="png")
-        paths.append(path)
-    return paths
