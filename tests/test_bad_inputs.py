@@ -245,7 +245,7 @@ def test_empty_and_normal_runs_read_together(tiny_scenario, tmp_path):
     for table in ("detections_monthly", "crossings_by_edge", "prices", "deaths_monthly", "exploitation"):
         for name, tables in (("normal", normal), ("empty", empty)):
             (tmp_path / table).mkdir(exist_ok=True)
-            io._write_parquet(tables[table], tmp_path / table / f"{name}.parquet", table)
+            io.write_parquet(tables[table], tmp_path / table / f"{name}.parquet", table)
         data = pads.dataset(tmp_path / table, format="parquet").to_table()
         assert data.schema.equals(io.TABLE_SCHEMAS[table]), table
         assert data.num_rows == len(normal[table])
@@ -293,11 +293,11 @@ def test_shipped_scenarios_have_no_geography_warnings(tiny_scenario):
 def test_figures_are_written_whatever_mplbackend_says(backend, tmp_path):
     code = (
         "import sys; from pathlib import Path; import pandas as pd\n"
-        "from sim import plots\n"
+        "from sim import io, plots\n"
         "fig = plots.monthly_series(pd.DataFrame({'replicate': [0], 'seed': [1], 'route': "
         "['Eastern Mediterranean'], 'type': ['Sea'], 'origin_group': ['Syria'], 'month': ['2014-01'], "
         "'detections': [5.0]}))\n"
-        f"print(plots.save_figures({{'m': fig}}, Path({str(tmp_path)!r})))\n"
+        f"print(io.write_figures({{'m': fig}}, Path({str(tmp_path)!r})))\n"
     )
     env = {**os.environ, "MPLBACKEND": backend}
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim import observed, plots, runner, validation
+from sim import io, observed, runner, validation
 from sim.cli import main
 from sim.summary import format_summary
 
@@ -232,7 +232,7 @@ def test_interrupt_while_writing_leaves_no_folder(tmp_path, capsys, monkeypatch,
     def interrupted(figures, folder):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(plots, "save_figures", interrupted)
+    monkeypatch.setattr(io.atomic, "write_figures", interrupted)
     out = tmp_path / "out"
     assert main(["run", str(TINY), "--out", str(out), "--no-progress"]) == 130
     assert "interrupted" in capsys.readouterr().err

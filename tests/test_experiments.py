@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from sim import experiments as X
-from sim import io, plots
+from sim import io
 from sim.cli import main
 from sim.scenario import load_scenario
 
@@ -184,7 +184,7 @@ def test_write_experiment_failure_leaves_nothing(tmp_path, small, monkeypatch):
     def broken(figures, folder):
         raise OSError("disk full")
 
-    monkeypatch.setattr(plots, "save_figures", broken)
+    monkeypatch.setattr(io.atomic, "write_figures", broken)
     with pytest.raises(OSError):
         io.write_experiment(tmp_path, _fake_result(small), {})
     assert list((tmp_path / "small" / "route-shift").iterdir()) == []

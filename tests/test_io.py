@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim import io, plots, validation
+from sim import io, validation
 from sim.scenario import load_scenario
 
 TINY = Path(__file__).parent / "fixtures" / "scenario_tiny" / "scenario.yaml"
@@ -200,7 +200,7 @@ def test_failure_midway_leaves_nothing(tmp_path, scenario, monkeypatch, error):
         (Path(folder) / "route_map.png").write_bytes(b"half")
         raise error
 
-    monkeypatch.setattr(plots, "save_figures", broken)
+    monkeypatch.setattr(io.atomic, "write_figures", broken)
     with pytest.raises(type(error)):
         io.write_results(tmp_path, scenario, fake_tables(), run_info(), summary="")
     assert list((tmp_path / "tiny").iterdir()) == []
@@ -237,3 +237,43 @@ def test_make_run_id_converts_to_utc():
 
     cet = datetime(2026, 1, 1, 1, 30, 0, tzinfo=timezone(timedelta(hours=1)))
     assert io.make_run_id(cet, 5) == "20260101T003000Z-s5"
+
+
+class _Drawn:
+    """A figure stand-in: writes ``payload`` as its PNG, or fails."""
+
+    def __init__(self, payload: bytes | None) -> None:
+        self.payload = payload
+
+    def savefig(self, path, dpi, format):
+        if self.payload is None:
+            raise OSError("disk full")
+        Path(path).write_bytes(self.payload)
+
+
+def test_write_figures_replaces_all_or_none(tmp_path):
+    folder = tmp_path / "figures"
+    assert io.write_figures({"a": _Drawn(b"A1"), "b": _Drawn(b"B1")}, folder) == [folder / "a.png",
+                                                                                 folder / "b.png"]
+    with pytest.raises(OSError, match="disk full"):
+        io.write_figures({"a": _Drawn(b"A2"), "b": _Drawn(None)}, folder)
+    assert sorted(p.name for p in folder.iterdir()) == ["a.png", "b.png"]  # no temporary left
+    assert (folder / "a.png").read_bytes() == b"A1"  # the old figure kept
+    io.write_figures({"a": _Drawn(b"A3")}, folder)
+    assert (folder / "a.png").read_bytes() == b"A3" and (folder / "a.png").stat().st_mode & 0o044
+
+
+def test_write_csv_files_replaces_all_or_none(tmp_path):
+    good = pd.DataFrame({"x": [1, 2]})
+
+    class Broken(pd.DataFrame):
+        def to_csv(self, *args, **kwargs):
+            raise OSError("no space left on device")
+
+    io.write_csv_files(tmp_path, {"a.csv": good, "b.csv": good})
+    with pytest.raises(OSError, match="no space"):
+        io.write_csv_files(tmp_path, {"a.csv": good.assign(x=[3, 4]), "b.csv": Broken(good)})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv", "b.csv"]
+    assert (tmp_path / "a.csv").read_text() == "x\n1\n2\n"
+    with pytest.raises(OSError, match="not a folder"):
+        io.write_csv_files(tmp_path / "missing", {"a.csv": good})

@@ -10,7 +10,7 @@ import pytest
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
-from sim import observed, plots, validation
+from sim import io, observed, plots, validation
 
 NODES = pd.DataFrame(
     {
@@ -129,12 +129,12 @@ def test_monthly_series_missing_months_are_zero():
     assert y.sum() == 42 and y[17] == 42  # 2013-06 is the 18th month from 2012-01
 
 
-def test_save_figures_writes_pngs(tmp_path):
+def test_figures_saved_through_io_are_pngs(tmp_path):
     figures = {
         "route_map": plots.route_map(NODES, SEGMENTS, CROSSINGS),
         "monthly_series": plots.monthly_series(synthetic_monthly(1)),
     }
-    paths = plots.save_figures(figures, tmp_path / "figures")
+    paths = io.write_figures(figures, tmp_path / "figures")
     assert [p.name for p in paths] == ["route_map.png", "monthly_series.png"]
     for path in paths:
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -1,0 +1,222 @@
+"""The figures of analyses across scenarios or parameters: a comparison's forest plot and monthly
+difference (:mod:`sim.compare`), the sensitivity indices (:mod:`sim.sensitivity`) and a calibration's
+convergence (:mod:`sim.calibrate`), each with the set of a results folder by file stem."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.plots.canvas import OTHER_COLOUR, ROUTE_COLOURS, Figure, new_figure
+
+__all__ = [
+    "comparison_forest",
+    "comparison_monthly",
+    "comparison_figures",
+    "sensitivity_figure",
+    "sensitivity_figures",
+    "calibration_convergence",
+    "calibration_figures",
+]
+
+
+def comparison_forest(comparison: pd.DataFrame, year: int | None = None) -> Figure:
+    """Forest plot of paired differences (variant - base) with their intervals, one panel per variant.
+
+    Parameters
+    ----------
+    comparison : pandas.DataFrame
+        ``comparison.csv`` of :func:`sim.compare.compare_outcomes` (``variant, metric, route, type,
+        year, base_mean, variant_mean, difference_mean, difference_low, difference_high``).
+    year : int, optional
+        Year shown (default the last one in the table).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Rows are the outcomes with a non-zero base or variant mean; a dot at the mean difference
+        (persons) and a bar over its interval (none with one replicate); a line at zero.
+    """
+    year = int(comparison["year"].max()) if year is None else year
+    table = comparison[(comparison["year"] == year)
+                       & ((comparison["base_mean"] != 0) | (comparison["variant_mean"] != 0))]
+    variants = list(dict.fromkeys(comparison["variant"]))
+    rows = table.drop_duplicates(["metric", "route", "type"])[["metric", "route", "type"]]
+    n = max(len(rows), 1)
+    fig = new_figure(5.0 * max(len(variants), 1), 1.2 + 0.28 * n)
+    axes = fig.subplots(1, max(len(variants), 1), sharey=True, squeeze=False)[0]
+    labels = [f"{r.metric}: {r.route}" + (f" / {r.type}" if r.type else "") for r in rows.itertuples()]
+    position = {(r.metric, r.route, r.type): n - 1 - i for i, r in enumerate(rows.itertuples())}
+    for ax, variant in zip(axes, variants, strict=False):
+        part = table[table["variant"] == variant]
+        y = [position[(r.metric, r.route, r.type)] for r in part.itertuples()]
+        mean = part["difference_mean"].to_numpy(dtype=float)
+        low = part["difference_low"].to_numpy(dtype=float)
+        high = part["difference_high"].to_numpy(dtype=float)
+        colours = [ROUTE_COLOURS.get(r, OTHER_COLOUR) for r in part["route"]]
+        has = ~np.isnan(low)
+        ax.hlines(np.asarray(y)[has], low[has], high[has], colors=np.asarray(colours)[has], lw=2)
+        ax.scatter(mean, y, c=colours, zorder=3, s=18)
+        ax.axvline(0, color="black", lw=0.8)
+        ax.set_title(f"{variant} - base, {year}", fontsize=9)
+        ax.set_xlabel("paired difference (persons)")
+        ax.grid(axis="x", alpha=0.3)
+    axes[0].set_yticks(range(n - 1, -1, -1), labels or [""], fontsize=7)
+    return fig
+
+
+def comparison_monthly(monthly: pd.DataFrame) -> Figure:
+    """Monthly paired difference of total detections (variant - base) with its interval band.
+
+    Parameters
+    ----------
+    monthly : pandas.DataFrame
+        ``monthly_difference.csv`` (``variant, month, difference_mean, difference_low,
+        difference_high``; month ``YYYY-MM``).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    fig = new_figure(9.0, 3.6)
+    ax = fig.subplots()
+    for variant, part in monthly.groupby("variant", sort=False):
+        x = pd.to_datetime(part["month"].astype(str) + "-01")
+        line = ax.plot(x, part["difference_mean"], lw=1.5, label=str(variant))[0]
+        low = part["difference_low"].to_numpy(dtype=float)
+        if not np.isnan(low).all():
+            ax.fill_between(x, low, part["difference_high"].to_numpy(dtype=float),
+                            color=line.get_color(), alpha=0.25, lw=0)
+    ax.axhline(0, color="black", lw=0.8)
+    ax.set_ylabel("detections: variant - base (persons / month)")
+    ax.set_title("Monthly paired difference in total detections (band: interval of the mean)",
+                 fontsize=9)
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3)
+    return fig
+
+
+def comparison_figures(result: Any) -> dict[str, Figure]:
+    """The figures of a comparison's results folder, by file stem.
+
+    Parameters
+    ----------
+    result : sim.compare.ComparisonResult
+        ``comparison`` and ``monthly`` are drawn.
+
+    Returns
+    -------
+    dict of str to Figure
+        ``forest`` (:func:`comparison_forest`) and ``monthly_difference`` (:func:`comparison_monthly`).
+    """
+    return {"forest": comparison_forest(result.comparison),
+            "monthly_difference": comparison_monthly(result.monthly)}
+
+
+def sensitivity_figure(indices: pd.DataFrame, method: str, max_outputs: int = 6) -> Figure:
+    """Sensitivity indices with their confidence half-widths, one panel per output.
+
+    Parameters
+    ----------
+    indices : pandas.DataFrame
+        ``indices.csv`` of :func:`sim.sensitivity.run_sensitivity` (``output, parameter`` and
+        ``mu_star, mu_star_conf`` for Morris or ``ST, ST_conf, S1, S1_conf`` for Sobol').
+    method : {"morris", "sobol"}
+    max_outputs : int, default 6
+        Totals first, then the outputs with the largest index.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Horizontal bars of mu* (Morris) or ST with S1 as dots (Sobol'), error bars the 95 % half-widths.
+    """
+    key = "mu_star" if method == "morris" else "ST"
+    varying = indices.dropna(subset=[key])
+    outputs = list(dict.fromkeys(varying["output"]))
+    outputs.sort(key=lambda o: (not o.endswith(":Total") and o != "hhi_mean",
+                                -varying.loc[varying["output"] == o, key].max()))
+    outputs = outputs[:max_outputs] or ["(no output varies)"]
+    cols = min(3, len(outputs))
+    rows = math.ceil(len(outputs) / cols)
+    params = list(dict.fromkeys(indices["parameter"]))
+    fig = new_figure(4.2 * cols, 0.9 + rows * (0.6 + 0.25 * len(params)))
+    axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).ravel()
+    for ax, output in zip(axes, outputs, strict=False):
+        part = varying[varying["output"] == output].set_index("parameter").reindex(params)
+        y = np.arange(len(params))[::-1]
+        ax.barh(y, part[key], xerr=part[f"{key}_conf"], color="#1f77b4", alpha=0.8,
+                error_kw={"lw": 1})
+        if method == "sobol":
+            ax.scatter(part["S1"], y, color="black", s=12, zorder=3, label="S1")
+        ax.set_yticks(y, params, fontsize=7)
+        ax.set_title(output, fontsize=9)
+        ax.set_xlabel("mu* (output units)" if method == "morris" else "total-order index ST")
+        ax.grid(axis="x", alpha=0.3)
+    for ax in axes[len(outputs):]:
+        ax.set_visible(False)
+    return fig
+
+
+def sensitivity_figures(result: Any) -> dict[str, Figure]:
+    """The figures of a sensitivity analysis's results folder, by file stem.
+
+    Parameters
+    ----------
+    result : sim.sensitivity.SensitivityResult
+        ``indices`` and ``method`` are drawn.
+
+    Returns
+    -------
+    dict of str to Figure
+        ``sensitivity`` (:func:`sensitivity_figure`).
+    """
+    return {"sensitivity": sensitivity_figure(result.indices, result.method)}
+
+
+def calibration_convergence(trials: pd.DataFrame) -> Figure:
+    """Loss of every calibration trial and the best loss so far, against the trial number.
+
+    Parameters
+    ----------
+    trials : pandas.DataFrame
+        Columns ``number``, ``state``, ``loss`` (the trials table of
+        :func:`sim.calibrate.run_calibration`); only ``COMPLETE`` trials are drawn.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Dots: each trial's loss; line: the running minimum (log scale when every loss is > 0).
+    """
+    fig = new_figure(7.0, 4.0)
+    ax = fig.add_subplot(1, 1, 1)
+    done = trials[trials["state"] == "COMPLETE"].sort_values("number")
+    x, y = done["number"].to_numpy(), done["loss"].to_numpy(dtype=float)
+    ax.plot(x, y, "o", color="0.55", markersize=4, label="trial")
+    if len(y):
+        ax.step(x, np.minimum.accumulate(y), where="post", color="C3", label="best so far")
+        if np.all(y > 0):
+            ax.set_yscale("log")
+    ax.set_xlabel("trial")
+    ax.set_ylabel("loss (C1 + C2 + C3 + monthly ARD)")
+    ax.set_title("Calibration convergence")
+    ax.legend(frameon=False)
+    return fig
+
+
+def calibration_figures(result: Any) -> dict[str, Figure]:
+    """The figures of a calibration's results folder, by file stem.
+
+    Parameters
+    ----------
+    result : sim.calibrate.CalibrationResult
+        ``trials`` are drawn.
+
+    Returns
+    -------
+    dict of str to Figure
+        ``convergence`` (:func:`calibration_convergence`).
+    """
+    return {"convergence": calibration_convergence(result.trials)}

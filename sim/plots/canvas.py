@@ -1,0 +1,144 @@
+"""The drawing surface shared by every figure: matplotlib imported headless, a figure on its own Agg
+canvas, the route colours, and small helpers for the tables drawn.
+
+Figures are built as :class:`matplotlib.figure.Figure` objects attached to an Agg canvas, without
+pyplot: nothing global is touched (no backend switch, no figure registry), so the functions work in
+scripts, worker processes and notebooks alike, where the returned figure is displayed by the
+notebook itself. Every other module of :mod:`sim.plots` takes matplotlib's classes from here, so that
+matplotlib is imported once, in the way below.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+# Figures are drawn on Agg canvases whatever the environment asks for: a notebook passes e.g.
+# MPLBACKEND=module://matplotlib_inline.backend_inline to `!routesim ...`, and importing matplotlib
+# raises ValueError when that backend cannot be used (matplotlib-inline not installed). Then the
+# variable is hidden while matplotlib is imported again (pyplot is never used here, so no backend is
+# selected) and put back afterwards. A usable MPLBACKEND (a notebook kernel's own) is left alone.
+try:
+    import matplotlib  # noqa: F401
+except ValueError:
+    _mplbackend = os.environ.pop("MPLBACKEND", None)
+    for _name in [m for m in sys.modules if m == "matplotlib" or m.startswith("matplotlib.")]:
+        del sys.modules[_name]
+    try:
+        import matplotlib  # noqa: F401
+    finally:
+        if _mplbackend is not None:
+            os.environ["MPLBACKEND"] = _mplbackend
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+
+__all__ = ["ROUTE_COLOURS", "OTHER_COLOUR", "Figure", "Line2D", "new_figure", "as_frame", "cell_label",
+           "band"]
+
+#: One colour per Frontex route (canonical names of the data README), colour-blind-safe where possible.
+ROUTE_COLOURS: dict[str, str] = {
+    "Central Mediterranean": "#d62728",
+    "Eastern Mediterranean": "#1f77b4",
+    "Western Balkan": "#9467bd",
+    "Western Mediterranean": "#2ca02c",
+    "Circular route from Albania to Greece": "#8c564b",
+    "Eastern Borders": "#e377c2",
+    "Western African": "#ff7f0e",
+    "Black Sea": "#17becf",
+}
+OTHER_COLOUR = "#7f7f7f"
+
+
+def new_figure(width_in: float, height_in: float) -> Figure:
+    """A figure on its own Agg canvas (no pyplot state), with constrained layout.
+
+    Parameters
+    ----------
+    width_in, height_in : float
+        Size in inches.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        With no axes yet.
+    """
+    fig = Figure(figsize=(width_in, height_in), layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def as_frame(rows: pd.DataFrame | Iterable[Any]) -> pd.DataFrame:
+    """A DataFrame from a DataFrame, or from row models (pydantic) or mappings.
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame or iterable of rows
+        Returned as it is if a DataFrame; else one record per row (``model_dump``, a mapping, or
+        the row's attributes).
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
+    if isinstance(rows, pd.DataFrame):
+        return rows
+    records = []
+    for row in rows:
+        if hasattr(row, "model_dump"):
+            records.append(row.model_dump(mode="json"))
+        elif isinstance(row, Mapping):
+            records.append(dict(row))
+        else:
+            records.append(vars(row))
+    return pd.DataFrame.from_records(records)
+
+
+def cell_label(value: Any) -> str:
+    """A table cell as a label: empty for None/NaN, ``;``-joined for a list of kinds.
+
+    Parameters
+    ----------
+    value : Any
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> cell_label(None), cell_label(["hub", "departure"]), cell_label("Sea")
+    ('', 'hub;departure', 'Sea')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, list | tuple | set | frozenset):
+        return ";".join(str(v) for v in value)
+    return str(value)
+
+
+def band(values: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mean, p05 and p95 across the columns (replicates) of a table, row by row.
+
+    Parameters
+    ----------
+    values : pandas.DataFrame
+        Shape (rows, replicates).
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        Mean, p05 and p95, each of shape (rows,); zeros without columns.
+    """
+    v = values.to_numpy(dtype=float)
+    if v.shape[1] == 0:
+        z = np.zeros(v.shape[0])
+        return z, z, z
+    p05, p95 = np.percentile(v, [5, 95], axis=1)
+    return v.mean(axis=1), p05, p95
