@@ -87,7 +87,7 @@ def cmd_calibrate(args: argparse.Namespace, argv: Sequence[str]) -> int:
     try:
         obs = observed.load_observed(args.observed)
         specs = calibrate.fitted_specs()
-        calibrate.targets(obs, window, calibrate._reported_months(scenario))
+        calibrate.targets(obs, window, calibrate.reported_months(scenario))
     except ValueError as err:
         error(str(err).splitlines()[0])
         return 2
