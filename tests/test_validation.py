@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import sim
 from sim import observed, validation
 
 CM = ("Central Mediterranean", "Sea")
@@ -261,7 +262,7 @@ def test_syrian_split_observed_and_simulated():
 
 def test_syrian_split_observed_matches_the_shipped_nationality_table():
     path = (
-        Path(observed.__file__).parent
+        Path(sim.__file__).parent  # the shipped tables: sim/data/
         / "data"
         / "frontex_ibc_annual_by_route_nationality_2013_2014.csv"
     )

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sim import io, runner
-from sim.cli.checks import error, guard, load_or_report, writable
-from sim.cli.ensembles import choose_executor, replicate_cache, run_and_write
+from sim.cli.checks import error, load_or_report, writable
+from sim.cli.ensembles import ready_executor, replicate_cache, run_and_write
 
 
 def cmd_compare(args: argparse.Namespace, argv: Sequence[str]) -> int:
@@ -23,10 +23,9 @@ def cmd_compare(args: argparse.Namespace, argv: Sequence[str]) -> int:
     if base is None or any(v is None for v in variants):
         return 2
     root_seed = base.seed if args.seed is None else args.seed
-    executor = choose_executor(args, args.replicates)
-    if executor is None or not guard(base, args.replicates * (1 + len(variants)), args):
-        return 2
-    if not writable(Path(args.out) / base.name / "compare"):
+    executor = ready_executor(args, base, args.replicates * (1 + len(variants)),
+                              Path(args.out) / base.name / "compare")
+    if executor is None:
         return 2
     return run_and_write(
         args, argv,
@@ -50,10 +49,9 @@ def cmd_sensitivity(args: argparse.Namespace, argv: Sequence[str]) -> int:
     if scenario is None:
         return 2
     root_seed = scenario.seed if args.seed is None else args.seed
-    executor = choose_executor(args, args.replicates)
-    if executor is None or not guard(scenario, args.budget * args.replicates, args):
-        return 2
-    if not writable(Path(args.out) / scenario.name / "sensitivity"):
+    executor = ready_executor(args, scenario, args.budget * args.replicates,
+                              Path(args.out) / scenario.name / "sensitivity")
+    if executor is None:
         return 2
     return run_and_write(
         args, argv,
@@ -87,7 +85,7 @@ def cmd_calibrate(args: argparse.Namespace, argv: Sequence[str]) -> int:
     try:
         obs = observed.load_observed(args.observed)
         specs = calibrate.fitted_specs()
-        calibrate.targets(obs, window, calibrate._reported_months(scenario))
+        calibrate.targets(obs, window, calibrate.reported_months(scenario))
     except ValueError as err:
         error(str(err).splitlines()[0])
         return 2

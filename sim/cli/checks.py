@@ -67,6 +67,18 @@ def preflight(scenario: Scenario, allow_stranded: bool) -> list[dict] | None:
     return stranded_demand(scenario) if stranded else []
 
 
+def load_for_run(args: argparse.Namespace) -> tuple[Scenario, list[dict]] | None:
+    """The scenario ``args.scenario`` (at ``--persons-per-agent``) once it loaded and passed the
+    checks before a run (:func:`preflight`), with its stranded demand; None (exit 2) otherwise."""
+    scenario = load_or_report(args.scenario, args.persons_per_agent)
+    if scenario is None:
+        return None
+    stranded = preflight(scenario, args.allow_stranded)
+    if stranded is None:
+        return None
+    return scenario, stranded
+
+
 def writable(parent: Path) -> bool:
     """Check before running that results can be written under ``parent``; print why not."""
     try:

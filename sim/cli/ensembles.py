@@ -11,12 +11,15 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sim import runner
 from sim.cache import ReplicateCache
-from sim.cli.checks import error
+from sim.cli.checks import error, guard, writable
 from sim.executors import ExecutorSpec
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from sim.scenario import Scenario
 
 
 def choose_executor(args: argparse.Namespace, replicates: int) -> ExecutorSpec | None:
@@ -33,6 +36,17 @@ def choose_executor(args: argparse.Namespace, replicates: int) -> ExecutorSpec |
     if kind is None:
         kind = "processes" if args.processes > 1 and replicates > 1 else "serial"
     return ExecutorSpec(kind, args.processes, args.scheduler)
+
+
+def ready_executor(args: argparse.Namespace, scenario: Scenario, runs: int, folder: Path) -> ExecutorSpec | None:
+    """The executor of a command's ensemble, once the ensemble of ``runs`` model runs passed the
+    size guard and ``folder`` is writable; None (exit 2, the reason printed) otherwise."""
+    executor = choose_executor(args, args.replicates)
+    if executor is None or not guard(scenario, runs, args):
+        return None
+    if not writable(folder):
+        return None
+    return executor
 
 
 def replicate_cache(args: argparse.Namespace) -> ReplicateCache:

@@ -9,10 +9,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sim import experiments, io, runner, validation
-from sim.cli.checks import covers, error, guard, load_or_report, preflight, writable
+from sim.cli.checks import covers, error, load_for_run
 from sim.cli.ensembles import (
-    choose_executor,
     interrupted,
+    ready_executor,
     replicate_cache,
     report_failures,
     run_and_write,
@@ -22,19 +22,15 @@ from sim.summary import format_summary
 
 def cmd_run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     """``routesim run``: load, run the ensemble, validate, write, print."""
-    scenario = load_or_report(args.scenario, args.persons_per_agent)
-    if scenario is None:
+    loaded = load_for_run(args)
+    if loaded is None:
         return 2
-    stranded = preflight(scenario, args.allow_stranded)
-    if stranded is None:
-        return 2
+    scenario, stranded = loaded
     root_seed = scenario.seed if args.seed is None else args.seed
-    executor = choose_executor(args, args.replicates)
-    if executor is None or not guard(scenario, args.replicates, args):
+    executor = ready_executor(args, scenario, args.replicates, Path(args.out) / scenario.name)
+    if executor is None:
         return 2
     seeds = runner.replicate_seeds(root_seed, args.replicates)
-    if not writable(Path(args.out) / scenario.name):
-        return 2
 
     try:
         start = dt.datetime.now(dt.UTC)
@@ -137,17 +133,13 @@ def format_experiment(summary: dict) -> str:
 
 def cmd_experiment(args: argparse.Namespace, argv: Sequence[str]) -> int:
     """``routesim experiment``: load, run the arms, write the results folder, print the summary."""
-    scenario = load_or_report(args.scenario, args.persons_per_agent)
-    if scenario is None:
+    loaded = load_for_run(args)
+    if loaded is None:
         return 2
-    stranded = preflight(scenario, args.allow_stranded)
-    if stranded is None:
-        return 2
+    scenario, stranded = loaded
     root_seed = scenario.seed if args.seed is None else args.seed
-    executor = choose_executor(args, args.replicates)
-    if executor is None or not guard(scenario, args.replicates * 2, args):
-        return 2
-    if not writable(Path(args.out) / scenario.name / args.name):
+    executor = ready_executor(args, scenario, args.replicates * 2, Path(args.out) / scenario.name / args.name)
+    if executor is None:
         return 2
 
     def run():

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from sim import runner
+from sim import observed, runner
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from sim.scenario import Scenario
@@ -88,6 +88,15 @@ class ExperimentResult:
 def month_window(block: MonthWindow) -> Window:
     """The :class:`Window` of a ``{start, end}`` block of the scenario file."""
     return Window(block.start, block.end)
+
+
+def observed_in_window(window: Window) -> pd.DataFrame:
+    """The observed monthly detections (:func:`sim.observed.monthly`, the revised Frontex series)
+    of the months in ``window``: columns ``year, month, route, type, detections``, one row per
+    route/type and month, in the series' order."""
+    m = observed.monthly()
+    label = m["year"].astype(int).astype(str) + "-" + m["month"].astype(int).map("{:02d}".format)
+    return m[window.contains(label)]
 
 
 def settings(scenario: Scenario, key: str) -> Any:

@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from sim import observed
 from sim.experiments.design import (
     ExperimentResult,
     Window,
     design,
     holds,
     month_window,
+    observed_in_window,
     run_arms,
     settings,
 )
@@ -119,10 +119,8 @@ def first_entry_shares(crossings: pd.DataFrame, window: Window, replicate: int, 
 
 
 def _observed_shares(window: Window, by: str) -> dict[str, float]:
-    m = observed.monthly()
+    m = observed_in_window(window)
     m = m[m["route"] != "Other"]
-    label = m["year"].astype(int).astype(str) + "-" + m["month"].astype(int).map("{:02d}".format)
-    m = m[window.contains(label)]
     key = m["route"] if by == "route" else m["route"] + "/" + m["type"]
     s = m["detections"].groupby(key).sum()
     return (s / s.sum()).to_dict()

@@ -20,6 +20,7 @@ from sim.experiments.design import (
     design,
     holds,
     month_window,
+    observed_in_window,
     run_arms,
     settings,
 )
@@ -160,14 +161,12 @@ def route_shift_metrics(
 
 
 def _observed_window(window: Window, route: str | None = None, type_: str | None = None) -> float:
-    m = observed.monthly()
-    label = m["year"].astype(int).astype(str) + "-" + m["month"].astype(int).map("{:02d}".format)
-    sel = window.contains(label)
+    m = observed_in_window(window)
     if route is not None:
-        sel &= m["route"] == route
+        m = m[m["route"] == route]
     if type_ is not None:
-        sel &= m["type"] == type_
-    return float(m.loc[sel, "detections"].sum())
+        m = m[m["type"] == type_]
+    return float(m["detections"].sum())
 
 
 
