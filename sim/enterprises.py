@@ -16,7 +16,39 @@ from sim import consolidation, supply
 from sim.agents.enterprise import SmugglerEnterprise
 from sim.enforcement import enterprise_effort
 
-__all__ = ["EnterpriseRegistry", "enter", "new_enterprise", "seed_enterprises", "spin_off", "step_enterprises"]
+__all__ = ["EnterpriseRegistry", "enter", "experience", "new_enterprise", "offer_experience", "seed_enterprises", "spin_off",
+           "step_enterprises"]
+
+
+def experience(ent: SmugglerEnterprise, edge: int) -> float:
+    """Cost and prevention multiplier from ``ent``'s experience on ``edge`` (supply (b)); 1 with it off.
+
+    :func:`sim.supply.experience_factor` of the persons it has carried there.
+    """
+    sp = ent.supply
+    if sp is None:
+        return 1.0
+    return float(supply.experience_factor(ent.carried.get(edge, 0.0), sp.experience_scale_persons, sp.progress_ratio))
+
+
+def offer_experience(sellers: list, edges: np.ndarray, options: np.ndarray) -> np.ndarray:
+    """:func:`experience` of the seller of each offer in ``options`` on its edge (1 for self-travel).
+
+    Parameters
+    ----------
+    sellers : list
+        Seller of each offer (None for self-travel), as in :class:`sim.market.Offers`.
+    edges : ndarray of int, shape (O,)
+    options : ndarray of int, shape (n,)
+        Offer indices.
+
+    Returns
+    -------
+    ndarray of float, shape (n,)
+    """
+    uo, inv = np.unique(options, return_inverse=True)
+    xp = np.array([experience(sellers[o], int(edges[o])) if sellers[o] is not None else 1.0 for o in uo])
+    return xp[inv]
 
 
 class EnterpriseRegistry:

@@ -14,7 +14,8 @@ from sim.agents.hub import Hub
 from sim.hub_reputation import next_market_value_eur, reputation_signal, reputation_step
 from sim.network import haversine_km
 
-__all__ = ["assign_regions", "record_departures", "reputation_ahead", "reputation_value_cost_eur",
+__all__ = ["assign_regions", "hub_kind", "offer_reputation_utility", "record_departures", "reputation_ahead",
+           "reputation_value_cost_eur",
            "same_region_matrix", "step_hubs"]
 
 
@@ -120,6 +121,33 @@ def step_hubs(hubs: dict[int, Hub], reputation_params=None, success: np.ndarray 
         h.reputation = float(r)
 
 
+def offer_reputation_utility(net, hubs: dict[int, Hub], edges: np.ndarray, value_eur: float,
+                             cost_scale_eur: float) -> np.ndarray:
+    """Utility (logit units) of the reputation (c) of the market each offer's segment leads to.
+
+    ``-reputation_value_cost_eur[edge] / cost_scale_eur`` for each offer's edge.
+
+    Parameters
+    ----------
+    net : sim.network.RouteNetwork
+    hubs : dict of int to Hub
+    edges : ndarray of int, shape (O,)
+        Edge of each offer.
+    value_eur, cost_scale_eur : float
+
+    Returns
+    -------
+    ndarray of float, shape (O,), <= 0
+    """
+    rep = np.array([hubs[n].reputation if n in hubs else 0.0 for n in range(net.n_nodes)])
+    return -reputation_value_cost_eur(net, rep, value_eur, hub_kind(hubs, net.n_nodes))[edges] / cost_scale_eur
+
+
+def hub_kind(hubs: dict[int, Hub], n_nodes: int) -> np.ndarray:
+    """Nodes whose market place is of kind ``hub`` (not a departure point), shape (N,), bool."""
+    return np.array([n in hubs and hubs[n].kind == "hub" for n in range(n_nodes)])
+
+
 def same_region_matrix(hubs: list[Hub]) -> np.ndarray:
     """``same[i, j]``: hub j is in hub i's region (shape (H, H), bool)."""
     pos = {h.node: i for i, h in enumerate(hubs)}
@@ -130,10 +158,13 @@ def same_region_matrix(hubs: list[Hub]) -> np.ndarray:
     return same
 
 
-def reputation_value_cost_eur(net, reputation: np.ndarray, value_eur: float) -> np.ndarray:
-    """Hub reputation (c) as a cost on each segment that enters a market node: ``value * (1 - R[dst])`` (EUR).
+def reputation_value_cost_eur(net, reputation: np.ndarray, value_eur: float,
+                              is_hub: np.ndarray | None = None) -> np.ndarray:
+    """Hub reputation (c) as a cost on each segment that enters a market hub: ``value * (1 - R[dst])`` (EUR).
 
-    Non-negative, so the hard minimum over the cyclic graph stays safe; 0 on segments into other nodes.
+    Non-negative, so the hard minimum over the cyclic graph stays safe; 0 on segments into other
+    nodes. Only market places of kind ``hub`` count (the note's "choice between substitutable next
+    markets"): a departure point's pull is its crossings', which the rest of the cost already prices.
 
     Parameters
     ----------
@@ -142,10 +173,12 @@ def reputation_value_cost_eur(net, reputation: np.ndarray, value_eur: float) -> 
         Reputation of the market hub at each node.
     value_eur : float
         ``hub_reputation.reputation_value_eur``.
+    is_hub : ndarray of bool, shape (N,), optional
+        Nodes of kind ``hub``; all market nodes if None.
 
     Returns
     -------
     ndarray of float, shape (E,)
     """
-    return np.where(net.is_market[net.dst],
-                    value_eur - next_market_value_eur(reputation[net.dst], value_eur), 0.0)
+    mask = net.is_market if is_hub is None else np.asarray(is_hub, dtype=bool)
+    return np.where(mask[net.dst], value_eur - next_market_value_eur(reputation[net.dst], value_eur), 0.0)

@@ -28,6 +28,7 @@ import numpy as np
 
 from sim.awareness import awareness_utility, effective_awareness
 from sim.choice import logit_choice, offer_utility
+from sim.enterprises import experience
 
 __all__ = ["Offers", "RoundResult", "build_offers", "buy", "market_round", "ration", "run_market"]
 
@@ -410,7 +411,8 @@ def buy(ids: np.ndarray, opt: np.ndarray, pkg: np.ndarray, offers: Offers, mig, 
         ent = offers.sellers[o]
         if ent is None:
             continue
-        ent.record_sale(persons[j], revenue[j], net.base_fee_eur[int(o_edge[o])], pk[j], edge=int(o_edge[o]))
+        e = int(o_edge[o])
+        ent.record_sale(persons[j], revenue[j], net.base_fee_eur[e], pk[j], edge=e, cost_factor=experience(ent, e))
     prev = mig.last_enterprise[ids]
     new = o_ent[opt]
     link = (prev >= 0) & (new >= 0)

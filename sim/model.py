@@ -26,7 +26,7 @@ from sim import awareness as aw
 from sim import crossing, enterprises, hubs, market, metrics, spawning, vulnerability
 from sim.agents.enforcement import EnforcementAgency, TimelineEvent
 from sim.agents.hub import Hub
-from sim.agents.migrant import Migrants, MigrantState, MigrantView
+from sim.agents.migrant import Migrants, MigrantState, MigrantView  # noqa: F401 (MigrantView: return type)
 from sim.choice import cost_to_go, edge_cost
 from sim.enforcement import EnforcementState, crossing_odds, resolve_target
 from sim.labels import MODES, ROUTE_TYPES, EventKind, text
@@ -236,7 +236,8 @@ class SmugglingModel(mesa.Model):
         rep = np.array([self.hubs[n].reputation if n in self.hubs else 0.0 for n in range(net.n_nodes)])
         hp = self.params.hub_reputation
         if hp.enabled:  # hub reputation (c): entering a little-reputed market costs more
-            cost = cost + hubs.reputation_value_cost_eur(net, rep, hp.reputation_value_eur)
+            cost = cost + hubs.reputation_value_cost_eur(net, rep, hp.reputation_value_eur,
+                                                         hubs.hub_kind(self.hubs, net.n_nodes))
         # a hard minimum (vanishing logit scale): a soft minimum over a graph with cycles rewards loops;
         # without retreat edges: a departure point must not look farther than the hub feeding it
         keep = ~net.is_retreat
@@ -281,9 +282,8 @@ class SmugglingModel(mesa.Model):
         self._advertised[offers.edge[sold]] = True
         extra = None
         if p.hub_reputation.enabled:  # hub reputation (c) of the market an offer leads to
-            rep = np.array([self.hubs[n].reputation if n in self.hubs else 0.0 for n in range(self.net.n_nodes)])
-            extra = -hubs.reputation_value_cost_eur(self.net, rep, p.hub_reputation.reputation_value_eur)[offers.edge] \
-                / p.choice.cost_scale_eur
+            extra = hubs.offer_reputation_utility(self.net, self.hubs, offers.edge, p.hub_reputation.reputation_value_eur,
+                                                  p.choice.cost_scale_eur)
         res = market.run_market(W, mig, offers, net=self.net, perceived_failure=self.perceived_failure,
                                 p_incident=self.odds.incident, J=self.J, Jr=self.Jr, day=self.day, params=p, rng=self.rng,
                                 Jr_group=self.Jr_group,
@@ -324,12 +324,9 @@ class SmugglingModel(mesa.Model):
         labelled = odds.labelled[edge] >= 0
         g_prevent = odds.prevent[g_edge] * np.asarray(cp.service_prevention_factor)[g_lvl]
         if self.params.supply.enabled:  # supply (b): experienced enterprises are prevented less
-            uo = np.unique(opt)
-            xp = np.array([offers.sellers[o].experience(int(offers.edge[o])) if offers.sellers[o] is not None else 1.0
-                           for o in uo])
             g_opt = np.zeros(group.max() + 1, dtype=np.int64)
             g_opt[group] = opt
-            g_prevent = g_prevent * xp[np.searchsorted(uo, g_opt)]
+            g_prevent = g_prevent * enterprises.offer_experience(offers.sellers, offers.edge, g_opt)
         out = crossing.cross_groups(
             group,
             p_prevent=np.clip(g_prevent, 0, 1),
@@ -494,34 +491,16 @@ class SmugglingModel(mesa.Model):
                 progress(self.day, self.n_days_total)
 
     def migrant(self, i: int) -> MigrantView:
-        """One migrant agent's state as a read-only record with names (for inspection and teaching).
-
-        Parameters
-        ----------
-        i : int
-            Agent index, 0 <= i < len(model.migrants).
+        """One migrant agent's state as a read-only record with names (:func:`sim.snapshot.migrant_view`).
 
         Raises
         ------
         IndexError
             If there is no such agent.
         """
-        mig, net = self.migrants, self.net
-        if not 0 <= i < len(mig):
-            raise IndexError(f"no migrant {i}: there are {len(mig)}")
-        history = [
-            (net.edge_names[int(e)], int(d), bool(det))
-            for ids, edges, d, dets in self.crossing_log
-            for e, det in zip(edges[ids == i], dets[ids == i], strict=True)
-        ]
-        return MigrantView(
-            unique_id=i, state=MigrantState(int(mig.state[i])), origin_group=self.groups[mig.group[i]],
-            origin=net.nodes[mig.origin[i]], destination=self.destination_names[mig.destination[i]],
-            node=net.nodes[mig.node[i]], budget_eur=float(mig.budget_eur[i]),
-            risk_tolerance=float(mig.risk_tolerance[i]), female=bool(mig.female[i]), minor=bool(mig.minor[i]),
-            attempts=int(mig.attempts[i]), days_waiting=int(self.day - mig.wait_since[i]),
-            crossing_history=history,
-        )
+        from sim.snapshot import migrant_view
+
+        return migrant_view(self, i)
 
     def check_invariants(self) -> None:
         """Raise AssertionError if an accounting invariant is broken (:func:`sim.metrics.check_invariants`)."""

@@ -18,10 +18,10 @@ import numpy as np
 import pandas as pd
 
 from sim.agents.enterprise import ServiceLevel
-from sim.agents.migrant import MigrantState
+from sim.agents.migrant import MigrantState, MigrantView
 from sim.labels import MODES
 
-__all__ = ["snapshot", "describe", "last_day", "persons_by_state", "detections_last_day", "segments_this_month"]
+__all__ = ["snapshot", "describe", "last_day", "migrant_view", "persons_by_state", "detections_last_day", "segments_this_month"]
 
 #: Migrant states in the order of :class:`~sim.agents.migrant.MigrantState`, lower-case.
 STATE_NAMES = tuple(s.name.lower() for s in MigrantState)
@@ -307,3 +307,35 @@ def describe(model) -> str:
         detail = ", ".join(f"{r} {t} {v:,.0f}" for (r, t), v in by.items())
         det = f"  detections on {prev.isoformat()}: {by.sum():,.0f}" + (f" ({detail})" if detail else "")
     return "\n".join([head, persons, det])
+
+
+def migrant_view(model, i: int) -> MigrantView:
+    """One migrant agent's state as a read-only record with names (for inspection and teaching).
+
+    Parameters
+    ----------
+    model : sim.model.SmugglingModel
+    i : int
+        Agent index, 0 <= i < len(model.migrants).
+
+    Raises
+    ------
+    IndexError
+        If there is no such agent.
+    """
+    mig, net = model.migrants, model.net
+    if not 0 <= i < len(mig):
+        raise IndexError(f"no migrant {i}: there are {len(mig)}")
+    history = [
+        (net.edge_names[int(e)], int(d), bool(det))
+        for ids, edges, d, dets in model.crossing_log
+        for e, det in zip(edges[ids == i], dets[ids == i], strict=True)
+    ]
+    return MigrantView(
+        unique_id=i, state=MigrantState(int(mig.state[i])), origin_group=model.groups[mig.group[i]],
+        origin=net.nodes[mig.origin[i]], destination=model.destination_names[mig.destination[i]],
+        node=net.nodes[mig.node[i]], budget_eur=float(mig.budget_eur[i]),
+        risk_tolerance=float(mig.risk_tolerance[i]), female=bool(mig.female[i]), minor=bool(mig.minor[i]),
+        attempts=int(mig.attempts[i]), days_waiting=int(model.day - mig.wait_since[i]),
+        crossing_history=history,
+    )

@@ -105,6 +105,8 @@ def test_sales_in_the_model_change_cash_by_persons_times_price_minus_variable_co
         tiny_scenario, fixed_cost_eur_per_member_day=0.0, enforcement_cost_eur_per_day=0.0,
         arrest_hazard_base=0.0, arrest_hazard_per_effort=0.0, hire_cash_eur=1e7, package_discount=0.0,
     )
+    # the supply mechanism's experience lowers the variable cost: checked separately below
+    sc = sc.with_overrides(parameters={"supply": {"enabled": False}})
     model = SmugglingModel(sc, seed=2)
     share = model.params.enterprises.variable_cost_share
     checked_sales = 0.0
@@ -143,3 +145,26 @@ def test_offer_price_never_falls_below_variable_cost(tiny_scenario, level):
         ent.adjust_prices(model.net.base_fee_eur)
     for e in ent.segments:
         assert ent.offer_price(e) >= share * model.net.base_fee_eur[e], model.net.edge_names[e]
+
+
+def test_experience_lowers_the_variable_cost_of_a_sale(tiny_scenario):
+    """With the supply mechanism on, the variable cost of a sale is multiplied by the experience
+    factor of the persons carried before it, and the sale adds to that experience."""
+    from sim.enterprises import experience
+    from sim.supply import experience_factor
+
+    model = SmugglingModel(tiny_scenario, seed=2)
+    sp = model.params.supply
+    assert sp.enabled
+    ent = all_enterprises(model)[0]
+    e = ent.segments[0]
+    ent.carried[e] = 2 * sp.experience_scale_persons
+    factor = experience(ent, e)
+    assert factor == pytest.approx(float(experience_factor(2 * sp.experience_scale_persons,
+                                                           sp.experience_scale_persons, sp.progress_ratio)))
+    assert factor < 1.0
+    share = model.params.enterprises.variable_cost_share
+    cash = ent.cash_eur
+    ent.record_sale(persons=4, revenue_eur=4000.0, base_fee_eur=500.0, edge=e, cost_factor=factor)
+    assert ent.cash_eur == pytest.approx(cash + 4000.0 - 4 * share * 500.0 * factor)
+    assert ent.carried[e] == 2 * sp.experience_scale_persons + 4

@@ -19,8 +19,6 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from sim.supply import experience_factor
-
 if TYPE_CHECKING:
     from sim.parameters import EnterpriseParameters, SupplyParameters
 
@@ -117,30 +115,22 @@ class SmugglerEnterprise(mesa.Agent):
 
     # --- sales and outcomes ---------------------------------------------------------------
     def record_sale(self, persons: float, revenue_eur: float, base_fee_eur: float,
-                    package_persons: float = 0.0, edge: int | None = None) -> None:
+                    package_persons: float = 0.0, edge: int | None = None, cost_factor: float = 1.0) -> None:
         """Cash in a sale of ``persons`` seats for ``revenue_eur`` in all (EUR).
 
         Cash grows by the revenue less the variable cost (``variable_cost_share`` times the
         segment's ``base_fee_eur``) of every person carried; ``package_persons`` of them bought as
-        a partner's package. With the supply mechanism on and ``edge`` given, the variable cost falls
-        with the persons already carried on the segment (:func:`sim.supply.experience_factor`).
+        a partner's package. ``cost_factor`` multiplies the variable cost (experience on the segment,
+        :func:`sim.enterprises.experience`). With the supply mechanism on and ``edge`` given, the
+        persons are added to its experience on the segment and the revenue to its recent revenue.
         """
-        factor = 1.0
         if self.supply is not None and edge is not None:
-            factor = self.experience(edge)
             self.carried[edge] = self.carried.get(edge, 0.0) + persons
             self.revenue_recent += revenue_eur
-        self.cash_eur += revenue_eur - persons * self.p.variable_cost_share * base_fee_eur * factor
+        self.cash_eur += revenue_eur - persons * self.p.variable_cost_share * base_fee_eur * cost_factor
         self.sold_today += persons
         self.sold_persons += persons
         self.package_sales += package_persons
-
-    def experience(self, edge: int) -> float:
-        """Cost and prevention multiplier from experience on ``edge`` (1 with the supply mechanism off)."""
-        sp = self.supply
-        if sp is None:
-            return 1.0
-        return float(experience_factor(self.carried.get(edge, 0.0), sp.experience_scale_persons, sp.progress_ratio))
 
     def record_losses(self, value_eur: float) -> None:
         """Add the value of customers prevented or returned (EUR) to the recent losses."""
