@@ -257,6 +257,11 @@ def step_enterprises(reg: EnterpriseRegistry, net, effort_lists: tuple[list, lis
         if hit.any():
             removed[hit], organiser[hit] = consolidation.arrest_outcome(members[hit], cp.arrest_member_share, rng)
     decay = np.exp(-1.0 / sp.loss_memory_days) if sp is not None else 1.0
+    explore = np.zeros(len(ents))
+    if sp is not None and ents:  # supply (b): who is over its loss tolerance today
+        explore = supply.exploration_probability(np.array([ent.losses_recent for ent in ents]),
+                                                 np.array([ent.revenue_recent for ent in ents]),
+                                                 sp.loss_tolerance, sp.explore_prob_per_month)
     for i, ent in enumerate(ents):
         if ent.unique_id not in reg.by_id:
             continue
@@ -278,7 +283,8 @@ def step_enterprises(reg: EnterpriseRegistry, net, effort_lists: tuple[list, lis
                     ent.segments.append(e)
                     ent.price_eur[e] = _price(reg, net, e, p.markup)
         else:
-            _explore(reg, ent, net, p, sp, desired, rng)
+            if explore[i] > 0:
+                _explore(reg, ent, net, p, float(explore[i]), desired, rng)
             ent.revenue_recent *= decay
             ent.losses_recent *= decay
         ent.adjust_prices(net.base_fee_eur)
@@ -289,11 +295,10 @@ def step_enterprises(reg: EnterpriseRegistry, net, effort_lists: tuple[list, lis
                 other.partners.add(ent.unique_id)
 
 
-def _explore(reg: EnterpriseRegistry, ent: SmugglerEnterprise, net, p, sp, desired, rng) -> None:
-    """Supply (b), NarcoLogic's expansion: over its loss tolerance, maybe add the untried segment of best margin."""
-    prob = supply.exploration_probability(np.array([ent.losses_recent]), np.array([ent.revenue_recent]),
-                                          sp.loss_tolerance, sp.explore_prob_per_month)[0]
-    if prob <= 0 or rng.random() >= prob:
+def _explore(reg: EnterpriseRegistry, ent: SmugglerEnterprise, net, p, prob: float, desired, rng) -> None:
+    """Supply (b), NarcoLogic's expansion: with probability ``prob`` (over its loss tolerance), add the
+    untried segment of best expected margin."""
+    if rng.random() >= prob:
         return
     untried = [int(e) for e in net.out_edges[ent.home] if net.smuggled[e] and e not in ent.price_eur]
     if not untried:

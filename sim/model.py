@@ -248,8 +248,10 @@ class SmugglingModel(mesa.Model):
             self.information = aw.hub_information(rep, net.is_market, net.src, net.dst,
                                                   self.params.awareness.hub_info_strength)
             extra = self.awareness.planning_cost_eur(self.information, cp.cost_scale_eur)
-            Jg = np.stack([cost_to_go(net.src[keep], net.dst[keep], (cost + extra[g])[keep, None], net.n_nodes,
-                                      self.destinations, scale=1e-6) for g in range(len(self.groups))])
+            G, D = len(self.groups), len(self.destinations)  # one pass: a column per (group, destination)
+            Jg = cost_to_go(net.src[keep], net.dst[keep], np.repeat((cost[None, :] + extra)[:, keep].T, D, axis=1),
+                            net.n_nodes, np.tile(self.destinations, G), scale=1e-6)
+            Jg = Jg.reshape(net.n_nodes, G, D).transpose(1, 0, 2)
             self.Jr_group = -Jg / cp.cost_scale_eur + ahead
 
     def _spawn(self) -> None:

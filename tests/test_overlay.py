@@ -320,3 +320,25 @@ def test_bad_value_of_a_partial_event_effect_is_reported_at_its_line(tiny):
     assert len(got) == 2, got
     assert got[0].startswith("base/v.yaml:5:22: parameters.events.fence.barrier: Input should be less than or equal to 1")
     assert got[1].startswith("base/v.yaml:6:20: parameters.events.patrol_surge.bogus: unknown key 'bogus'")
+
+
+# ---- the mechanism ablations of issue 9 are overlays too --------------------------------------------
+
+ABLATIONS = Path(__file__).resolve().parents[1] / "scenarios" / "ablations"
+MECHANISMS = ("awareness", "supply", "hub_reputation", "consolidation")
+
+
+@pytest.mark.parametrize("path", sorted(ABLATIONS.glob("*.yaml")), ids=lambda p: p.stem)
+def test_each_ablation_switches_off_what_its_name_says_and_nothing_else(path, baseline):
+    sc = load_scenario(path)
+    assert sc.name == path.stem
+    off = MECHANISMS if sc.name == "no_mechanisms" else (sc.name.removeprefix("no_"),)
+    for m in MECHANISMS:
+        assert getattr(sc.parameters, m).enabled is (m not in off), m
+    rest = {k: v for k, v in sc.parameters.model_dump().items() if k not in MECHANISMS}
+    assert rest == {k: v for k, v in baseline.parameters.model_dump().items() if k not in MECHANISMS}
+    assert sc.agencies == baseline.agencies and sc.events == baseline.events and sc.segments == baseline.segments
+
+
+def test_there_is_one_ablation_per_mechanism_and_one_for_all():
+    assert {p.stem for p in ABLATIONS.glob("*.yaml")} == {f"no_{m}" for m in MECHANISMS} | {"no_mechanisms"}
