@@ -124,7 +124,8 @@ def reputation_signal(
             + w[2] * np.clip(np.asarray(success_share, dtype=float), 0.0, 1.0))
 
 
-def reputation_step(R: np.ndarray, S: np.ndarray, timescale_days: float, dt_days: float = 1.0) -> np.ndarray:
+def reputation_step(R: np.ndarray, S: np.ndarray, timescale_days: float | np.ndarray,
+                    dt_days: float = 1.0) -> np.ndarray:
     """One day of the slow stock, ``R + (S - R) * dt / tau``.
 
     Parameters
@@ -154,7 +155,7 @@ def reputation_step(R: np.ndarray, S: np.ndarray, timescale_days: float, dt_days
     >>> round(float(R[0]), 2)
     0.5
     """
-    if timescale_days < dt_days:
+    if np.any(np.asarray(timescale_days) < dt_days):
         raise ValueError(f"timescale_days must be >= dt_days, got {timescale_days}")
     R = np.asarray(R, dtype=float)
     return R + (np.asarray(S, dtype=float) - R) * (dt_days / timescale_days)

@@ -14,7 +14,7 @@ from sim.agents.hub import Hub
 from sim.hub_reputation import next_market_value_eur, reputation_signal, reputation_step
 from sim.network import haversine_km
 
-__all__ = ["assign_regions", "hub_kind", "offer_reputation_utility", "record_departures", "reputation_ahead",
+__all__ = ["assign_regions", "offer_reputation_utility", "record_departures", "reputation_ahead",
            "reputation_value_cost_eur",
            "same_region_matrix", "step_hubs"]
 
@@ -86,7 +86,8 @@ def record_departures(hubs: dict[int, Hub], source_nodes: np.ndarray, persons_pe
 
 
 def step_hubs(hubs: dict[int, Hub], reputation_params=None, success: np.ndarray | None = None,
-              same_region: np.ndarray | None = None, timescale_days: float | None = None) -> None:
+              same_region: np.ndarray | None = None, timescale_days: float | None = None,
+              departure_timescale_days: float | None = None) -> None:
     """Update every hub's throughput and reputation, in node order (a hub sees the region's hubs
     updated before it today).
 
@@ -105,7 +106,9 @@ def step_hubs(hubs: dict[int, Hub], reputation_params=None, success: np.ndarray 
     same_region : ndarray of bool, shape (H, H), optional
         :func:`same_region_matrix`.
     timescale_days : float, optional
-        Time scale today (shorter during the burn-in).
+        Time scale today of market hubs (shorter during the burn-in).
+    departure_timescale_days : float, optional
+        Time scale of departure points (at most ``timescale_days``).
     """
     rp = reputation_params if reputation_params is not None and reputation_params.enabled else None
     for h in hubs.values():
@@ -116,7 +119,9 @@ def step_hubs(hubs: dict[int, Hub], reputation_params=None, success: np.ndarray 
     S = reputation_signal(np.array([h.throughput for h in hl]), np.array([h.enterprises for h in hl], dtype=float),
                           success, same_region, throughput_weight=rp.throughput_weight,
                           enterprise_weight=rp.enterprise_weight, success_weight=rp.success_weight)
-    R = reputation_step(np.array([h.reputation for h in hl]), S, timescale_days)
+    tau = np.array([timescale_days if departure_timescale_days is None or h.kind == "hub"
+                    else min(timescale_days, departure_timescale_days) for h in hl])
+    R = reputation_step(np.array([h.reputation for h in hl]), S, tau)
     for h, r in zip(hl, R, strict=True):
         h.reputation = float(r)
 
@@ -140,12 +145,7 @@ def offer_reputation_utility(net, hubs: dict[int, Hub], edges: np.ndarray, value
     ndarray of float, shape (O,), <= 0
     """
     rep = np.array([hubs[n].reputation if n in hubs else 0.0 for n in range(net.n_nodes)])
-    return -reputation_value_cost_eur(net, rep, value_eur, hub_kind(hubs, net.n_nodes))[edges] / cost_scale_eur
-
-
-def hub_kind(hubs: dict[int, Hub], n_nodes: int) -> np.ndarray:
-    """Nodes whose market place is of kind ``hub`` (not a departure point), shape (N,), bool."""
-    return np.array([n in hubs and hubs[n].kind == "hub" for n in range(n_nodes)])
+    return -reputation_value_cost_eur(net, rep, value_eur)[edges] / cost_scale_eur
 
 
 def same_region_matrix(hubs: list[Hub]) -> np.ndarray:
@@ -160,11 +160,11 @@ def same_region_matrix(hubs: list[Hub]) -> np.ndarray:
 
 def reputation_value_cost_eur(net, reputation: np.ndarray, value_eur: float,
                               is_hub: np.ndarray | None = None) -> np.ndarray:
-    """Hub reputation (c) as a cost on each segment that enters a market hub: ``value * (1 - R[dst])`` (EUR).
+    """Hub reputation (c) as a cost on each segment that enters a market node: ``value * (1 - R[dst])`` (EUR).
 
     Non-negative, so the hard minimum over the cyclic graph stays safe; 0 on segments into other
-    nodes. Only market places of kind ``hub`` count (the note's "choice between substitutable next
-    markets"): a departure point's pull is its crossings', which the rest of the cost already prices.
+    nodes. Hubs and departure points both count; a departure point's reputation follows its
+    crossings' fortunes on a short time scale (``hub_reputation.departure_timescale_days``).
 
     Parameters
     ----------
@@ -174,7 +174,7 @@ def reputation_value_cost_eur(net, reputation: np.ndarray, value_eur: float,
     value_eur : float
         ``hub_reputation.reputation_value_eur``.
     is_hub : ndarray of bool, shape (N,), optional
-        Nodes of kind ``hub``; all market nodes if None.
+        Nodes whose market place counts; all market nodes if None.
 
     Returns
     -------

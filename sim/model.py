@@ -236,8 +236,7 @@ class SmugglingModel(mesa.Model):
         rep = np.array([self.hubs[n].reputation if n in self.hubs else 0.0 for n in range(net.n_nodes)])
         hp = self.params.hub_reputation
         if hp.enabled:  # hub reputation (c): entering a little-reputed market costs more
-            cost = cost + hubs.reputation_value_cost_eur(net, rep, hp.reputation_value_eur,
-                                                         hubs.hub_kind(self.hubs, net.n_nodes))
+            cost = cost + hubs.reputation_value_cost_eur(net, rep, hp.reputation_value_eur)
         # a hard minimum (vanishing logit scale): a soft minimum over a graph with cycles rewards loops;
         # without retreat edges: a departure point must not look farther than the hub feeding it
         keep = ~net.is_retreat
@@ -457,7 +456,7 @@ class SmugglingModel(mesa.Model):
         success = np.array([np.mean([e.reputation for e in self.enterprises.at[h.node]]) if self.enterprises.at[h.node]
                             else 0.0 for h in self.hub_list])
         tau = hp.burn_in_timescale_days if self.day < self.start_day else hp.timescale_days
-        hubs.step_hubs(self.hubs, hp, success, self.same_region, tau)
+        hubs.step_hubs(self.hubs, hp, success, self.same_region, tau, hp.departure_timescale_days)
 
     def _observe(self) -> None:
         """Step 10: data collection (:func:`sim.metrics.observe`)."""

@@ -146,7 +146,13 @@ class HubReputationParameters(Group):
     )
     timescale_days: float = param(
         365.0, ge=1.0, le=10000.0, low=180.0, high=1095.0, unit="days", kind="prior", source=NOTE_C,
-        description="Time scale of the reputation stock.",
+        description="Time scale of the reputation stock of a market hub.",
+    )
+    departure_timescale_days: float = param(
+        30.0, ge=1.0, le=1000.0, low=14.0, high=90.0, unit="days", kind="prior",
+        source=NOTE_C + "; the note's test: departure points change rank more than hubs",
+        description="Time scale of the reputation stock of a departure point (it follows the fortunes of its "
+        "crossings, which enforcement changes from one month to the next).",
     )
     burn_in_timescale_days: float = param(
         30.0, ge=1.0, le=1000.0, low=10.0, high=90.0, unit="days", kind="structural",
