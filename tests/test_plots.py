@@ -273,9 +273,11 @@ def test_detections_dots_on_linear_axes_with_observed_marked():
     assert len(observed_marks) == 10 and observed_marks[:, 0].max() == 170664
     rows = table[table["route"] != "Total"].sort_values("observed_2014", ascending=False)
     cm = rows.iloc[0]
-    assert f"{cm['simulated_p05']:,.0f}-{cm['simulated_p95']:,.0f}" in ax.texts[0].get_text()
+    numbers = [t.get_text() for t in ratio.texts if t.get_gid() == "row_numbers"]
+    assert len(numbers) == 10
+    assert f"{cm['simulated_p05']:,.0f}-{cm['simulated_p95']:,.0f}" in numbers[0]
     assert "90 % interval" in " ".join(t.get_text() for t in ax.get_legend().get_texts())
-    text = footer(fig)[0]
+    text = footer(fig)[0].replace("\n", " ")
     for part in ("scenario small", "root seed 7", "replicate seeds 11, 12, 13", "3 replicates",
                  "20 persons per agent", "code routesim 0.1.0, git 0123456789", "Frontex"):
         assert part in text
@@ -284,26 +286,27 @@ def test_detections_dots_on_linear_axes_with_observed_marked():
 def test_detections_dots_one_replicate_says_na():
     table = validation.detections_by_route(synthetic_monthly(1))
     fig = plots.detections_by_route_dots(table, replicates=1)
-    ax = fig.axes[0]
-    assert all("n/a (1 replicate)" in t.get_text() for t in ax.texts)
+    ax, ratio = fig.axes[:2]
+    numbers = [t.get_text() for t in ratio.texts if t.get_gid() == "row_numbers"]
+    assert len(numbers) == 10 and all("n/a (1 replicate)" in t for t in numbers)
     assert not [c for c in ax.containers]  # no error bars
     assert footer(fig) == []  # no footer without the run's info
 
 
 def test_monthly_series_marks_the_scenario_events():
-    events = pd.DataFrame({"start": ["2012-08-02", "2012-08-01", "2013-10-18", "2016-01-01"],
-                           "kind": ["patrol_surge", "fence", "search_and_rescue", "fence"],
+    events = pd.DataFrame({"start": ["2012-08-02", "2012-08-01", "2013-10-18", "2013-11-06", "2016-01-01"],
+                           "kind": ["patrol_surge", "fence", "search_and_rescue", "patrol_surge", "fence"],
                            "target": ["Edirne->Orestiada", "Edirne->Orestiada", "Central Mediterranean/Sea",
-                                      "Later"]})
+                                      "Edirne->Svilengrad", "Later"]})
     fig = plots.monthly_series(synthetic_monthly(), events=events, info=INFO)
     visible = [ax for ax in fig.axes if ax.get_visible()]
-    # two months with events in 2012-2014 (the 2016 one is outside): two dashed lines per panel
+    # two groups of events within 45 days in 2012-2014 (the 2016 one is outside): two dashed lines
     assert [len(ax.lines) for ax in visible] == [4] * 10
     dashed = visible[0].lines[2:]
     assert [pd.Timestamp(line.get_xdata()[0]) for line in dashed] == [pd.Timestamp("2012-08-01"),
                                                                       pd.Timestamp("2013-10-18")]
-    assert [t.get_text() for t in visible[0].texts] == ["1,2", "3"]
-    text = footer(fig)[0]
+    assert [t.get_text() for t in visible[0].texts] == ["1,2", "3,4"]
+    text = footer(fig)[0].replace("\n", " ")
     assert "1 2012-08-01 fence Edirne->Orestiada" in text and "3 2013-10-18 search_and_rescue" in text
     assert "Later" not in text and "20 persons per agent" in text
 

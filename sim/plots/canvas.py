@@ -212,12 +212,16 @@ def add_footer(fig: Figure, info: Mapping[str, Any], note: str = "") -> None:
     info : mapping
         See :func:`footer_text`; empty: the note alone.
     note : str, optional
-        Lines put above the footer (e.g. a key to markers), wrapped at about 190 characters.
+        Lines put above the footer (e.g. a key to markers). Lines are wrapped to the figure's width.
     """
     import textwrap
 
-    lines = textwrap.wrap(note, 190) if note else []
-    text = "\n".join([*lines, footer_text(info)] if info else lines)
+    width = max(int(fig.get_figwidth() * 19), 60)  # characters of 6.5 pt across the figure
+    lines = textwrap.wrap(note, width) if note else []
+    if info:
+        for line in footer_text(info).split("\n"):
+            lines += textwrap.wrap(line, width)
+    text = "\n".join(lines)
     height = fig.get_figheight()
     n_lines = text.count("\n") + 1
     frac = min((FOOTER_HEIGHT_IN * max(n_lines, 2) / 2) / height, 0.25)

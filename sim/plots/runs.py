@@ -20,6 +20,10 @@ __all__ = ["detections_by_route_dots", "detections_by_route_bar", "monthly_serie
 #: The observed data the run figures compare with (their footer).
 OBSERVED_SOURCE = ("Frontex, Annual Risk Analysis 2015 (2014 by route) and revised monthly series "
                    "(sim/data/README.md)")
+#: Right end of the ratio axis (simulated / observed) of :func:`detections_by_route_dots`.
+RATIO_CAP = 3.0
+#: Events of the monthly series starting within this many days of a marked event share its line.
+EVENT_GROUP_DAYS = 45
 #: What an interval shows when there is a single replicate.
 ONE_REPLICATE = "n/a (1 replicate)"
 
@@ -48,7 +52,10 @@ def detections_by_route_dots(
         linear x axes: ``axes[0]`` detections (persons) with the observed count as a black
         diamond and the simulated mean as a blue dot with its p05-p95 interval (an error bar),
         each row's numbers written at its right; ``axes[1]`` the ratio simulated / observed (mean
-        and interval; rows without observed detections are left empty), with a line at 1.
+        and interval; rows without observed detections are left empty), with a line at 1, the axis
+        ending at :data:`RATIO_CAP` (a ratio beyond it is a ``>`` at the edge with its value); right
+        of it, each row's observed count and simulated mean with its interval (or "n/a (1
+        replicate)").
     """
     obs_col = next(c for c in table.columns if c.startswith("observed_"))
     year = obs_col.removeprefix("observed_")
@@ -65,7 +72,7 @@ def detections_by_route_dots(
     else:
         single = int(replicates) <= 1
 
-    fig = new_figure(12, 0.42 * len(rows) + 2.0)
+    fig = new_figure(13, 0.48 * len(rows) + 2.0)
     ax, ratio_ax = fig.subplots(1, 2, sharey=True, width_ratios=[3, 2])
     ax.scatter(obs, y - 0.12, marker="D", s=30, color="black", zorder=4, label=f"observed {year}")
     if single:
@@ -76,12 +83,7 @@ def detections_by_route_dots(
                     fmt="o", markersize=5, color="#1f77b4", ecolor="#1f77b4", elinewidth=1.4, capsize=3,
                     zorder=4, label="simulated mean, 90 % interval (p05-p95)")
     top = float(np.nanmax(np.concatenate([obs, p95, mean]), initial=0.0))
-    ax.set_xlim(0, top * 1.45 if top > 0 else 1)
-    for i in range(len(rows)):
-        interval = ONE_REPLICATE if single else f"{p05[i]:,.0f}-{p95[i]:,.0f}"
-        ax.annotate(f"obs {obs[i]:,.0f} | sim {mean[i]:,.0f} ({interval})", (1.0, y[i]),
-                    xycoords=("axes fraction", "data"), xytext=(-3, 0), textcoords="offset points",
-                    ha="right", va="center", fontsize=7, color="#303030")
+    ax.set_xlim(0, top * 1.08 if top > 0 else 1)
     ax.set_yticks(y, labels, fontsize=8)
     ax.invert_yaxis()
     ax.grid(axis="x", color="#dddddd", linewidth=0.6)
@@ -104,12 +106,24 @@ def detections_by_route_dots(
         ratio_ax.errorbar(r_mean[ok], y[ok], xerr=np.vstack([np.clip(r_mean - r_lo, 0, None)[ok],
                                                               np.clip(r_hi - r_mean, 0, None)[ok]]),
                           fmt="o", markersize=5, color="#1f77b4", elinewidth=1.4, capsize=3, zorder=4)
-    hi = float(np.nanmax(np.concatenate([r_hi[ok], r_mean[ok], [1.0]])))
-    ratio_ax.set_xlim(0, max(2.0, hi * 1.08))
+    # a ratio beyond the cap would squash the others: marked at the edge with its value
+    high = float(np.nanmax(np.concatenate([r_hi[ok], r_mean[ok], [1.0]])))
+    right = max(2.0, min(high, RATIO_CAP)) * 1.08
+    ratio_ax.set_xlim(0, right)
+    for i in np.flatnonzero(ok & (r_mean > right)):
+        ratio_ax.scatter([right], [y[i]], marker=">", s=40, color="#1f77b4", zorder=5, clip_on=False)
+        ratio_ax.annotate(f"{r_mean[i]:,.1f}x", (right, y[i]), xytext=(-6, 0), textcoords="offset points",
+                          ha="right", va="center", fontsize=7, color="#1f77b4")
     ratio_ax.grid(axis="x", color="#dddddd", linewidth=0.6)
     ratio_ax.set_axisbelow(True)
-    ratio_ax.set_xlabel("simulated / observed (1 = match, linear scale)")
+    ratio_ax.set_xlabel(f"simulated / observed (1 = match, linear; capped at {RATIO_CAP:g})")
     ratio_ax.tick_params(axis="y", left=False)
+    # the numbers of each row, right of the panels
+    for i in range(len(rows)):
+        interval = ONE_REPLICATE if single else f"{p05[i]:,.0f}-{p95[i]:,.0f}"
+        ratio_ax.annotate(f"obs {obs[i]:,.0f}\nsim {mean[i]:,.0f} ({interval})", (1.0, y[i]),
+                          xycoords=("axes fraction", "data"), xytext=(6, 0), textcoords="offset points",
+                          ha="left", va="center", fontsize=7, color="#303030", gid="row_numbers")
 
     total = table[table["route"] == "Total"]
     title = f"Detections of illegal border-crossing {year} by Frontex route"
@@ -214,8 +228,8 @@ def monthly_series(
     events : DataFrame or iterable of rows, optional
         The scenario's events (``scenario.events``: ``start``, ``kind``, ``target``, optionally
         ``description``). Each event starting within the years shown is a dashed vertical line,
-        numbered, on every panel (one line for the events of a month), and listed by number in
-        the footer.
+        numbered, on every panel (events within :data:`EVENT_GROUP_DAYS` of a marked one share
+        its line), and listed by number in the footer.
     info : mapping, optional
         The run's provenance for the footer (:func:`~sim.plots.canvas.footer_text`).
 
@@ -224,7 +238,7 @@ def monthly_series(
     matplotlib.figure.Figure
         One axes per route/type pair of :data:`sim.observed.ROUTE_TYPES` (ten, on a 5 x 2 grid), each
         with two lines (observed in black, simulated mean in blue) and a shaded p05-p95 band across
-        replicates, then one dashed vertical line per month with events (so ``2 + n_months``
+        replicates, then one dashed vertical line per group of events (so ``2 + n_groups``
         lines).
         Months without rows count 0.
     """
@@ -289,10 +303,13 @@ def monthly_series(
         ax.set_visible(False)
     axes[0].legend(fontsize=7, loc="upper left")
     shown = _events_shown(events, months[0].to_timestamp(), (months[-1] + 1).to_timestamp())
-    by_month: dict[pd.Period, list[int]] = {}
+    groups: list[list[int]] = []  # events within EVENT_GROUP_DAYS of a group's first share its line
     for number, (when, _text) in enumerate(shown, start=1):
-        by_month.setdefault(when.to_period("M"), []).append(number)
-    for numbers in by_month.values():
+        if groups and (when - shown[groups[-1][0] - 1][0]).days <= EVENT_GROUP_DAYS:
+            groups[-1].append(number)
+        else:
+            groups.append([number])
+    for numbers in groups:
         when = shown[numbers[0] - 1][0]
         for ax in axes[: len(pairs)]:
             ax.axvline(when, color="#7f7f7f", linestyle="--", linewidth=0.8, zorder=1)
