@@ -157,3 +157,169 @@ def test_enforcement_surges_one_line_per_adaptive_agency():
     assert "Bulgarian border police (Edirne->Svilengrad)" in ax.get_legend().get_texts()[0].get_text()
     empty = plots.enforcement_surges(pd.DataFrame(rows[1::2]))
     assert "no adaptive agency" in empty.axes[0].texts[0].get_text()
+
+
+# --- report-ready figures (issue 11, item 6) ---------------------------------------------------
+
+from pathlib import Path  # noqa: E402
+
+from matplotlib.text import Annotation, Text  # noqa: E402
+
+from sim.plots import coastlines, labels  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+INFO = {"scenario": "small", "run_id": "20260101T000000Z-s7", "root_seed": 7,
+        "replicate_seeds": [11, 12, 13], "replicates": 3, "persons_per_agent": 20,
+        "code_version": "routesim 0.1.0, git 0123456789"}
+
+
+def text_boxes(ax):
+    """The boxes of an axes' annotations' texts (leader lines left out), display coordinates."""
+    renderer = ax.figure.canvas.get_renderer()
+    out = []
+    for a in ax.texts:
+        if isinstance(a, Annotation):
+            a.update_positions(renderer)  # then Text's extent is the text's box where it is drawn
+            out.append((a.get_text(), Text.get_window_extent(a, renderer)))
+    return out
+
+
+def overlapping(boxes):
+    return [(a, b) for i, (a, ba) in enumerate(boxes) for b, bb in boxes[i + 1:] if ba.overlaps(bb)]
+
+
+def footer(fig):
+    return [t.get_text() for t in fig.texts if t.get_gid() == "footer"]
+
+
+@pytest.fixture(scope="module")
+def reference():
+    from sim.scenario import load_scenario
+
+    return load_scenario(ROOT / "scenarios" / "baseline_2014.yaml")
+
+
+@pytest.fixture(scope="module")
+def reference_map(reference):
+    return plots.route_map(reference.nodes, reference.segments, info=INFO)
+
+
+def test_reference_map_labels_do_not_overlap_and_the_libyan_coast_is_labelled(reference_map):
+    ax = reference_map.axes[0]
+    boxes = text_boxes(ax)
+    assert len(boxes) >= 40
+    assert overlapping(boxes) == []
+    # the four departure points and the hub within 1.7 degrees of longitude on the Libyan coast
+    assert {"Zuwara", "Sabratha", "Tripoli", "Garabulli"} <= {name for name, _ in boxes}
+    # every label stays inside the map
+    frame = ax.get_window_extent(reference_map.canvas.get_renderer())
+    assert all(frame.x0 <= b.x0 and b.x1 <= frame.x1 and frame.y0 <= b.y0 and b.y1 <= frame.y1
+               for _, b in boxes)
+
+
+def test_reference_map_is_clipped_to_the_region_with_coastlines_and_origins_in_an_inset(reference,
+                                                                                     reference_map):
+    ax, inset = reference_map.axes[:2]
+    lon0, lon1 = ax.get_xlim()
+    lat0, lat1 = ax.get_ylim()
+    assert -21 < lon0 < -15 and 40 < lon1 < 47 and 10 < lat0 < 20 and 55 < lat1 < 63
+    assert len(ax.lines) == sum(1 for s in reference.segments)  # every segment is located
+    assert len(ax.patches) > 20  # land polygons
+    # the inset holds every origin, including those beyond the main map, labelled there
+    ilon0, ilon1 = inset.get_xlim()
+    origins = [n for n in reference.nodes if "origin" in str(n.kind)]
+    assert all(ilon0 <= n.lon <= ilon1 for n in origins)
+    assert {"Kabul", "Dhaka", "Hanoi"} <= {name for name, _ in text_boxes(inset)}
+    assert overlapping(text_boxes(inset)) == []
+    assert footer(reference_map) and "scenario small" in footer(reference_map)[0]
+
+
+def test_place_labels_never_overlaps_and_reports_what_it_leaves_out():
+    from sim.plots.canvas import new_figure
+
+    fig = new_figure(3, 3, layout=None)
+    ax = fig.add_axes((0.1, 0.1, 0.8, 0.8))
+    ax.set_xlim(0, 10)
+    ax.set_ylim(0, 10)
+    points = [(5.0 + 0.05 * i, 5.0) for i in range(60)]  # far more labels than fit around them
+    placed, left_out = labels.place_labels(ax, points, [f"label {i}" for i in range(60)], fontsize=8)
+    assert placed and left_out
+    assert len(placed) + len(left_out) == 60
+    assert overlapping(text_boxes(ax)) == []
+
+
+def test_coastlines_are_shipped_within_their_boxes():
+    for resolution, (lon0, lon1, lat0, lat1) in coastlines.COASTLINE_BOXES.items():
+        polys = coastlines.land_polygons(resolution)
+        assert len(polys) > 10
+        stacked = np.vstack(polys)
+        assert lon0 <= stacked[:, 0].min() and stacked[:, 0].max() <= lon1
+        assert lat0 <= stacked[:, 1].min() and stacked[:, 1].max() <= lat1
+    # Sicily (about 37.5 N, 14 E) is land at low resolution: some polygon spans it
+    assert any(p[:, 0].min() < 14 < p[:, 0].max() and p[:, 1].min() < 37.5 < p[:, 1].max()
+               for p in coastlines.land_polygons("l"))
+    with pytest.raises(ValueError, match="resolution"):
+        coastlines.land_polygons("h")
+
+
+def test_detections_dots_on_linear_axes_with_observed_marked():
+    table = validation.detections_by_route(synthetic_monthly())
+    fig = plots.detections_by_route_dots(table, replicates=3, info=INFO)
+    ax, ratio = fig.axes[:2]
+    assert ax.get_xscale() == "linear" and ratio.get_xscale() == "linear"
+    assert ax.get_xlim()[0] == 0 and ratio.get_xlim()[0] == 0
+    assert not ax.patches  # no bars
+    observed_marks = ax.collections[0].get_offsets()
+    assert len(observed_marks) == 10 and observed_marks[:, 0].max() == 170664
+    rows = table[table["route"] != "Total"].sort_values("observed_2014", ascending=False)
+    cm = rows.iloc[0]
+    numbers = [t.get_text() for t in ratio.texts if t.get_gid() == "row_numbers"]
+    assert len(numbers) == 10
+    assert f"{cm['simulated_p05']:,.0f}-{cm['simulated_p95']:,.0f}" in numbers[0]
+    assert "90 % interval" in " ".join(t.get_text() for t in ax.get_legend().get_texts())
+    text = footer(fig)[0].replace("\n", " ")
+    for part in ("scenario small", "root seed 7", "replicate seeds 11, 12, 13", "3 replicates",
+                 "20 persons per agent", "code routesim 0.1.0, git 0123456789", "Frontex"):
+        assert part in text
+
+
+def test_detections_dots_one_replicate_says_na():
+    table = validation.detections_by_route(synthetic_monthly(1))
+    fig = plots.detections_by_route_dots(table, replicates=1)
+    ax, ratio = fig.axes[:2]
+    numbers = [t.get_text() for t in ratio.texts if t.get_gid() == "row_numbers"]
+    assert len(numbers) == 10 and all("n/a (1 replicate)" in t for t in numbers)
+    assert not [c for c in ax.containers]  # no error bars
+    assert footer(fig) == []  # no footer without the run's info
+
+
+def test_monthly_series_marks_the_scenario_events():
+    events = pd.DataFrame({"start": ["2012-08-02", "2012-08-01", "2013-10-18", "2013-11-06", "2016-01-01"],
+                           "kind": ["patrol_surge", "fence", "search_and_rescue", "patrol_surge", "fence"],
+                           "target": ["Edirne->Orestiada", "Edirne->Orestiada", "Central Mediterranean/Sea",
+                                      "Edirne->Svilengrad", "Later"]})
+    fig = plots.monthly_series(synthetic_monthly(), events=events, info=INFO)
+    visible = [ax for ax in fig.axes if ax.get_visible()]
+    # two groups of events within 45 days in 2012-2014 (the 2016 one is outside): two dashed lines
+    assert [len(ax.lines) for ax in visible] == [4] * 10
+    dashed = visible[0].lines[2:]
+    assert [pd.Timestamp(line.get_xdata()[0]) for line in dashed] == [pd.Timestamp("2012-08-01"),
+                                                                      pd.Timestamp("2013-10-18")]
+    assert [t.get_text() for t in visible[0].texts] == ["1,2", "3,4"]
+    text = footer(fig)[0].replace("\n", " ")
+    assert "1 2012-08-01 fence Edirne->Orestiada" in text and "3 2013-10-18 search_and_rescue" in text
+    assert "Later" not in text and "20 persons per agent" in text
+
+
+def test_run_figures_put_the_run_in_a_footer_on_every_figure():
+    sc = SimpleNamespace(nodes=NODES, segments=SEGMENTS, events=[])
+    table = validation.detections_by_route(synthetic_monthly())
+    tables = {"crossings_by_edge": CROSSINGS, "detections_by_route": table,
+              "detections_monthly": synthetic_monthly(),
+              "enforcement": pd.DataFrame(columns=["month", "agency", "target", "policy", "surge"])}
+    figures = plots.run_figures(sc, tables, INFO)
+    assert list(figures) == list(io.FIGURE_NAMES)
+    for name, fig in figures.items():
+        text = footer(fig)
+        assert text and "run 20260101T000000Z-s7" in text[0] and "3 replicates" in text[0], name
+    assert figures["detections_by_route"].axes[0].get_xscale() == "linear"

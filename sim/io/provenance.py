@@ -29,6 +29,8 @@ __all__ = [
     "git_dirty",
     "json_ready",
     "manifest",
+    "code_version",
+    "figure_info",
 ]
 
 _PACKAGES = {
@@ -292,4 +294,49 @@ def manifest(
         "wall_seconds": run_info.get("wall_seconds"),
         # demand bound for destinations without a path (run with --allow-stranded), persons
         **({"stranded_demand": list(run_info["stranded_demand"])} if run_info.get("stranded_demand") else {}),
+    }
+
+
+def code_version() -> str:
+    """The code that ran, in a few words: routesim's version and the git commit (``+dirty`` when
+    tracked files are modified).
+
+    Returns
+    -------
+    str
+        For example ``routesim 0.1.0, git 1048ba3c2d+dirty``; without git, the version alone.
+    """
+    version = package_versions().get("routesim") or "(source tree)"
+    commit = git_commit()
+    if not commit:
+        return f"routesim {version}"
+    return f"routesim {version}, git {commit[:10]}{'+dirty' if git_dirty() else ''}"
+
+
+def figure_info(run_id: str, scenario: Scenario, root_seed: int, seeds: list[int]) -> dict[str, Any]:
+    """What the footer of a run's figures says (:func:`sim.plots.run_figures`): the manifest's keys
+    that identify the run.
+
+    Parameters
+    ----------
+    run_id : str
+    scenario : Scenario
+    root_seed : int
+    seeds : list of int
+        The replicate seeds.
+
+    Returns
+    -------
+    dict
+        ``scenario``, ``run_id``, ``root_seed``, ``replicate_seeds``, ``replicates``,
+        ``persons_per_agent`` and ``code_version`` (:func:`code_version`).
+    """
+    return {
+        "scenario": scenario.name,
+        "run_id": run_id,
+        "root_seed": int(root_seed),
+        "replicate_seeds": [int(s) for s in seeds],
+        "replicates": len(seeds),
+        "persons_per_agent": int(scenario.persons_per_agent),
+        "code_version": code_version(),
     }

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from sim.io.atomic import run_folder, write_csv_files
+from sim.io.provenance import figure_info
 from sim.io.tables import TABLE_FILES, check_tables
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -57,7 +58,8 @@ def write_results(
         ``command`` (list of str), copied into the manifest.
     figures : mapping of str to Figure, optional
         Figures to save under ``figures/``; default those of :data:`FIGURE_NAMES`, built by
-        :func:`sim.plots.run_figures`.
+        :func:`sim.plots.run_figures` with a footer naming the run
+        (:func:`sim.io.provenance.figure_info`).
     summary : str, optional
         Text of ``summary.txt``; default the detections table of :func:`sim.summary.format_summary`.
 
@@ -93,7 +95,8 @@ def write_results(
                 run.write_csv(file_name, frame)
             else:
                 run.write_parquet(file_name, frame, table)
-        run.write_figures(figures, lambda plots: plots.run_figures(scenario, tables))
+        info = figure_info(run.run_id, scenario, run.seed, [int(s) for s in run_info.get("replicate_seeds", [])])
+        run.write_figures(figures, lambda plots: plots.run_figures(scenario, tables, info))
         if summary is None:
             from sim.summary import format_summary
 

@@ -9,9 +9,13 @@ processes and notebooks alike, where the returned figure is displayed by the not
 
 Modules, one concept each (every public name is importable from ``sim.plots``):
 
-- :mod:`~sim.plots.canvas`: matplotlib imported headless, a figure on its own canvas, route colours;
+- :mod:`~sim.plots.canvas`: matplotlib imported headless, a figure on its own canvas, route colours,
+  the footer naming the run;
+- :mod:`~sim.plots.coastlines`: land and coastlines from a file shipped with the package;
+- :mod:`~sim.plots.labels`: labels placed next to points without overlaps;
 - :mod:`~sim.plots.maps`: the route map;
-- :mod:`~sim.plots.runs`: detections by route, monthly series, enforcement surges, and
+- :mod:`~sim.plots.runs`: detections by route (dots with intervals; the older bars), monthly series
+  with the scenario's events, enforcement surges, and
   :func:`run_figures` (the figures of a run's results folder);
 - :mod:`~sim.plots.experiments`: the experiments' figures and :func:`experiment_figures`;
 - :mod:`~sim.plots.analyses`: comparison, sensitivity and calibration figures.
@@ -35,7 +39,8 @@ from sim.plots.analyses import (
     sensitivity_figure,
     sensitivity_figures,
 )
-from sim.plots.canvas import ROUTE_COLOURS
+from sim.plots.canvas import ROUTE_COLOURS, footer_text
+from sim.plots.coastlines import land_polygons
 from sim.plots.experiments import (
     enterprise_concentration_figure,
     experiment_figures,
@@ -43,12 +48,24 @@ from sim.plots.experiments import (
     hub_persistence_figure,
     route_shift_figure,
 )
-from sim.plots.maps import route_map
-from sim.plots.runs import detections_by_route_bar, enforcement_surges, monthly_series, run_figures
+from sim.plots.labels import place_labels
+from sim.plots.maps import map_extent, route_map
+from sim.plots.runs import (
+    detections_by_route_bar,
+    detections_by_route_dots,
+    enforcement_surges,
+    monthly_series,
+    run_figures,
+)
 
 __all__ = [
     "ROUTE_COLOURS",
     "route_map",
+    "map_extent",
+    "land_polygons",
+    "place_labels",
+    "footer_text",
+    "detections_by_route_dots",
     "detections_by_route_bar",
     "monthly_series",
     "enforcement_surges",

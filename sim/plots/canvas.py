@@ -38,9 +38,10 @@ except ValueError:
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.patches import Rectangle  # noqa: E402
 
-__all__ = ["ROUTE_COLOURS", "OTHER_COLOUR", "Figure", "Line2D", "new_figure", "as_frame", "cell_label",
-           "band"]
+__all__ = ["ROUTE_COLOURS", "OTHER_COLOUR", "Figure", "Line2D", "Rectangle", "new_figure", "as_frame",
+           "cell_label", "band", "footer_text", "add_footer", "FOOTER_HEIGHT_IN"]
 
 #: One colour per Frontex route (canonical names of the data README), colour-blind-safe where possible.
 ROUTE_COLOURS: dict[str, str] = {
@@ -56,20 +57,23 @@ ROUTE_COLOURS: dict[str, str] = {
 OTHER_COLOUR = "#7f7f7f"
 
 
-def new_figure(width_in: float, height_in: float) -> Figure:
-    """A figure on its own Agg canvas (no pyplot state), with constrained layout.
+def new_figure(width_in: float, height_in: float, layout: str | None = "constrained") -> Figure:
+    """A figure on its own Agg canvas (no pyplot state), with constrained layout by default.
 
     Parameters
     ----------
     width_in, height_in : float
         Size in inches.
+    layout : str or None, default "constrained"
+        Layout engine; None for axes placed by hand (the route map, whose labels are placed in
+        display coordinates).
 
     Returns
     -------
     matplotlib.figure.Figure
         With no axes yet.
     """
-    fig = Figure(figsize=(width_in, height_in), layout="constrained")
+    fig = Figure(figsize=(width_in, height_in), layout=layout)
     FigureCanvasAgg(fig)
     return fig
 
@@ -142,3 +146,86 @@ def band(values: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         return z, z, z
     p05, p95 = np.percentile(v, [5, 95], axis=1)
     return v.mean(axis=1), p05, p95
+
+
+#: Height kept for the footer at the bottom of a figure (inches).
+FOOTER_HEIGHT_IN = 0.32
+
+
+def footer_text(info: Mapping[str, Any]) -> str:
+    """The footer of a report figure: scenario, run, seeds, replicates, persons per agent, code
+    version and data source.
+
+    Parameters
+    ----------
+    info : mapping
+        Keys as in a run's ``manifest.json``: ``scenario``, ``run_id``, ``root_seed``,
+        ``replicate_seeds``, ``replicates``, ``persons_per_agent``, ``code_version`` (or
+        ``git_commit``), and ``data_source`` (observed data compared with); missing keys are left out.
+
+    Returns
+    -------
+    str
+        One or two lines.
+
+    Examples
+    --------
+    >>> footer_text({"scenario": "baseline_2014", "run_id": "20260101T000000Z-s7", "root_seed": 7,
+    ...              "replicate_seeds": [11, 12], "persons_per_agent": 20, "code_version": "0.1.0"})
+    'scenario baseline_2014 | run 20260101T000000Z-s7 | root seed 7, replicate seeds 11, 12 | 2 replicates | 20 persons per agent | code 0.1.0'
+    """
+    parts = []
+    if info.get("scenario"):
+        parts.append(f"scenario {info['scenario']}")
+    if info.get("run_id"):
+        parts.append(f"run {info['run_id']}")
+    seeds = [int(s) for s in info.get("replicate_seeds") or []]
+    seed_text = []
+    if info.get("root_seed") is not None:
+        seed_text.append(f"root seed {int(info['root_seed'])}")
+    if seeds:
+        shown = ", ".join(str(s) for s in seeds[:4]) + (f", ... ({len(seeds)})" if len(seeds) > 4 else "")
+        seed_text.append(f"replicate seed{'s' if len(seeds) > 1 else ''} {shown}")
+    if seed_text:
+        parts.append(", ".join(seed_text))
+    n = info.get("replicates", len(seeds) if seeds else None)
+    if n is not None:
+        parts.append(f"{int(n)} replicate{'s' if int(n) != 1 else ''}")
+    if info.get("persons_per_agent") is not None:
+        parts.append(f"{int(info['persons_per_agent'])} persons per agent")
+    code = info.get("code_version") or info.get("git_commit")
+    if code:
+        parts.append(f"code {code}")
+    text = " | ".join(parts)
+    if info.get("data_source"):
+        text += f"\nobserved data: {info['data_source']}"
+    return text
+
+
+def add_footer(fig: Figure, info: Mapping[str, Any], note: str = "") -> None:
+    """Write :func:`footer_text` at the bottom left of ``fig``, keeping room for it under the axes
+    of a constrained layout.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+    info : mapping
+        See :func:`footer_text`; empty: the note alone.
+    note : str, optional
+        Lines put above the footer (e.g. a key to markers). Lines are wrapped to the figure's width.
+    """
+    import textwrap
+
+    width = max(int(fig.get_figwidth() * 19), 60)  # characters of 6.5 pt across the figure
+    lines = textwrap.wrap(note, width) if note else []
+    if info:
+        for line in footer_text(info).split("\n"):
+            lines += textwrap.wrap(line, width)
+    text = "\n".join(lines)
+    height = fig.get_figheight()
+    n_lines = text.count("\n") + 1
+    frac = min((FOOTER_HEIGHT_IN * max(n_lines, 2) / 2) / height, 0.25)
+    engine = fig.get_layout_engine()
+    if engine is not None and hasattr(engine, "set") and "rect" in engine.get():
+        engine.set(rect=(0.0, frac, 1.0, 1.0 - frac))
+    fig.text(0.005, 0.004, text, fontsize=6.5, color="#404040", ha="left", va="bottom", gid="footer")

@@ -11,14 +11,144 @@ import numpy as np
 import pandas as pd
 
 from sim import observed as observed_data
-from sim.plots.canvas import Figure, new_figure
+from sim.plots.canvas import Figure, add_footer, as_frame, new_figure
 from sim.plots.maps import route_map
 
-__all__ = ["detections_by_route_bar", "monthly_series", "enforcement_surges", "run_figures"]
+__all__ = ["detections_by_route_dots", "detections_by_route_bar", "monthly_series", "enforcement_surges",
+           "run_figures", "OBSERVED_SOURCE"]
+
+#: The observed data the run figures compare with (their footer).
+OBSERVED_SOURCE = ("Frontex, Annual Risk Analysis 2015 (2014 by route) and revised monthly series "
+                   "(sim/data/README.md)")
+#: Right end of the ratio axis (simulated / observed) of :func:`detections_by_route_dots`.
+RATIO_CAP = 3.0
+#: Events of the monthly series starting within this many days of a marked event share its line.
+EVENT_GROUP_DAYS = 45
+#: What an interval shows when there is a single replicate.
+ONE_REPLICATE = "n/a (1 replicate)"
+
+
+def detections_by_route_dots(
+    table: pd.DataFrame, replicates: int | None = None, info: Mapping[str, Any] | None = None
+) -> Figure:
+    """Simulated against observed detections by route and type: dots with 90 % intervals on linear
+    axes.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The output of :func:`sim.validation.detections_by_route` (the ``Total`` row is left out of
+        the dots and given in the title).
+    replicates : int, optional
+        Number of replicates; with 1 (or when every interval has zero width and it is not given),
+        no interval is drawn and each row says "n/a (1 replicate)".
+    info : mapping, optional
+        The run's provenance for the footer (:func:`~sim.plots.canvas.footer_text`).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two axes sharing the rows (one per route/type pair, largest observed first), both with
+        linear x axes: ``axes[0]`` detections (persons) with the observed count as a black
+        diamond and the simulated mean as a blue dot with its p05-p95 interval (an error bar),
+        each row's numbers written at its right; ``axes[1]`` the ratio simulated / observed (mean
+        and interval; rows without observed detections are left empty), with a line at 1, the axis
+        ending at :data:`RATIO_CAP` (a ratio beyond it is a ``>`` at the edge with its value); right
+        of it, each row's observed count and simulated mean with its interval (or "n/a (1
+        replicate)").
+    """
+    obs_col = next(c for c in table.columns if c.startswith("observed_"))
+    year = obs_col.removeprefix("observed_")
+    rows = table[table["route"] != "Total"].copy()
+    rows = rows.sort_values(obs_col, ascending=False, kind="stable").reset_index(drop=True)
+    labels = [f"{r} ({t})" for r, t in zip(rows["route"], rows["type"], strict=True)]
+    y = np.arange(len(rows), dtype=float)
+    obs = rows[obs_col].to_numpy(dtype=float)
+    mean = rows["simulated_mean"].to_numpy(dtype=float)
+    p05 = rows["simulated_p05"].to_numpy(dtype=float)
+    p95 = rows["simulated_p95"].to_numpy(dtype=float)
+    if replicates is None:
+        single = bool(len(rows)) and bool(np.all(p05 == p95))
+    else:
+        single = int(replicates) <= 1
+
+    fig = new_figure(13, 0.48 * len(rows) + 2.0)
+    ax, ratio_ax = fig.subplots(1, 2, sharey=True, width_ratios=[3, 2])
+    ax.scatter(obs, y - 0.12, marker="D", s=30, color="black", zorder=4, label=f"observed {year}")
+    if single:
+        ax.scatter(mean, y + 0.12, s=30, color="#1f77b4", zorder=4,
+                   label=f"simulated (interval {ONE_REPLICATE})")
+    else:
+        ax.errorbar(mean, y + 0.12, xerr=np.vstack([np.clip(mean - p05, 0, None), np.clip(p95 - mean, 0, None)]),
+                    fmt="o", markersize=5, color="#1f77b4", ecolor="#1f77b4", elinewidth=1.4, capsize=3,
+                    zorder=4, label="simulated mean, 90 % interval (p05-p95)")
+    top = float(np.nanmax(np.concatenate([obs, p95, mean]), initial=0.0))
+    ax.set_xlim(0, top * 1.08 if top > 0 else 1)
+    ax.set_yticks(y, labels, fontsize=8)
+    ax.invert_yaxis()
+    ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+    ax.set_axisbelow(True)
+    ax.set_xlabel("detections (persons, linear scale)")
+    ax.ticklabel_format(axis="x", style="plain")
+    ax.xaxis.set_major_formatter(_thousands())
+    ax.legend(fontsize=8, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=2, frameon=False,
+              borderaxespad=0.2)
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r_mean = np.where(obs > 0, mean / obs, np.nan)
+        r_lo = np.where(obs > 0, p05 / obs, np.nan)
+        r_hi = np.where(obs > 0, p95 / obs, np.nan)
+    ratio_ax.axvline(1.0, color="black", linewidth=0.8, zorder=1)
+    ok = ~np.isnan(r_mean)
+    if single:
+        ratio_ax.scatter(r_mean[ok], y[ok], s=30, color="#1f77b4", zorder=4)
+    else:
+        ratio_ax.errorbar(r_mean[ok], y[ok], xerr=np.vstack([np.clip(r_mean - r_lo, 0, None)[ok],
+                                                              np.clip(r_hi - r_mean, 0, None)[ok]]),
+                          fmt="o", markersize=5, color="#1f77b4", elinewidth=1.4, capsize=3, zorder=4)
+    # a ratio beyond the cap would squash the others: marked at the edge with its value
+    high = float(np.nanmax(np.concatenate([r_hi[ok], r_mean[ok], [1.0]])))
+    right = max(2.0, min(high, RATIO_CAP)) * 1.08
+    ratio_ax.set_xlim(0, right)
+    for i in np.flatnonzero(ok & (r_mean > right)):
+        ratio_ax.scatter([right], [y[i]], marker=">", s=40, color="#1f77b4", zorder=5, clip_on=False)
+        ratio_ax.annotate(f"{r_mean[i]:,.1f}x", (right, y[i]), xytext=(-6, 0), textcoords="offset points",
+                          ha="right", va="center", fontsize=7, color="#1f77b4")
+    ratio_ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+    ratio_ax.set_axisbelow(True)
+    ratio_ax.set_xlabel(f"simulated / observed (1 = match, linear; capped at {RATIO_CAP:g})")
+    ratio_ax.tick_params(axis="y", left=False)
+    # the numbers of each row, right of the panels
+    for i in range(len(rows)):
+        interval = ONE_REPLICATE if single else f"{p05[i]:,.0f}-{p95[i]:,.0f}"
+        ratio_ax.annotate(f"obs {obs[i]:,.0f}\nsim {mean[i]:,.0f} ({interval})", (1.0, y[i]),
+                          xycoords=("axes fraction", "data"), xytext=(6, 0), textcoords="offset points",
+                          ha="left", va="center", fontsize=7, color="#303030", gid="row_numbers")
+
+    total = table[table["route"] == "Total"]
+    title = f"Detections of illegal border-crossing {year} by Frontex route"
+    if len(total):
+        t = total.iloc[0]
+        title += f": total observed {t[obs_col]:,.0f}, simulated {t['simulated_mean']:,.0f}"
+        if not single:
+            title += f" ({t['simulated_p05']:,.0f}-{t['simulated_p95']:,.0f})"
+    fig.suptitle(title, fontsize=10)
+    if info:
+        add_footer(fig, {**info, "data_source": info.get("data_source", OBSERVED_SOURCE)})
+    return fig
+
+
+def _thousands():
+    from matplotlib.ticker import FuncFormatter
+
+    return FuncFormatter(lambda v, _pos: f"{v:,.0f}")
 
 
 def detections_by_route_bar(table: pd.DataFrame) -> Figure:
     """Simulated against observed detections by route and type (horizontal bars, log scale).
+
+    Superseded in results folders by :func:`detections_by_route_dots` (bars on a log axis make
+    small differences between large counts look small); kept for callers of the old figure.
 
     Parameters
     ----------
@@ -79,6 +209,9 @@ def monthly_series(
     detections_monthly: pd.DataFrame,
     observed_monthly: pd.DataFrame | None = None,
     years: tuple[int, int] = (2012, 2014),
+    *,
+    events: Any = None,
+    info: Mapping[str, Any] | None = None,
 ) -> Figure:
     """Monthly detections by route and type, simulated against observed (small multiples).
 
@@ -92,13 +225,22 @@ def monthly_series(
         :func:`sim.observed.monthly` (Frontex revised monthly series).
     years : (int, int), default (2012, 2014)
         First and last calendar year shown (inclusive).
+    events : DataFrame or iterable of rows, optional
+        The scenario's events (``scenario.events``: ``start``, ``kind``, ``target``, optionally
+        ``description``). Each event starting within the years shown is a dashed vertical line,
+        numbered, on every panel (events within :data:`EVENT_GROUP_DAYS` of a marked one share
+        its line), and listed by number in the footer.
+    info : mapping, optional
+        The run's provenance for the footer (:func:`~sim.plots.canvas.footer_text`).
 
     Returns
     -------
     matplotlib.figure.Figure
         One axes per route/type pair of :data:`sim.observed.ROUTE_TYPES` (ten, on a 5 x 2 grid), each
         with two lines (observed in black, simulated mean in blue) and a shaded p05-p95 band across
-        replicates. Months without rows count 0.
+        replicates, then one dashed vertical line per group of events (so ``2 + n_groups``
+        lines).
+        Months without rows count 0.
     """
     pairs = [tuple(p) for p in observed_data.ROUTE_TYPES]
     months = pd.period_range(f"{years[0]}-01", f"{years[1]}-12", freq="M")
@@ -160,15 +302,51 @@ def monthly_series(
     for ax in axes[len(pairs) :]:
         ax.set_visible(False)
     axes[0].legend(fontsize=7, loc="upper left")
+    shown = _events_shown(events, months[0].to_timestamp(), (months[-1] + 1).to_timestamp())
+    groups: list[list[int]] = []  # events within EVENT_GROUP_DAYS of a group's first share its line
+    for number, (when, _text) in enumerate(shown, start=1):
+        if groups and (when - shown[groups[-1][0] - 1][0]).days <= EVENT_GROUP_DAYS:
+            groups[-1].append(number)
+        else:
+            groups.append([number])
+    for numbers in groups:
+        when = shown[numbers[0] - 1][0]
+        for ax in axes[: len(pairs)]:
+            ax.axvline(when, color="#7f7f7f", linestyle="--", linewidth=0.8, zorder=1)
+            ax.annotate(",".join(map(str, numbers)), (when, 1.0), xycoords=("data", "axes fraction"),
+                        xytext=(1.5, -1.5), textcoords="offset points", ha="left", va="top", fontsize=6,
+                        color="#505050")
+    key = ""
+    if shown:
+        key = "Events (dashed lines): " + "; ".join(
+            f"{n} {text}" for n, (_when, text) in enumerate(shown, start=1))
     fig.suptitle(
         f"Monthly detections {years[0]}-{years[1]} (persons): Frontex revised series vs "
         "simulated mean, band p05-p95",
         fontsize=10,
     )
+    if info or key:
+        add_footer(fig, {**info, "data_source": info.get("data_source", OBSERVED_SOURCE)} if info else {},
+                   note=key)
     return fig
 
 
-def enforcement_surges(enforcement: pd.DataFrame) -> Figure:
+def _events_shown(events: Any, first: pd.Timestamp, end: pd.Timestamp) -> list[tuple[pd.Timestamp, str]]:
+    """(start, "YYYY-MM-DD kind target") of the events starting in [first, end), by start date."""
+    if events is None:
+        return []
+    frame = as_frame(events)
+    if not len(frame):
+        return []
+    out = []
+    for _, e in frame.iterrows():
+        when = pd.Timestamp(str(e["start"]))
+        if first <= when < end:
+            out.append((when, f"{when:%Y-%m-%d} {e['kind']} {e['target']}"))
+    return sorted(out, key=lambda item: (item[0], item[1]))
+
+
+def enforcement_surges(enforcement: pd.DataFrame, info: Mapping[str, Any] | None = None) -> Figure:
     """Monthly surge of each adaptive agency: when and how strongly it reacted.
 
     Parameters
@@ -176,6 +354,8 @@ def enforcement_surges(enforcement: pd.DataFrame) -> Figure:
     enforcement : pandas.DataFrame
         The ``enforcement`` table: columns ``replicate`` (optional), ``month`` (``YYYY-MM``),
         ``agency``, ``target``, ``policy``, ``surge`` (0-1).
+    info : mapping, optional
+        The run's provenance for the footer (:func:`~sim.plots.canvas.footer_text`).
 
     Returns
     -------
@@ -185,6 +365,8 @@ def enforcement_surges(enforcement: pd.DataFrame) -> Figure:
         axes saying so.
     """
     fig = new_figure(10, 3.6)
+    if info:
+        add_footer(fig, info)
     ax = fig.subplots()
     table = enforcement[enforcement["policy"].astype(str) == "adaptive"] if len(enforcement) else enforcement
     if not len(table):
@@ -211,27 +393,39 @@ def enforcement_surges(enforcement: pd.DataFrame) -> Figure:
     return fig
 
 
-def run_figures(scenario: Any, tables: Mapping[str, pd.DataFrame]) -> dict[str, Figure]:
+def run_figures(
+    scenario: Any, tables: Mapping[str, pd.DataFrame], info: Mapping[str, Any] | None = None
+) -> dict[str, Figure]:
     """The figures of a run's results folder, by file stem (:data:`sim.io.FIGURE_NAMES`).
 
     Parameters
     ----------
     scenario : sim.scenario.Scenario
-        ``nodes`` and ``segments`` are drawn on the map.
+        ``nodes`` and ``segments`` are drawn on the map, ``events`` on the monthly series.
     tables : mapping of str to pandas.DataFrame
         ``crossings_by_edge`` (optional), ``detections_by_route``, ``detections_monthly`` and
         ``enforcement``, as written by :func:`sim.io.write_results`.
+    info : mapping, optional
+        The run's provenance (keys of ``manifest.json``: ``scenario``, ``run_id``, ``root_seed``,
+        ``replicate_seeds``, ``replicates``, ``persons_per_agent``, ``code_version``), written in a
+        footer on each figure (:func:`~sim.plots.canvas.footer_text`); no footer without it.
 
     Returns
     -------
     dict of str to Figure
         ``route_map`` (:func:`~sim.plots.maps.route_map`), ``detections_by_route``
-        (:func:`detections_by_route_bar`), ``monthly_series`` (:func:`monthly_series`) and
-        ``enforcement`` (:func:`enforcement_surges`).
+        (:func:`detections_by_route_dots`), ``monthly_series`` (:func:`monthly_series`, with the
+        scenario's events) and ``enforcement`` (:func:`enforcement_surges`).
     """
+    replicates = None
+    if info and info.get("replicates") is not None:
+        replicates = int(info["replicates"])
+    elif "replicate" in tables["detections_monthly"].columns:
+        replicates = int(tables["detections_monthly"]["replicate"].nunique())
     return {
-        "route_map": route_map(scenario.nodes, scenario.segments, tables.get("crossings_by_edge")),
-        "detections_by_route": detections_by_route_bar(tables["detections_by_route"]),
-        "monthly_series": monthly_series(tables["detections_monthly"]),
-        "enforcement": enforcement_surges(tables["enforcement"]),
+        "route_map": route_map(scenario.nodes, scenario.segments, tables.get("crossings_by_edge"), info=info),
+        "detections_by_route": detections_by_route_dots(tables["detections_by_route"], replicates, info),
+        "monthly_series": monthly_series(tables["detections_monthly"], events=getattr(scenario, "events", None),
+                                         info=info),
+        "enforcement": enforcement_surges(tables["enforcement"], info=info),
     }
