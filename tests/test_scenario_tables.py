@@ -336,11 +336,17 @@ def test_events_are_the_observed_events_up_to_2014(t, graph):
     ev = t["events"]
     src = observed.enforcement_events()
     src = src[src.start <= "2014-12-31"].reset_index(drop=True)
-    # the shared events first, unchanged; then only the documented pre-2012 enclave fences
+    # the shared events first, unchanged; then only the documented pre-2012 enclave fences and
+    # Bulgaria's containment plan of November 2013 (issue 9, item 6: no agency adaptive, every
+    # documented reaction an event; Human Rights Watch 2014)
     pd.testing.assert_frame_equal(ev.iloc[: len(src)].astype(str).reset_index(drop=True), src.astype(str))
     extra = ev.iloc[len(src):]
-    assert set(extra.target) == {"Tangier->Ceuta", "Nador->Melilla"}
-    assert (extra.kind == "fence").all() and (extra.start < "2012-01-01").all()
+    fences = extra[extra.kind == "fence"]
+    assert set(fences.target) == {"Tangier->Ceuta", "Nador->Melilla"} and (fences.start < "2012-01-01").all()
+    plan = extra[extra.kind != "fence"]
+    assert plan[["start", "kind", "target"]].astype(str).values.tolist() == [
+        ["2013-11-06", "patrol_surge", "Edirne->Svilengrad"]]
+    assert "Human Rights Watch 2014" in plan.description.iloc[0]
     for r in ev.itertuples(index=False):
         _assert_target(graph, r.target_type, r.target)
 
