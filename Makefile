@@ -1,5 +1,5 @@
 # make run  : run the reference scenario (bootstraps .venv)
-# make test : run the test suite (bootstraps .venv with the dev and app extras)
+# make test : run the test suite (bootstraps .venv with the dev, app and ema extras)
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -23,7 +23,7 @@ $(VENV)/.installed: pyproject.toml
 	  echo "Install Python 3.12 or newer, or select it with pyenv, then run make again." >&2; exit 2; fi; \
 	if [ ! -x $(PY) ]; then echo "creating $(VENV) with $$PYBIN"; env $$PYBIN -m venv $(VENV); fi; \
 	$(PY) -m pip install -q --upgrade pip >/dev/null && \
-	$(PY) -m pip install -q -e ".[dev,app]" && touch $@
+	$(PY) -m pip install -q -e ".[dev,app,ema]" && touch $@
 
 venv: $(VENV)/.installed
 

@@ -37,7 +37,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from sim.cache import ReplicateCache
     from sim.scenario import Scenario
 
-__all__ = ["METHODS", "SensitivityResult", "select_specs", "design", "sample_outputs",
+__all__ = ["METHODS", "SensitivityResult", "analysis_year", "select_specs", "design", "sample_outputs",
            "run_sensitivity", "format_sensitivity"]
 
 METHODS = ("morris", "sobol")
@@ -136,7 +136,9 @@ def _problem(specs: Sequence[Any]) -> dict[str, Any]:
             "bounds": [[float(s.low), float(s.high)] for s in specs]}
 
 
-def _year(scenario: Scenario) -> int:
+def analysis_year(scenario: Scenario) -> int:
+    """The year whose outputs are analysed: 2014 if the scenario covers it, else the last calendar
+    year it covers in full (the start year if none)."""
     import datetime as dt
 
     if scenario.start <= dt.date(2014, 1, 1) and scenario.end >= dt.date(2014, 12, 31):
@@ -233,7 +235,7 @@ def run_sensitivity(
     results = runner.run_jobs(jobs, executor, cache=cache, resume=resume, progress=progress,
                               desc="samples")
     by_key = dict(zip(keys, results, strict=False))
-    year = _year(scenario)
+    year = analysis_year(scenario)
     rows = []
     for i in range(len(points)):  # back in sample order, whatever order runs finished in
         runs = [by_key.get((i, r)) for r in range(replicates)]
