@@ -16,7 +16,7 @@ from sim.network import haversine_km
 
 __all__ = ["assign_regions", "offer_reputation_utility", "record_departures", "reputation_ahead",
            "reputation_value_cost_eur",
-           "same_region_matrix", "step_hubs"]
+           "same_region_matrix", "step_hubs", "success_shares"]
 
 
 def assign_regions(hubs: list[Hub], lat: np.ndarray, lon: np.ndarray, radius_km: float) -> None:
@@ -146,6 +146,23 @@ def offer_reputation_utility(net, hubs: dict[int, Hub], edges: np.ndarray, value
     """
     rep = np.array([hubs[n].reputation if n in hubs else 0.0 for n in range(net.n_nodes)])
     return -reputation_value_cost_eur(net, rep, value_eur)[edges] / cost_scale_eur
+
+
+def success_shares(hubs: list[Hub], enterprises_at: dict) -> np.ndarray:
+    """Success share of the journeys sold at each hub: the mean reputation of its enterprises (0 if none).
+
+    Parameters
+    ----------
+    hubs : list of Hub
+    enterprises_at : dict of int to list of SmugglerEnterprise
+        Enterprises by home node.
+
+    Returns
+    -------
+    ndarray of float, shape (H,)
+    """
+    return np.array([np.mean([e.reputation for e in enterprises_at[h.node]]) if enterprises_at[h.node] else 0.0
+                     for h in hubs])
 
 
 def same_region_matrix(hubs: list[Hub]) -> np.ndarray:

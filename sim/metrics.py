@@ -15,7 +15,7 @@ from sim.agents.enterprise import ServiceLevel
 from sim.agents.migrant import MigrantState
 from sim.labels import ROUTE_TYPES
 
-__all__ = ["check_invariants", "collect_tables", "observe", "person_days", "state_counts"]
+__all__ = ["check_invariants", "collect_tables", "observe", "person_days", "record_crossings", "state_counts"]
 
 EDGE_STAT_COLUMNS = ("attempts", "prevented", "detections", "undetected", "first_entries", "deaths")
 
@@ -215,3 +215,33 @@ def check_invariants(model) -> None:
     sums = np.bincount(lab[lab >= 0], weights=by_edge[lab >= 0], minlength=len(ROUTE_TYPES))
     assert np.allclose(by_route, sums), "detections by route differ from detected crossings of labelled edges"
     assert by_edge[lab < 0].sum() == 0, "a detection on an unlabelled edge"
+
+
+def record_crossings(model, ids: np.ndarray, edge: np.ndarray, out, labelled: np.ndarray,
+                     first_entry: np.ndarray) -> None:
+    """Step 5's observation: today's crossing outcomes into the month's edge counts, detections,
+    the agencies' sightings and the crossing log (persons = agents x ``persons_per_agent``).
+
+    Parameters
+    ----------
+    model : sim.model.SmugglingModel
+    ids, edge : ndarray of int, shape (n,)
+        Movers (agent indices) and the edge each crossed.
+    out : sim.crossing.CrossingOutcome
+    labelled, first_entry : ndarray of bool, shape (n,)
+        The edge carries a Frontex route; the crossing is the mover's first entry into the EU.
+    """
+    K, month = model.persons_per_agent, model.month_of_day[model.day]
+    st = model.edge_stats[month]
+    undetected = out.passed & labelled & ~out.detected
+    for col, mask in enumerate((np.ones(len(ids), bool), out.prevented, out.detected, undetected, first_entry, out.died)):
+        np.add.at(st[:, col], edge[mask], K)
+    np.add.at(st[:, 6], edge, K)
+    np.add.at(model.enforcement.seen_det, edge[out.detected], K)
+    np.add.at(model.enforcement.seen_prev, edge[out.prevented], K)
+    det = out.detected
+    if det.any():
+        np.add.at(model.detections[month], (model.odds.labelled[edge[det]], model.migrants.group[ids[det]]), K)
+    logged = model.net.has_border[edge]
+    if logged.any():
+        model.crossing_log.append((ids[logged].astype(np.int32), edge[logged].astype(np.int16), model.day, det[logged]))

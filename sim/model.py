@@ -337,7 +337,7 @@ class SmugglingModel(mesa.Model):
             rescue_detects=labelled & (net.mode[edge] == SEA), rng=rng,
         )
         first_entry = out.passed & labelled & ~mig.in_eu[ids]
-        self._record_crossings(ids, edge, out, labelled, first_entry)
+        metrics.record_crossings(self, ids, edge, out, labelled, first_entry)
         if self.awareness is not None:  # awareness (a): co-nationals' onward passages
             self.awareness.record(mig.group[ids[out.passed]], edge[out.passed], K)
         # enterprise reputation from the share of their customers who got across
@@ -376,22 +376,6 @@ class SmugglingModel(mesa.Model):
             arrive = self.day + np.maximum(1, np.round(net.travel_days[edge[out.passed]])).astype(np.int64) - 1
             for d in np.unique(arrive):
                 self.calendar[int(d)].append(passed[arrive == d])
-
-    def _record_crossings(self, ids, edge, out, labelled, first_entry) -> None:
-        K, month = self.persons_per_agent, self.month_of_day[self.day]
-        st = self.edge_stats[month]
-        undetected = out.passed & labelled & ~out.detected
-        for col, mask in enumerate((np.ones(len(ids), bool), out.prevented, out.detected, undetected, first_entry, out.died)):
-            np.add.at(st[:, col], edge[mask], K)
-        np.add.at(st[:, 6], edge, K)
-        np.add.at(self.enforcement.seen_det, edge[out.detected], K)
-        np.add.at(self.enforcement.seen_prev, edge[out.prevented], K)
-        det = out.detected
-        if det.any():
-            np.add.at(self.detections[month], (self.odds.labelled[edge[det]], self.migrants.group[ids[det]]), K)
-        logged = self.net.has_border[edge]
-        if logged.any():
-            self.crossing_log.append((ids[logged].astype(np.int32), edge[logged].astype(np.int16), self.day, det[logged]))
 
     def _arrivals(self) -> None:
         """Step 6: migrants reaching a node today join its queue or end the journey."""
@@ -450,13 +434,9 @@ class SmugglingModel(mesa.Model):
         if self.awareness is not None:
             self.awareness.step(self._advertised)
         hp = self.params.hub_reputation
-        if not hp.enabled:
-            hubs.step_hubs(self.hubs)
-            return
-        success = np.array([np.mean([e.reputation for e in self.enterprises.at[h.node]]) if self.enterprises.at[h.node]
-                            else 0.0 for h in self.hub_list])
         tau = hp.burn_in_timescale_days if self.day < self.start_day else hp.timescale_days
-        hubs.step_hubs(self.hubs, hp, success, self.same_region, tau, hp.departure_timescale_days)
+        hubs.step_hubs(self.hubs, hp, hubs.success_shares(self.hub_list, self.enterprises.at) if hp.enabled else None,
+                       self.same_region, tau, hp.departure_timescale_days)
 
     def _observe(self) -> None:
         """Step 10: data collection (:func:`sim.metrics.observe`)."""
