@@ -17,7 +17,7 @@ from sim.agents.enterprise import SmugglerEnterprise
 from sim.enforcement import enterprise_effort
 
 __all__ = ["EnterpriseRegistry", "enter", "experience", "new_enterprise", "offer_experience", "seed_enterprises", "spin_off",
-           "step_enterprises"]
+           "step_enterprises", "upstream_markets"]
 
 
 def experience(ent: SmugglerEnterprise, edge: int) -> float:
@@ -338,9 +338,22 @@ def _take_over(reg: EnterpriseRegistry, ent: SmugglerEnterprise, cp, p, rng: np.
     h.members = min(p.max_members, h.members + consolidation.members_taken_over(ent.members, cp.takeover_member_share, rng))
 
 
+def upstream_markets(net) -> np.ndarray:
+    """``up[a, b] = 1`` where a smuggled, non-retreat segment leads from node a to node b (a != b).
+
+    The markets one segment upstream of a market (the hub that feeds a departure point), whose
+    members recruit for it with ``supply.upstream_recruit_weight``. Shape (N, N), float.
+    """
+    up = np.zeros((net.n_nodes, net.n_nodes))
+    fwd = net.smuggled & ~net.is_retreat
+    up[net.src[fwd], net.dst[fwd]] = 1.0
+    np.fill_diagonal(up, 0.0)
+    return up
+
+
 def spin_off(model, reg: EnterpriseRegistry, net, wanted_persons: np.ndarray, capacity_persons: np.ndarray,
              node_effort: np.ndarray, params, supply_params, day: int, rng: np.random.Generator,
-             queue_persons: np.ndarray | None = None) -> int:
+             queue_persons: np.ndarray | None = None, upstream: np.ndarray | None = None) -> int:
     """Supply (b): new enterprises founded by members of enterprises at the market, where migrants wanted more than the capacity.
 
     Per smuggled segment ``e`` leaving a market node ``m``: Poisson(:func:`sim.supply.spinoff_rate`)
@@ -369,6 +382,9 @@ def spin_off(model, reg: EnterpriseRegistry, net, wanted_persons: np.ndarray, ca
     rng : numpy.random.Generator
     queue_persons : ndarray of float, shape (N,), optional
         Persons waiting at each node (a gap in the market where nobody sells); zeros if None.
+    upstream : ndarray of float, shape (N, N), optional
+        :func:`upstream_markets` of ``net`` (a fixed property of the graph: pass it to avoid
+        rebuilding it every day).
 
     Returns
     -------
@@ -388,10 +404,7 @@ def spin_off(model, reg: EnterpriseRegistry, net, wanted_persons: np.ndarray, ca
                       if k in pos and pos[k] > i], dtype=np.int64).reshape(-1, 2)
     M = supply.recruiters_at(home, members, pairs, net.n_nodes)
     # recruiters one segment upstream (the hub that feeds a departure point)
-    up = np.zeros((net.n_nodes, net.n_nodes))
-    fwd = net.smuggled & ~net.is_retreat
-    up[net.src[fwd], net.dst[fwd]] = 1.0
-    np.fill_diagonal(up, 0.0)
+    up = upstream_markets(net) if upstream is None else upstream
     here = np.bincount(home, weights=members, minlength=net.n_nodes)
     M = M + sp.upstream_recruit_weight * (here @ up)
     seg = np.flatnonzero(net.smuggled & net.is_market[net.src])

@@ -143,6 +143,7 @@ class SmugglingModel(mesa.Model):
         self.desired = np.zeros(E)  # unconstrained demand per edge today (agents)
         enterprises.seed_enterprises(self, self.enterprises, net, p.enterprises, self.rng, supply_params=p.supply)
         self.capacity_persons = np.zeros(E)  # seats offered per edge today (persons)
+        self._upstream = enterprises.upstream_markets(net)  # supply (b): who recruits for a market
 
         # mechanisms: route awareness (a) and hub reputation (c) (each None/off when switched off)
         self.hub_list = list(self.hubs.values())
@@ -422,7 +423,8 @@ class SmugglingModel(mesa.Model):
         q = np.bincount(self.migrants.node[self.waiting], minlength=self.net.n_nodes) * self.persons_per_agent
         if P.supply.enabled:  # supply (b): spin-offs through members, with a cost and a lag
             enterprises.spin_off(self, reg, self.net, self.desired * self.persons_per_agent, self.capacity_persons,
-                                 self.enforcement.arrest_node, p, P.supply, self.day, self.rng, queue_persons=q)
+                                 self.enforcement.arrest_node, p, P.supply, self.day, self.rng, queue_persons=q,
+                                 upstream=self._upstream)
         else:
             enterprises.enter(self, reg, self.net, q, self.desired, p, self.rng)
         for n, h in self.hubs.items():
