@@ -15,3 +15,35 @@ TINY_PATH = Path(__file__).parent / "fixtures" / "scenario_tiny" / "scenario.yam
 def tiny_scenario() -> Scenario:
     """The tiny fixture scenario, loaded once (scenarios are frozen, so sharing is safe)."""
     return load_scenario(TINY_PATH)
+
+
+@pytest.fixture
+def saved_figures(monkeypatch) -> dict:
+    """The figures the results-folder writers save, by file stem (they are still saved)."""
+    from sim import io
+
+    saved: dict = {}
+    save = io.atomic.write_figures
+
+    def keep(figures, folder, *args, **kwargs):
+        saved.update(figures)
+        return save(figures, folder, *args, **kwargs)
+
+    monkeypatch.setattr(io.atomic, "write_figures", keep)
+    return saved
+
+
+def footer_of(fig) -> str:
+    """The footer text of a figure (:func:`sim.plots.canvas.add_footer`), lines joined; "" without."""
+    return " ".join(t.get_text().replace("\n", " ") for t in fig.texts if t.get_gid() == "footer")
+
+
+def assert_footer_names_the_folder(fig, manifest: dict) -> str:
+    """Check that a figure's footer names the folder's run id, persons per agent, replicates and
+    data source, as its ``manifest.json`` says; return the footer."""
+    text = footer_of(fig)
+    n = manifest["replicates"]
+    for part in (f"run {manifest['run_id']}", f"{manifest['persons_per_agent']} persons per agent",
+                 f"{n} replicate{'s' if n != 1 else ''}", "data: simulated by routesim"):
+        assert part in text, (part, text)
+    return text

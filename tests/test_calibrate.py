@@ -97,3 +97,26 @@ def test_loss_terms_hand_computed():
     assert terms["logratio:2013:Black Sea/Sea"] == pytest.approx(np.log(500 / 1000))
     assert terms["term:M"] == pytest.approx(500 / 900)
     assert terms["loss"] == pytest.approx(terms["term:C1"] + terms["term:M"])
+
+
+def test_convergence_figure_names_the_calibration_in_a_footer(tiny_scenario, tmp_path, saved_figures):
+    from conftest import assert_footer_names_the_folder
+
+    from sim import io, runner
+
+    settings = calibrate.CalibrationSettings(window=("2013-01", "2013-03"), budget=5, replicates=2,
+                                             seed=5)
+    trials = pd.DataFrame({"number": [0, 1, 2], "state": ["COMPLETE", "FAIL", "COMPLETE"],
+                           "loss": [2.0, np.nan, 1.5]})
+    result = calibrate.CalibrationResult(
+        trials=trials, best_values={}, best_loss=1.5, specs=[], targets={}, settings=settings,
+        optuna_version="4", wall_seconds=1.0, extra={"best_trial": 2, "observed_source": "shipped"})
+    folder = io.write_calibration(tmp_path, tiny_scenario, result,
+                                  {"replicate_seeds": runner.replicate_seeds(5, 2)})
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["run_id"] == folder.name and manifest["replicates"] == 2
+    text = assert_footer_names_the_folder(saved_figures["convergence"], manifest)
+    assert text.startswith("calibration | scenario tiny |")
+    assert "2 replicates per trial" in text and "1 persons per agent" in text
+    assert "2 trials complete, budget 5, calibration seed 5, window 2013-01..2013-03" in text
+    assert "trials.parquet" in text and "observed data: Frontex" in text

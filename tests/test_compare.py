@@ -118,6 +118,22 @@ def test_one_replicate_prints_na_not_a_zero_width_interval(tmp_path, cli_fake, c
     assert comparison["difference_low"].isna().all()
 
 
+def test_comparison_figures_name_base_variants_run_and_replicates(tmp_path, cli_fake, capsys,
+                                                                    saved_figures):
+    from conftest import assert_footer_names_the_folder
+
+    assert main(["compare", str(TINY), str(TINY), "--replicates", "2", "--persons-per-agent", "3",
+                 "--out", str(tmp_path), "--no-progress"]) == 0
+    (folder,) = (tmp_path / "tiny" / "compare").iterdir()
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["persons_per_agent"] == 3 and manifest["replicates"] == 2
+    assert set(saved_figures) == {"forest", "monthly_difference"}
+    for name, table in (("forest", "comparison.csv"), ("monthly_difference", "monthly_difference.csv")):
+        text = assert_footer_names_the_folder(saved_figures[name], manifest)
+        assert text.startswith(f"comparison | base scenario tiny vs variant {next(iter(manifest['variants']))} |")
+        assert table in text
+
+
 def test_identical_scenarios_differ_by_exactly_zero(tmp_path, cli_fake, capsys):
     # the same scenario twice: same seeds, so every paired difference is 0 and nothing is distinct
     assert main(["compare", str(TINY), str(TINY), "--replicates", "3", "--out", str(tmp_path),

@@ -180,6 +180,17 @@ def test_write_experiment_folder(tmp_path, small):
         assert name in manifest["files"] and (out / name).is_file()
 
 
+def test_write_experiment_figures_carry_the_folder_in_a_footer(tmp_path, small, saved_figures):
+    from conftest import assert_footer_names_the_folder
+
+    out = io.write_experiment(tmp_path, _fake_result(small), {"processes": 1})
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["run_id"] == out.name and manifest["persons_per_agent"] == 4
+    text = assert_footer_names_the_folder(saved_figures["route_shift"], manifest)
+    assert text.startswith("experiment route-shift | scenario small |")
+    assert "replicate seed 11" in text and "monthly_first_entries.csv" in text
+
+
 def test_write_experiment_failure_leaves_nothing(tmp_path, small, monkeypatch):
     def broken(figures, folder):
         raise OSError("disk full")

@@ -322,4 +322,113 @@ def test_run_figures_put_the_run_in_a_footer_on_every_figure():
     for name, fig in figures.items():
         text = footer(fig)
         assert text and "run 20260101T000000Z-s7" in text[0] and "3 replicates" in text[0], name
+        assert "data: simulated by routesim" in text[0], name  # every footer names its data
     assert figures["detections_by_route"].axes[0].get_xscale() == "linear"
+
+
+# --- footers on the figures of experiments, comparisons, sensitivity analyses, calibrations -------
+
+ANALYSIS_INFO = {**INFO, "persons_per_agent": 25, "replicates": 4, "replicate_seeds": [21, 22, 23, 24],
+                 "run_id": "20260102T030405Z-s9", "root_seed": 9}
+
+
+def _comparison_result():
+    rows = [(v, "detections", route, "Sea", 2014, 100.0, 90.0, -10.0, -15.0, -5.0)
+            for v in ("libya_x2", "no_fence") for route in ("Central Mediterranean", "Eastern Mediterranean")]
+    comparison = pd.DataFrame(rows, columns=["variant", "metric", "route", "type", "year", "base_mean",
+                                             "variant_mean", "difference_mean", "difference_low",
+                                             "difference_high"])
+    monthly = pd.DataFrame({"variant": ["libya_x2"] * 2 + ["no_fence"] * 2,
+                            "month": ["2014-01", "2014-02"] * 2, "difference_mean": [1.0, 2.0, 3.0, 4.0],
+                            "difference_low": [0.0, 1.0, 2.0, 3.0], "difference_high": [2.0, 3.0, 4.0, 5.0]})
+    return SimpleNamespace(comparison=comparison, monthly=monthly)
+
+
+def _sensitivity_result():
+    indices = pd.DataFrame({"output": ["detections:Total"] * 2, "parameter": ["a", "b"],
+                            "mu_star": [3.0, 1.0], "mu_star_conf": [0.5, 0.2]})
+    return SimpleNamespace(indices=indices, method="morris")
+
+
+def _calibration_result(source="shipped"):
+    trials = pd.DataFrame({"number": [0, 1, 2], "state": ["COMPLETE"] * 3, "loss": [3.0, 1.0, 2.0]})
+    return SimpleNamespace(trials=trials, extra={"best_trial": 1, "observed_source": source})
+
+
+def _experiment_results():
+    months = ["2012-07", "2012-08"]
+    monthly = pd.DataFrame([(arm, 0, m, g, 10.0) for arm in ("shocked", "counterfactual") for m in months
+                            for g in ("Edirne->Orestiada", "Eastern Mediterranean/Sea")],
+                           columns=["arm", "replicate", "month", "group", "first_entries"])
+    throughput = pd.DataFrame([(arm, 0, w, node, t) for arm in ("baseline", "ablation")
+                               for w, t in (("first", 5.0), ("second", 4.0)) for node in ("Agadez", "Sebha")],
+                              columns=["arm", "replicate", "window", "node", "throughput"])
+    levels = [{"level": x, **{k: 1.0 for k in ("enterprises", "hhi", "mean_members", "mean_segments",
+                                                 "package_share")}} for x in (0.5, 1.0)]
+    fees = pd.DataFrame({"fee_segment": ["Libya-Italy"] * 3, "service_level": ["basic", "standard", "premium"],
+                         "observed_low_eur": [800.0] * 3, "observed_high_eur": [2000.0] * 3,
+                         "simulated_mean_eur": [900.0, 1200.0, 1800.0],
+                         "simulated_p05_eur": [850.0, 1100.0, 1700.0],
+                         "simulated_p95_eur": [950.0, 1300.0, 1900.0]})
+    return [
+        SimpleNamespace(name="route-shift", summary={"shocked_edge": "Edirne->Orestiada"},
+                        tables={"monthly_first_entries": monthly}),
+        SimpleNamespace(name="hub-persistence", summary={}, tables={"hub_throughput": throughput}),
+        SimpleNamespace(name="enterprise-concentration", summary={"levels": levels}, tables={}),
+        SimpleNamespace(name="segmented-market", summary={}, tables={"fee_comparison": fees}),
+    ]
+
+
+def _analysis_figures(info):
+    """Every figure of an experiment, comparison, sensitivity or calibration folder, by file stem."""
+    figures = {}
+    for result in _experiment_results():
+        figures.update(plots.experiment_figures(result, None if info is None else {
+            **info, "kind": f"experiment {result.name}"}))
+    figures.update(plots.comparison_figures(_comparison_result(), None if info is None else {
+        **info, "kind": "comparison", "variants": ["libya_x2", "no_fence"]}))
+    figures.update(plots.sensitivity_figures(_sensitivity_result(), None if info is None else {
+        **info, "kind": "sensitivity analysis", "method": "morris", "sample_points": 12,
+        "replicates_per": "sample point"}))
+    figures.update(plots.calibration_figures(_calibration_result(), None if info is None else {
+        **info, "kind": "calibration", "replicates_per": "trial", "trials": 3, "budget": 40,
+        "calibration_seed": 9, "window": ["2012-01", "2014-06"]}))
+    return figures
+
+
+def test_analysis_figures_carry_a_footer_with_run_persons_per_agent_replicates_and_data():
+    figures = _analysis_figures(ANALYSIS_INFO)
+    assert set(figures) == {"route_shift", "hub_persistence", "enterprise_concentration", "fee_ranges",
+                            "forest", "monthly_difference", "sensitivity", "convergence"}
+    drawn = {"route_shift": "monthly_first_entries.csv", "hub_persistence": "hub_throughput.csv",
+             "enterprise_concentration": "summary.json", "fee_ranges": "fee_comparison.csv",
+             "forest": "comparison.csv", "monthly_difference": "monthly_difference.csv",
+             "sensitivity": "indices.csv", "convergence": "trials.parquet"}
+    for name, fig in figures.items():
+        (text,) = footer(fig)
+        text = text.replace("\n", " ")
+        for part in ("run 20260102T030405Z-s9", "25 persons per agent", "4 replicates",
+                     "replicate seeds 21, 22, 23, 24", f"data: simulated by routesim, {drawn[name]}",
+                     "code routesim 0.1.0"):
+            assert part in text, (name, part, text)
+    text = {name: footer(fig)[0].replace("\n", " ") for name, fig in figures.items()}
+    assert text["route_shift"].startswith("experiment route-shift | scenario small |")
+    assert "observed data: smuggling_fees.csv" in text["fee_ranges"]
+    for name in ("forest", "monthly_difference"):
+        assert "comparison | base scenario small vs variants libya_x2, no_fence |" in text[name]
+    assert "4 replicates per sample point" in text["sensitivity"]
+    assert "method morris, 12 sample points" in text["sensitivity"]
+    assert "4 replicates per trial" in text["convergence"]
+    assert ("3 trials complete, budget 40, calibration seed 9, window 2012-01..2014-06"
+            in text["convergence"])
+    assert "observed data: Frontex" in text["convergence"]
+
+
+def test_analysis_figures_have_no_footer_without_info_and_name_another_observed_folder():
+    assert all(footer(fig) == [] for fig in _analysis_figures(None).values())
+    fig = plots.calibration_figures(_calibration_result("/data/obs"), ANALYSIS_INFO)["convergence"]
+    assert "observed data: tables of /data/obs" in footer(fig)[0]
+    # one figure function called alone, with the caller's info, puts it in its footer as given
+    fig = plots.comparison_forest(_comparison_result().comparison, info={"run_id": "r1", "replicates": 1,
+                                                                       "persons_per_agent": 50})
+    assert footer(fig) == ["run r1 | 1 replicate | 50 persons per agent"]

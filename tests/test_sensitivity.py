@@ -128,3 +128,20 @@ def test_a_missing_run_is_an_error_not_a_shift(echo, monkeypatch):
         sensitivity.run_sensitivity(echo, "morris", 6, 1, specs=[Spec("a", 1.0, 0.0, 1.0),
                                                                  Spec("b", 1.0, 0.0, 1.0)],
                                     apply=_echo, progress=False)
+
+
+def test_sensitivity_figure_names_the_analysis_in_a_footer(echo, tmp_path, saved_figures):
+    from conftest import assert_footer_names_the_folder
+
+    from sim import io
+
+    specs = [Spec("a", 1.0, 0.0, 1.0), Spec("b", 1.0, 0.0, 1.0)]
+    result = sensitivity.run_sensitivity(echo, "morris", 6, 1, specs=specs, apply=_echo,
+                                         replicates=2, progress=False)
+    folder = io.write_sensitivity(tmp_path, result, {"processes": 1})
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["run_id"] == folder.name and manifest["replicates"] == 2
+    text = assert_footer_names_the_folder(saved_figures["sensitivity"], manifest)
+    assert text.startswith("sensitivity analysis | scenario tiny |")
+    assert "2 replicates per sample point" in text and "method morris, 6 sample points" in text
+    assert "indices.csv" in text

@@ -67,6 +67,9 @@ class CalibrationResult:
     wall_seconds : float
     resumed_trials : int
         Trials found complete in the store when this call started.
+    extra : dict
+        ``best_trial`` (its number) and ``observed_source`` (``shipped`` or the folder of the
+        observed tables the loss compares with).
     """
 
     trials: pd.DataFrame
@@ -198,7 +201,7 @@ def run_calibration(
         optuna_version=optuna.__version__,
         wall_seconds=time.perf_counter() - clock,
         resumed_trials=resumed,
-        extra={"best_trial": int(best["number"])},
+        extra={"best_trial": int(best["number"]), "observed_source": obs.source},
     )
 
 

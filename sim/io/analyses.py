@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim.io.atomic import run_folder
-from sim.io.provenance import json_ready, scenario_hash
+from sim.io.provenance import figure_info, json_ready, scenario_hash
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from matplotlib.figure import Figure
@@ -38,7 +38,8 @@ def write_comparison(
         and ``command``, copied into the manifest.
     figures : mapping of str to Figure, optional
         Default the forest plot (``figures/forest.png``) and the monthly difference
-        (``figures/monthly_difference.png``) of :func:`sim.plots.comparison_figures`.
+        (``figures/monthly_difference.png``) of :func:`sim.plots.comparison_figures`, with a footer
+        naming the base, the variants and the run (:func:`sim.io.provenance.figure_info`).
     summary : str, optional
         Text of ``summary.txt``.
 
@@ -63,7 +64,9 @@ def write_comparison(
                             ("monthly_difference", result.monthly)):
             run.write_csv(f"{name}.csv", frame)
         run.write_arms(result.arms, typed=False)
-        run.write_figures(figures, lambda plots: plots.comparison_figures(result))
+        info = figure_info(run.run_id, base, run.seed, [int(s) for s in result.replicate_seeds],
+                           kind="comparison", variants=list(result.variants))
+        run.write_figures(figures, lambda plots: plots.comparison_figures(result, info))
         if summary is not None:
             run.write_text("summary.txt", summary)
         variants = {
@@ -95,7 +98,8 @@ def write_sensitivity(
     run_info : mapping
         As :func:`write_comparison`.
     figures : mapping of str to Figure, optional
-        Default ``figures/sensitivity.png`` of :func:`sim.plots.sensitivity_figures`.
+        Default ``figures/sensitivity.png`` of :func:`sim.plots.sensitivity_figures`, with a footer
+        naming the analysis (:func:`sim.io.provenance.figure_info`).
     summary : str, optional
         Text of ``summary.txt``.
 
@@ -118,7 +122,10 @@ def write_sensitivity(
         for name, frame in (("samples", result.samples), ("outputs", result.outputs),
                             ("indices", result.indices)):
             run.write_csv(f"{name}.csv", frame)
-        run.write_figures(figures, lambda plots: plots.sensitivity_figures(result))
+        info = figure_info(run.run_id, scenario, run.seed, [int(s) for s in result.replicate_seeds],
+                           kind="sensitivity analysis", replicates_per="sample point",
+                           method=result.method, sample_points=len(result.samples))
+        run.write_figures(figures, lambda plots: plots.sensitivity_figures(result, info))
         if summary is not None:
             run.write_text("summary.txt", summary)
         parameters = [{"name": s.name, "low": s.low, "high": s.high, "default": s.default,

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim.io.atomic import run_folder
-from sim.io.provenance import json_ready, scenario_hash
+from sim.io.provenance import figure_info, json_ready, scenario_hash
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from matplotlib.figure import Figure
@@ -130,7 +130,9 @@ def write_calibration(
     store : str or Path, optional
         The trial store (SQLite) to copy into the folder as ``trials.sqlite3``.
     figures : mapping of str to Figure, optional
-        Default ``figures/convergence.png`` of :func:`sim.plots.calibration_figures`.
+        Default ``figures/convergence.png`` of :func:`sim.plots.calibration_figures`, with a footer
+        naming the calibration, its trials, budget, seed and window
+        (:func:`sim.io.provenance.figure_info`).
 
     Returns
     -------
@@ -153,7 +155,13 @@ def write_calibration(
         run.write_parquet("trials.parquet", result.trials)
         run.write_text("best_scenario.yaml", _overlay_text(scenario, result, run.run_id, run.final))
         run.write_json("calibration.json", json_ready(_calibration_info(scenario, result)))
-        run.write_figures(figures, lambda plots: plots.calibration_figures(result))
+        seeds = [int(s) for s in run_info.get("replicate_seeds", [])]
+        info = figure_info(run.run_id, scenario, run.seed, seeds, kind="calibration",
+                           replicates=len(seeds) or int(settings.replicates), replicates_per="trial",
+                           trials=int((result.trials["state"] == "COMPLETE").sum()),
+                           budget=settings.budget, calibration_seed=settings.seed,
+                           window=list(settings.window))
+        run.write_figures(figures, lambda plots: plots.calibration_figures(result, info))
         if store is not None and Path(store).is_file():
             run.copy_file(store, "trials.sqlite3")
         run.finish(scenario, [int(s) for s in run_info.get("replicate_seeds", [])], run_info,

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim.io.atomic import run_folder
-from sim.io.provenance import json_ready
+from sim.io.provenance import figure_info, json_ready
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from matplotlib.figure import Figure
@@ -35,7 +35,8 @@ def write_experiment(
         ``start_time``, ``end_time`` (datetime, UTC), ``wall_seconds``, and optionally
         ``processes`` and ``command``, copied into the manifest.
     figures : mapping of str to Figure, optional
-        Saved as ``figures/<name>.png``; default :func:`sim.plots.experiment_figures`.
+        Saved as ``figures/<name>.png``; default :func:`sim.plots.experiment_figures`, with a
+        footer naming the experiment (:func:`sim.io.provenance.figure_info`).
 
     Returns
     -------
@@ -57,7 +58,9 @@ def write_experiment(
         for name, frame in result.tables.items():
             run.write_csv(f"{name}.csv", frame)
         run.write_arms(result.arms, typed=True)
-        run.write_figures(figures, lambda plots: plots.experiment_figures(result))
+        info = figure_info(run.run_id, scenario, run.seed, [int(s) for s in result.replicate_seeds],
+                           kind=f"experiment {result.name}")
+        run.write_figures(figures, lambda plots: plots.experiment_figures(result, info))
         run.write_resolved(scenario)
         run.finish(scenario, [int(s) for s in result.replicate_seeds], run_info,
                    head={"experiment": result.name}, mid={"arms": sorted(result.arms)})

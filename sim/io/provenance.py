@@ -313,23 +313,30 @@ def code_version() -> str:
     return f"routesim {version}, git {commit[:10]}{'+dirty' if git_dirty() else ''}"
 
 
-def figure_info(run_id: str, scenario: Scenario, root_seed: int, seeds: list[int]) -> dict[str, Any]:
-    """What the footer of a run's figures says (:func:`sim.plots.run_figures`): the manifest's keys
-    that identify the run.
+def figure_info(run_id: str, scenario: Scenario, root_seed: int, seeds: list[int],
+                **extra: Any) -> dict[str, Any]:
+    """What the footer of a results folder's figures says (:func:`sim.plots.canvas.footer_text`):
+    the manifest's keys that identify the run, experiment, comparison, sensitivity analysis or
+    calibration.
 
     Parameters
     ----------
     run_id : str
     scenario : Scenario
+        The scenario run (for a comparison, the base).
     root_seed : int
     seeds : list of int
         The replicate seeds.
+    **extra
+        Further keys of the footer, e.g. ``kind``, ``variants`` (a comparison), ``method`` and
+        ``sample_points`` (a sensitivity analysis), ``replicates_per``, ``trials``, ``budget``,
+        ``calibration_seed`` and ``window`` (a calibration); None values are left out.
 
     Returns
     -------
     dict
         ``scenario``, ``run_id``, ``root_seed``, ``replicate_seeds``, ``replicates``,
-        ``persons_per_agent`` and ``code_version`` (:func:`code_version`).
+        ``persons_per_agent`` and ``code_version`` (:func:`code_version`), then ``extra``.
     """
     return {
         "scenario": scenario.name,
@@ -339,4 +346,5 @@ def figure_info(run_id: str, scenario: Scenario, root_seed: int, seeds: list[int
         "replicates": len(seeds),
         "persons_per_agent": int(scenario.persons_per_agent),
         "code_version": code_version(),
+        **{key: value for key, value in extra.items() if value is not None},
     }

@@ -5,12 +5,13 @@ convergence (:mod:`sim.calibrate`), each with the set of a results folder by fil
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from sim.plots.canvas import OTHER_COLOUR, ROUTE_COLOURS, Figure, new_figure
+from sim.plots.canvas import OTHER_COLOUR, ROUTE_COLOURS, Figure, add_footer, new_figure
 
 __all__ = [
     "comparison_forest",
@@ -20,10 +21,24 @@ __all__ = [
     "sensitivity_figures",
     "calibration_convergence",
     "calibration_figures",
+    "OBSERVED_TARGETS_SOURCE",
 ]
 
+#: The observed data a calibration's loss compares with, when they are the shipped tables (the
+#: footer of its convergence figure); a folder given with ``--observed`` is named instead.
+OBSERVED_TARGETS_SOURCE = ("Frontex detections by route and type (Annual Risk Analysis 2015, monthly "
+                           "series) and IOM deaths, shipped with routesim (sim/data/README.md)")
 
-def comparison_forest(comparison: pd.DataFrame, year: int | None = None) -> Figure:
+
+def _with(info: Mapping[str, Any] | None, **keys: Any) -> dict[str, Any] | None:
+    """``info`` with ``keys`` added where it has none of its own; None without ``info``."""
+    if not info:
+        return None
+    return {**{k: v for k, v in keys.items() if v is not None}, **info}
+
+
+def comparison_forest(comparison: pd.DataFrame, year: int | None = None,
+                      info: Mapping[str, Any] | None = None) -> Figure:
     """Forest plot of paired differences (variant - base) with their intervals, one panel per variant.
 
     Parameters
@@ -33,6 +48,10 @@ def comparison_forest(comparison: pd.DataFrame, year: int | None = None) -> Figu
         year, base_mean, variant_mean, difference_mean, difference_low, difference_high``).
     year : int, optional
         Year shown (default the last one in the table).
+    info : mapping, optional
+        The comparison's provenance (:func:`~sim.plots.canvas.footer_text`: base ``scenario``,
+        ``variants``, ``run_id``, ``replicates``, ``persons_per_agent``...), written in a footer; no
+        footer without it.
 
     Returns
     -------
@@ -65,10 +84,12 @@ def comparison_forest(comparison: pd.DataFrame, year: int | None = None) -> Figu
         ax.set_xlabel("paired difference (persons)")
         ax.grid(axis="x", alpha=0.3)
     axes[0].set_yticks(range(n - 1, -1, -1), labels or [""], fontsize=7)
+    if info:
+        add_footer(fig, info)
     return fig
 
 
-def comparison_monthly(monthly: pd.DataFrame) -> Figure:
+def comparison_monthly(monthly: pd.DataFrame, info: Mapping[str, Any] | None = None) -> Figure:
     """Monthly paired difference of total detections (variant - base) with its interval band.
 
     Parameters
@@ -76,6 +97,8 @@ def comparison_monthly(monthly: pd.DataFrame) -> Figure:
     monthly : pandas.DataFrame
         ``monthly_difference.csv`` (``variant, month, difference_mean, difference_low,
         difference_high``; month ``YYYY-MM``).
+    info : mapping, optional
+        As :func:`comparison_forest`.
 
     Returns
     -------
@@ -96,27 +119,35 @@ def comparison_monthly(monthly: pd.DataFrame) -> Figure:
                  fontsize=9)
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
+    if info:
+        add_footer(fig, info)
     return fig
 
 
-def comparison_figures(result: Any) -> dict[str, Figure]:
+def comparison_figures(result: Any, info: Mapping[str, Any] | None = None) -> dict[str, Figure]:
     """The figures of a comparison's results folder, by file stem.
 
     Parameters
     ----------
     result : sim.compare.ComparisonResult
         ``comparison`` and ``monthly`` are drawn.
+    info : mapping, optional
+        The comparison's provenance (:func:`sim.io.provenance.figure_info` with ``variants``),
+        written in a footer on each figure with the table it draws; no footer without it.
 
     Returns
     -------
     dict of str to Figure
         ``forest`` (:func:`comparison_forest`) and ``monthly_difference`` (:func:`comparison_monthly`).
     """
-    return {"forest": comparison_forest(result.comparison),
-            "monthly_difference": comparison_monthly(result.monthly)}
+    return {"forest": comparison_forest(result.comparison,
+                                        info=_with(info, simulated="comparison.csv of this folder")),
+            "monthly_difference": comparison_monthly(
+                result.monthly, info=_with(info, simulated="monthly_difference.csv of this folder"))}
 
 
-def sensitivity_figure(indices: pd.DataFrame, method: str, max_outputs: int = 6) -> Figure:
+def sensitivity_figure(indices: pd.DataFrame, method: str, max_outputs: int = 6,
+                       info: Mapping[str, Any] | None = None) -> Figure:
     """Sensitivity indices with their confidence half-widths, one panel per output.
 
     Parameters
@@ -127,6 +158,10 @@ def sensitivity_figure(indices: pd.DataFrame, method: str, max_outputs: int = 6)
     method : {"morris", "sobol"}
     max_outputs : int, default 6
         Totals first, then the outputs with the largest index.
+    info : mapping, optional
+        The analysis's provenance (:func:`~sim.plots.canvas.footer_text`: ``scenario``, ``run_id``,
+        ``replicates`` per sample point, ``persons_per_agent``, ``method``, ``sample_points``...),
+        written in a footer; no footer without it.
 
     Returns
     -------
@@ -157,26 +192,33 @@ def sensitivity_figure(indices: pd.DataFrame, method: str, max_outputs: int = 6)
         ax.grid(axis="x", alpha=0.3)
     for ax in axes[len(outputs):]:
         ax.set_visible(False)
+    if info:
+        add_footer(fig, info)
     return fig
 
 
-def sensitivity_figures(result: Any) -> dict[str, Figure]:
+def sensitivity_figures(result: Any, info: Mapping[str, Any] | None = None) -> dict[str, Figure]:
     """The figures of a sensitivity analysis's results folder, by file stem.
 
     Parameters
     ----------
     result : sim.sensitivity.SensitivityResult
         ``indices`` and ``method`` are drawn.
+    info : mapping, optional
+        The analysis's provenance (:func:`sim.io.provenance.figure_info` with ``method`` and
+        ``sample_points``), written in a footer with the table drawn; no footer without it.
 
     Returns
     -------
     dict of str to Figure
         ``sensitivity`` (:func:`sensitivity_figure`).
     """
-    return {"sensitivity": sensitivity_figure(result.indices, result.method)}
+    return {"sensitivity": sensitivity_figure(
+        result.indices, result.method,
+        info=_with(info, simulated="indices.csv of this folder (from outputs.csv)"))}
 
 
-def calibration_convergence(trials: pd.DataFrame) -> Figure:
+def calibration_convergence(trials: pd.DataFrame, info: Mapping[str, Any] | None = None) -> Figure:
     """Loss of every calibration trial and the best loss so far, against the trial number.
 
     Parameters
@@ -184,6 +226,10 @@ def calibration_convergence(trials: pd.DataFrame) -> Figure:
     trials : pandas.DataFrame
         Columns ``number``, ``state``, ``loss`` (the trials table of
         :func:`sim.calibrate.run_calibration`); only ``COMPLETE`` trials are drawn.
+    info : mapping, optional
+        The calibration's provenance (:func:`~sim.plots.canvas.footer_text`: ``scenario``,
+        ``run_id``, ``replicates`` per trial, ``persons_per_agent``, ``trials``, ``budget``,
+        ``calibration_seed``, ``window``, ``data_source``...), written in a footer; no footer without it.
 
     Returns
     -------
@@ -203,20 +249,30 @@ def calibration_convergence(trials: pd.DataFrame) -> Figure:
     ax.set_ylabel("loss (C1 + C2 + C3 + monthly ARD)")
     ax.set_title("Calibration convergence")
     ax.legend(frameon=False)
+    if info:
+        add_footer(fig, info)
     return fig
 
 
-def calibration_figures(result: Any) -> dict[str, Figure]:
+def calibration_figures(result: Any, info: Mapping[str, Any] | None = None) -> dict[str, Figure]:
     """The figures of a calibration's results folder, by file stem.
 
     Parameters
     ----------
     result : sim.calibrate.CalibrationResult
-        ``trials`` are drawn.
+        ``trials`` are drawn; ``extra["observed_source"]`` (``shipped`` or a folder) names the
+        observed data of the loss in the footer.
+    info : mapping, optional
+        The calibration's provenance (:func:`sim.io.provenance.figure_info` with ``trials``,
+        ``budget``, ``calibration_seed`` and ``window``), written in a footer with the table drawn and
+        the observed data; no footer without it.
 
     Returns
     -------
     dict of str to Figure
         ``convergence`` (:func:`calibration_convergence`).
     """
-    return {"convergence": calibration_convergence(result.trials)}
+    source = getattr(result, "extra", {}).get("observed_source", "shipped")
+    observed = OBSERVED_TARGETS_SOURCE if source == "shipped" else f"tables of {source}"
+    return {"convergence": calibration_convergence(
+        result.trials, info=_with(info, simulated="trials.parquet of this folder", data_source=observed))}

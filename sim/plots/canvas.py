@@ -153,15 +153,25 @@ FOOTER_HEIGHT_IN = 0.32
 
 
 def footer_text(info: Mapping[str, Any]) -> str:
-    """The footer of a report figure: scenario, run, seeds, replicates, persons per agent, code
-    version and data source.
+    """The footer of a report figure: what was run (scenario, or base and variants), the run,
+    seeds, replicates, persons per agent, the design of an analysis, code version, and the data
+    drawn (simulated tables, observed data compared with).
 
     Parameters
     ----------
     info : mapping
-        Keys as in a run's ``manifest.json``: ``scenario``, ``run_id``, ``root_seed``,
-        ``replicate_seeds``, ``replicates``, ``persons_per_agent``, ``code_version`` (or
-        ``git_commit``), and ``data_source`` (observed data compared with); missing keys are left out.
+        Keys as in a results folder's ``manifest.json``, all optional (missing keys are left out):
+
+        - ``kind``: what produced the folder (e.g. ``comparison``, ``experiment route-shift``), first;
+        - ``scenario``; with ``variants`` (list of scenario names) it is the comparison's base;
+        - ``run_id``, ``root_seed``, ``replicate_seeds``, ``replicates`` (default the number of
+          seeds) and ``replicates_per`` (what a replicate set belongs to, e.g. ``trial``);
+        - ``persons_per_agent``;
+        - ``method`` and ``sample_points`` (a sensitivity analysis), ``trials``, ``budget``,
+          ``calibration_seed`` and ``window`` (a calibration);
+        - ``code_version`` (or ``git_commit``);
+        - ``simulated``: the simulated data drawn (e.g. the folder's table), and ``data_source``: the
+          observed data compared with, on a second line.
 
     Returns
     -------
@@ -173,9 +183,20 @@ def footer_text(info: Mapping[str, Any]) -> str:
     >>> footer_text({"scenario": "baseline_2014", "run_id": "20260101T000000Z-s7", "root_seed": 7,
     ...              "replicate_seeds": [11, 12], "persons_per_agent": 20, "code_version": "0.1.0"})
     'scenario baseline_2014 | run 20260101T000000Z-s7 | root seed 7, replicate seeds 11, 12 | 2 replicates | 20 persons per agent | code 0.1.0'
+    >>> print(footer_text({"kind": "comparison", "scenario": "base", "variants": ["a", "b"],
+    ...                    "run_id": "r1", "replicates": 1, "persons_per_agent": 4,
+    ...                    "simulated": "comparison.csv"}))
+    comparison | base scenario base vs variants a, b | run r1 | 1 replicate | 4 persons per agent
+    data: simulated by routesim, comparison.csv
     """
     parts = []
-    if info.get("scenario"):
+    if info.get("kind"):
+        parts.append(str(info["kind"]))
+    variants = [str(v) for v in info.get("variants") or []]
+    if variants:
+        base = f"base scenario {info['scenario']} vs " if info.get("scenario") else ""
+        parts.append(f"{base}variant{'s' if len(variants) > 1 else ''} {', '.join(variants)}")
+    elif info.get("scenario"):
         parts.append(f"scenario {info['scenario']}")
     if info.get("run_id"):
         parts.append(f"run {info['run_id']}")
@@ -190,15 +211,36 @@ def footer_text(info: Mapping[str, Any]) -> str:
         parts.append(", ".join(seed_text))
     n = info.get("replicates", len(seeds) if seeds else None)
     if n is not None:
-        parts.append(f"{int(n)} replicate{'s' if int(n) != 1 else ''}")
+        per = f" per {info['replicates_per']}" if info.get("replicates_per") else ""
+        parts.append(f"{int(n)} replicate{'s' if int(n) != 1 else ''}{per}")
     if info.get("persons_per_agent") is not None:
         parts.append(f"{int(info['persons_per_agent'])} persons per agent")
+    design = []
+    if info.get("method"):
+        design.append(f"method {info['method']}")
+    if info.get("sample_points") is not None:
+        design.append(f"{int(info['sample_points'])} sample points")
+    if info.get("trials") is not None:
+        design.append(f"{int(info['trials'])} trials complete")
+    if info.get("budget") is not None:
+        design.append(f"budget {int(info['budget'])}")
+    if info.get("calibration_seed") is not None:
+        design.append(f"calibration seed {int(info['calibration_seed'])}")
+    if info.get("window"):
+        design.append(f"window {info['window'][0]}..{info['window'][1]}")
+    if design:
+        parts.append(", ".join(design))
     code = info.get("code_version") or info.get("git_commit")
     if code:
         parts.append(f"code {code}")
     text = " | ".join(parts)
+    data = []
+    if info.get("simulated"):
+        data.append(f"data: simulated by routesim, {info['simulated']}")
     if info.get("data_source"):
-        text += f"\nobserved data: {info['data_source']}"
+        data.append(f"observed data: {info['data_source']}")
+    if data:
+        text += "\n" + "; ".join(data)
     return text
 
 

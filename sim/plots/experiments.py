@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.plots.canvas import OTHER_COLOUR, ROUTE_COLOURS, Figure, band, new_figure
+from sim.plots.canvas import OTHER_COLOUR, ROUTE_COLOURS, Figure, add_footer, band, new_figure
 
 __all__ = [
     "fee_ranges",
@@ -17,10 +17,21 @@ __all__ = [
     "hub_persistence_figure",
     "enterprise_concentration_figure",
     "experiment_figures",
+    "FEES_SOURCE",
 ]
 
+#: The observed fee ranges of :func:`fee_ranges` (its footer).
+FEES_SOURCE = "smuggling_fees.csv shipped with routesim (sim/data/README.md)"
 
-def fee_ranges(fee_table: pd.DataFrame) -> Figure:
+
+def _with(info: Mapping[str, Any] | None, **keys: Any) -> dict[str, Any] | None:
+    """``info`` with ``keys`` added where it has none of its own; None without ``info``."""
+    if not info:
+        return None
+    return {**{k: v for k, v in keys.items() if v is not None}, **info}
+
+
+def fee_ranges(fee_table: pd.DataFrame, info: Mapping[str, Any] | None = None) -> Figure:
     """Simulated leg prices by service level against the observed fee ranges (V4).
 
     Parameters
@@ -28,6 +39,11 @@ def fee_ranges(fee_table: pd.DataFrame) -> Figure:
     fee_table : pandas.DataFrame
         :func:`sim.experiments.fee_comparison`: ``fee_segment, service_level, observed_low_eur,
         observed_high_eur, simulated_mean_eur, simulated_p05_eur, simulated_p95_eur``.
+    info : mapping, optional
+        The experiment's provenance (keys of ``manifest.json``: ``kind``, ``scenario``, ``run_id``,
+        ``replicates``, ``persons_per_agent``...), written in a footer
+        (:func:`~sim.plots.canvas.footer_text`); the observed fees are
+        named as :data:`FEES_SOURCE` unless it has ``data_source``; no footer without it.
 
     Returns
     -------
@@ -61,10 +77,13 @@ def fee_ranges(fee_table: pd.DataFrame) -> Figure:
     ax.set_xlabel("price per person (EUR, log scale)")
     ax.set_title("Segmented market: simulated leg prices by service level vs observed fee ranges", fontsize=10)
     ax.legend(fontsize=7, loc="lower right")
+    if info:
+        add_footer(fig, {"data_source": FEES_SOURCE, **info})
     return fig
 
 
-def route_shift_figure(monthly: pd.DataFrame, edge: str, shock_month: str = "2012-08") -> Figure:
+def route_shift_figure(monthly: pd.DataFrame, edge: str, shock_month: str = "2012-08",
+                       info: Mapping[str, Any] | None = None) -> Figure:
     """First entries per month, shocked against counterfactual arm (V1).
 
     Parameters
@@ -76,6 +95,10 @@ def route_shift_figure(monthly: pd.DataFrame, edge: str, shock_month: str = "201
         The shocked edge (first panel).
     shock_month : str, default "2012-08"
         Marked with a vertical line.
+    info : mapping, optional
+        The experiment's provenance (keys of ``manifest.json``: ``kind``, ``scenario``, ``run_id``,
+        ``replicates``, ``persons_per_agent``...), written in a footer
+        (:func:`~sim.plots.canvas.footer_text`); no footer without it.
 
     Returns
     -------
@@ -123,10 +146,13 @@ def route_shift_figure(monthly: pd.DataFrame, edge: str, shock_month: str = "201
         t = pd.Period(shock_month, freq="M").to_timestamp()
         for ax in (ax1, ax2):
             ax.axvline(t, color="grey", linestyle=":", linewidth=1)
+    if info:
+        add_footer(fig, info)
     return fig
 
 
-def hub_persistence_figure(throughput: pd.DataFrame, top: int = 15) -> Figure:
+def hub_persistence_figure(throughput: pd.DataFrame, top: int = 15,
+                           info: Mapping[str, Any] | None = None) -> Figure:
     """Hub throughput in the first against the second window, baseline and ablation (V2).
 
     Parameters
@@ -136,6 +162,10 @@ def hub_persistence_figure(throughput: pd.DataFrame, top: int = 15) -> Figure:
         ``throughput`` (persons per day).
     top : int, default 15
         Hubs shown: the busiest in the first window of each arm (mean over replicates).
+    info : mapping, optional
+        The experiment's provenance (keys of ``manifest.json``: ``kind``, ``scenario``, ``run_id``,
+        ``replicates``, ``persons_per_agent``...), written in a footer
+        (:func:`~sim.plots.canvas.footer_text`); no footer without it.
 
     Returns
     -------
@@ -161,10 +191,13 @@ def hub_persistence_figure(throughput: pd.DataFrame, top: int = 15) -> Figure:
         ax.set_xlabel("throughput, first window (persons/day)")
         ax.set_ylabel("throughput, second window (persons/day)")
         ax.set_title(f"{arm}: {len(t)} busiest hubs (mean over replicates)", fontsize=10)
+    if info:
+        add_footer(fig, info)
     return fig
 
 
-def enterprise_concentration_figure(levels: list[Mapping[str, Any]]) -> Figure:
+def enterprise_concentration_figure(levels: list[Mapping[str, Any]],
+                                    info: Mapping[str, Any] | None = None) -> Figure:
     """Enterprise structure against the enforcement level (V3).
 
     Parameters
@@ -172,6 +205,10 @@ def enterprise_concentration_figure(levels: list[Mapping[str, Any]]) -> Figure:
     levels : list of mapping
         The ``levels`` of the enterprise-concentration summary: ``level`` and ``enterprises``,
         ``hhi``, ``mean_members``, ``mean_segments``, ``package_share`` with ``_p05``/``_p95``.
+    info : mapping, optional
+        The experiment's provenance (keys of ``manifest.json``: ``kind``, ``scenario``, ``run_id``,
+        ``replicates``, ``persons_per_agent``...), written in a footer
+        (:func:`~sim.plots.canvas.footer_text`); no footer without it.
 
     Returns
     -------
@@ -196,15 +233,20 @@ def enterprise_concentration_figure(levels: list[Mapping[str, Any]]) -> Figure:
         ax.tick_params(labelsize=7)
     fig.suptitle("Western Libyan coast market nodes, pooled: quarterly means over the year (mean, p05-p95)",
                  fontsize=10)
+    if info:
+        add_footer(fig, info)
     return fig
 
 
-def experiment_figures(result: Any) -> dict[str, Figure]:
+def experiment_figures(result: Any, info: Mapping[str, Any] | None = None) -> dict[str, Figure]:
     """The figures of an experiment result, by file stem.
 
     Parameters
     ----------
     result : sim.experiments.ExperimentResult
+    info : mapping, optional
+        The experiment's provenance (:func:`sim.io.provenance.figure_info` with ``kind``), written
+        in a footer on each figure with the table it draws; no footer without it.
 
     Returns
     -------
@@ -218,12 +260,19 @@ def experiment_figures(result: Any) -> dict[str, Figure]:
         For an experiment without figures.
     """
     s, t = result.summary, result.tables
+
+    def drawn(source: str) -> dict[str, Any] | None:
+        return _with(info, simulated=f"{source} of this folder")
+
     if result.name == "route-shift":
-        return {"route_shift": route_shift_figure(t["monthly_first_entries"], s["shocked_edge"])}
+        return {"route_shift": route_shift_figure(t["monthly_first_entries"], s["shocked_edge"],
+                                                  info=drawn("monthly_first_entries.csv"))}
     if result.name == "hub-persistence":
-        return {"hub_persistence": hub_persistence_figure(t["hub_throughput"], s.get("top_hubs", 15))}
+        return {"hub_persistence": hub_persistence_figure(t["hub_throughput"], s.get("top_hubs", 15),
+                                                          info=drawn("hub_throughput.csv"))}
     if result.name == "enterprise-concentration":
-        return {"enterprise_concentration": enterprise_concentration_figure(s["levels"])}
+        return {"enterprise_concentration": enterprise_concentration_figure(
+            s["levels"], info=drawn("summary.json (levels)"))}
     if result.name == "segmented-market":
-        return {"fee_ranges": fee_ranges(t["fee_comparison"])}
+        return {"fee_ranges": fee_ranges(t["fee_comparison"], info=drawn("fee_comparison.csv"))}
     raise KeyError(f"no figures for experiment {result.name!r}")

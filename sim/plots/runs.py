@@ -408,7 +408,8 @@ def run_figures(
     info : mapping, optional
         The run's provenance (keys of ``manifest.json``: ``scenario``, ``run_id``, ``root_seed``,
         ``replicate_seeds``, ``replicates``, ``persons_per_agent``, ``code_version``), written in a
-        footer on each figure (:func:`~sim.plots.canvas.footer_text`); no footer without it.
+        footer on each figure (:func:`~sim.plots.canvas.footer_text`) with the table the figure
+        draws; no footer without it.
 
     Returns
     -------
@@ -422,10 +423,16 @@ def run_figures(
         replicates = int(info["replicates"])
     elif "replicate" in tables["detections_monthly"].columns:
         replicates = int(tables["detections_monthly"]["replicate"].nunique())
+
+    def drawn(source: str) -> dict[str, Any] | None:
+        return {"simulated": f"{source} of this folder", **info} if info else None
+
     return {
-        "route_map": route_map(scenario.nodes, scenario.segments, tables.get("crossings_by_edge"), info=info),
-        "detections_by_route": detections_by_route_dots(tables["detections_by_route"], replicates, info),
+        "route_map": route_map(scenario.nodes, scenario.segments, tables.get("crossings_by_edge"),
+                               info=drawn("crossings_by_edge.parquet")),
+        "detections_by_route": detections_by_route_dots(tables["detections_by_route"], replicates,
+                                                        drawn("detections_by_route.csv")),
         "monthly_series": monthly_series(tables["detections_monthly"], events=getattr(scenario, "events", None),
-                                         info=info),
-        "enforcement": enforcement_surges(tables["enforcement"], info=info),
+                                         info=drawn("detections_monthly.parquet")),
+        "enforcement": enforcement_surges(tables["enforcement"], info=drawn("enforcement.parquet")),
     }
