@@ -214,7 +214,8 @@ def footer_text(info: Mapping[str, Any]) -> str:
         per = f" per {info['replicates_per']}" if info.get("replicates_per") else ""
         parts.append(f"{int(n)} replicate{'s' if int(n) != 1 else ''}{per}")
     if info.get("persons_per_agent") is not None:
-        parts.append(f"{int(info['persons_per_agent'])} persons per agent")
+        k = int(info["persons_per_agent"])
+        parts.append(f"{k} person{'s' if k != 1 else ''} per agent")
     design = []
     if info.get("method"):
         design.append(f"method {info['method']}")
