@@ -432,3 +432,21 @@ def test_analysis_figures_have_no_footer_without_info_and_name_another_observed_
     fig = plots.comparison_forest(_comparison_result().comparison, info={"run_id": "r1", "replicates": 1,
                                                                        "persons_per_agent": 50})
     assert footer(fig) == ["run r1 | 1 replicate | 50 persons per agent"]
+
+
+def test_forest_reads_back_from_csv_and_labels_counts_with_thousands(tmp_path):
+    """A comparison read back from comparison.csv (empty type -> NaN) keeps clean row labels, and
+    wide differences get a few ticks with thousands separators (not '-60000-50000...')."""
+    table = _comparison_result().comparison
+    extra = table.iloc[:1].assign(metric="deaths", type="", difference_mean=-45_000.0,
+                                  difference_low=-60_000.0, difference_high=-30_000.0)
+    path = tmp_path / "comparison.csv"
+    pd.concat([table, extra]).to_csv(path, index=False)
+    fig = plots.comparison_forest(pd.read_csv(path))
+    fig.canvas.draw()
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert "deaths: Central Mediterranean" in labels
+    assert not [label for label in labels if "nan" in label]
+    ticks = [t.get_text() for t in fig.axes[0].get_xticklabels() if t.get_text()]
+    assert len(ticks) <= 6
+    assert any("," in t for t in ticks)

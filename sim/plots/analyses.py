@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.plots.canvas import OTHER_COLOUR, ROUTE_COLOURS, Figure, add_footer, new_figure
+from sim.plots.canvas import OTHER_COLOUR, ROUTE_COLOURS, Figure, add_footer, count_axis, new_figure
 
 __all__ = [
     "comparison_forest",
@@ -60,6 +60,7 @@ def comparison_forest(comparison: pd.DataFrame, year: int | None = None,
         (persons) and a bar over its interval (none with one replicate); a line at zero.
     """
     year = int(comparison["year"].max()) if year is None else year
+    comparison = comparison.fillna({"type": ""})  # read back from comparison.csv: no type is NaN
     table = comparison[(comparison["year"] == year)
                        & ((comparison["base_mean"] != 0) | (comparison["variant_mean"] != 0))]
     variants = list(dict.fromkeys(comparison["variant"]))
@@ -82,6 +83,7 @@ def comparison_forest(comparison: pd.DataFrame, year: int | None = None,
         ax.axvline(0, color="black", lw=0.8)
         ax.set_title(f"{variant} - base, {year}", fontsize=9)
         ax.set_xlabel("paired difference (persons)")
+        count_axis(ax.xaxis, nbins=4)
         ax.grid(axis="x", alpha=0.3)
     axes[0].set_yticks(range(n - 1, -1, -1), labels or [""], fontsize=7)
     if info:

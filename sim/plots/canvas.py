@@ -39,9 +39,10 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 __all__ = ["ROUTE_COLOURS", "OTHER_COLOUR", "Figure", "Line2D", "Rectangle", "new_figure", "as_frame",
-           "cell_label", "band", "footer_text", "add_footer", "FOOTER_HEIGHT_IN"]
+           "cell_label", "band", "footer_text", "add_footer", "FOOTER_HEIGHT_IN", "count_axis"]
 
 #: One colour per Frontex route (canonical names of the data README), colour-blind-safe where possible.
 ROUTE_COLOURS: dict[str, str] = {
@@ -150,6 +151,22 @@ def band(values: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 #: Height kept for the footer at the bottom of a figure (inches).
 FOOTER_HEIGHT_IN = 0.32
+
+
+def count_axis(axis: Any, nbins: int | None = None) -> None:
+    """Label a matplotlib axis of person counts with thousands separators (``12,500``).
+
+    Parameters
+    ----------
+    axis : matplotlib.axis.Axis
+        ``ax.xaxis`` or ``ax.yaxis``.
+    nbins : int, optional
+        At most this many intervals between ticks (keeps wide ranges such as ``-60,000`` to
+        ``+10,000`` readable in a narrow panel); default matplotlib's choice.
+    """
+    axis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.0f}"))
+    if nbins is not None:
+        axis.set_major_locator(MaxNLocator(nbins=nbins))
 
 
 def footer_text(info: Mapping[str, Any]) -> str:

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from sim import observed as observed_data
-from sim.plots.canvas import Figure, add_footer, as_frame, new_figure
+from sim.plots.canvas import Figure, add_footer, as_frame, count_axis, new_figure
 from sim.plots.maps import route_map
 
 __all__ = ["detections_by_route_dots", "detections_by_route_bar", "monthly_series", "enforcement_surges",
@@ -90,7 +90,7 @@ def detections_by_route_dots(
     ax.set_axisbelow(True)
     ax.set_xlabel("detections (persons, linear scale)")
     ax.ticklabel_format(axis="x", style="plain")
-    ax.xaxis.set_major_formatter(_thousands())
+    count_axis(ax.xaxis)
     ax.legend(fontsize=8, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=2, frameon=False,
               borderaxespad=0.2)
 
@@ -136,12 +136,6 @@ def detections_by_route_dots(
     if info:
         add_footer(fig, {**info, "data_source": info.get("data_source", OBSERVED_SOURCE)})
     return fig
-
-
-def _thousands():
-    from matplotlib.ticker import FuncFormatter
-
-    return FuncFormatter(lambda v, _pos: f"{v:,.0f}")
 
 
 def detections_by_route_bar(table: pd.DataFrame) -> Figure:
