@@ -25,6 +25,9 @@ from __future__ import annotations
 
 import numpy as np
 
+# numpy sums up to this many terms one after the other (pairwise summation above it)
+_PAIRWISE_BLOCK = 8
+
 __all__ = ["cost_to_go", "edge_cost", "logit_choice", "offer_utility", "soft_min"]
 
 
@@ -151,10 +154,58 @@ def cost_to_go(
     d_sorted = dst[order]
     is_dest = np.zeros((n_nodes, n_dest), dtype=bool)
     is_dest[destinations, np.arange(n_dest)] = True
+    degree = np.diff(np.r_[starts, len(src)])
+    # Each node's out-edges are reduced position by position (the j-th out-edge of every node at once,
+    # nodes by decreasing degree so that those with a j-th edge come first): a few calls on (K, D)
+    # slices instead of np.*.reduceat's one inner loop per (node, destination). The sum is the one
+    # np.add.reduceat computes, bit for bit: the first term plus the sequential sum (from -0.0) of the
+    # others, numpy's pairwise summation below its block of 8; wider nodes keep reduceat.
+    if len(src) == 0 or degree.max() - 1 >= _PAIRWISE_BLOCK:
+        return _cost_to_go_reduceat(J, cost, d_sorted, starts, nodes_with_out, is_dest, scale, max_iter, tol)
+    by_degree = np.argsort(-degree, kind="stable")
+    K = len(starts)
+    counts = [int(np.count_nonzero(degree > j)) for j in range(int(degree.max()))]
+    perm = np.concatenate([starts[by_degree[:c]] + j for j, c in enumerate(counts)])
+    offsets = np.r_[0, np.cumsum(counts)]
+    cost = cost[perm]
+    d_perm = d_sorted[perm]
+    seg_of = np.concatenate([np.arange(c) for c in counts])
+    nodes = nodes_with_out[by_degree]
+    blocks = [(c, slice(int(offsets[j]), int(offsets[j + 1]))) for j, c in enumerate(counts)][1:]
+    for _ in range(max_iter):
+        vals = cost + J[d_perm]  # (E, D), position-major
+        m = vals[:K].copy()  # (K, D)
+        for c, sl in blocks:
+            np.minimum(m[:c], vals[sl], out=m[:c])
+        m_rep = m[seg_of]
+        finite = np.isfinite(m_rep)
+        with np.errstate(invalid="ignore", over="ignore"):
+            ex = np.where(finite, np.exp(-(vals - np.where(finite, m_rep, 0.0)) / scale), 0.0)
+        rest = np.full((K, n_dest), -0.0)
+        for c, sl in blocks:
+            np.add(rest[:c], ex[sl], out=rest[:c])
+        ssum = ex[:K] + rest
+        with np.errstate(divide="ignore"):
+            newJ_rows = np.where(np.isfinite(m), m - scale * np.log(np.maximum(ssum, 1e-300)), np.inf)
+        newJ = np.full_like(J, np.inf)
+        newJ[nodes] = newJ_rows
+        newJ[is_dest] = 0.0
+        both = np.isfinite(newJ) & np.isfinite(J)
+        delta = np.max(np.abs(newJ[both] - J[both])) if both.any() else 0.0
+        changed = np.any(np.isfinite(newJ) != np.isfinite(J))
+        J = newJ
+        if not changed and delta < tol:
+            break
+    return J
+
+
+def _cost_to_go_reduceat(J, cost, d_sorted, starts, nodes_with_out, is_dest, scale, max_iter, tol):
+    """The value iteration of :func:`cost_to_go` with ``np.*.reduceat`` (nodes of out-degree above 8)."""
+    reps = np.diff(np.r_[starts, len(cost)])
     for _ in range(max_iter):
         vals = cost + J[d_sorted]  # (E, D)
         m = np.minimum.reduceat(vals, starts, axis=0)  # (K, D)
-        m_rep = np.repeat(m, np.diff(np.r_[starts, len(vals)]), axis=0)
+        m_rep = np.repeat(m, reps, axis=0)
         finite = np.isfinite(m_rep)
         with np.errstate(invalid="ignore", over="ignore"):
             ex = np.where(finite, np.exp(-(vals - np.where(finite, m_rep, 0.0)) / scale), 0.0)
