@@ -169,31 +169,40 @@ def cost_to_go(
     offsets = np.r_[0, np.cumsum(counts)]
     cost = cost[perm]
     d_perm = d_sorted[perm]
-    seg_of = np.concatenate([np.arange(c) for c in counts])
     nodes = nodes_with_out[by_degree]
+    seg_of = np.concatenate([np.arange(c) for c in counts])
     blocks = [(c, slice(int(offsets[j]), int(offsets[j + 1]))) for j, c in enumerate(counts)][1:]
+    finite_J = np.isfinite(J)
     for _ in range(max_iter):
-        vals = cost + J[d_perm]  # (E, D), position-major
+        vals = J[d_perm]  # (E, D), position-major
+        vals += cost
         m = vals[:K].copy()  # (K, D)
         for c, sl in blocks:
             np.minimum(m[:c], vals[sl], out=m[:c])
-        m_rep = m[seg_of]
-        finite = np.isfinite(m_rep)
+        finite_m = np.isfinite(m)
+        # exp(-(vals - m) / scale) where the minimum is finite, else 0, in place of vals
+        # (-(x) / s is x / (-s) exactly)
+        ex = vals
+        ex -= np.where(finite_m, m, 0.0)[seg_of]
         with np.errstate(invalid="ignore", over="ignore"):
-            ex = np.where(finite, np.exp(-(vals - np.where(finite, m_rep, 0.0)) / scale), 0.0)
+            np.divide(ex, -scale, out=ex)
+            np.exp(ex, out=ex)
+        ex[~finite_m[seg_of]] = 0.0
         rest = np.full((K, n_dest), -0.0)
         for c, sl in blocks:
             np.add(rest[:c], ex[sl], out=rest[:c])
         ssum = ex[:K] + rest
         with np.errstate(divide="ignore"):
-            newJ_rows = np.where(np.isfinite(m), m - scale * np.log(np.maximum(ssum, 1e-300)), np.inf)
+            newJ_rows = np.where(finite_m, m - scale * np.log(np.maximum(ssum, 1e-300)), np.inf)
         newJ = np.full_like(J, np.inf)
         newJ[nodes] = newJ_rows
         newJ[is_dest] = 0.0
-        both = np.isfinite(newJ) & np.isfinite(J)
-        delta = np.max(np.abs(newJ[both] - J[both])) if both.any() else 0.0
-        changed = np.any(np.isfinite(newJ) != np.isfinite(J))
-        J = newJ
+        finite_new = np.isfinite(newJ)
+        both = finite_new & finite_J
+        with np.errstate(invalid="ignore"):
+            delta = np.max(np.abs(newJ - J), where=both, initial=0.0)
+        changed = np.any(finite_new != finite_J)
+        J, finite_J = newJ, finite_new
         if not changed and delta < tol:
             break
     return J
