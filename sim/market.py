@@ -63,8 +63,8 @@ def ration(chosen: np.ndarray, capacity: np.ndarray, rng: np.random.Generator) -
     key = rng.random(len(idx))
     order = np.lexsort((key, opt))
     opt_sorted = opt[order]
-    first = np.r_[0, np.flatnonzero(opt_sorted[1:] != opt_sorted[:-1]) + 1]
-    run_start = np.repeat(first, np.diff(np.r_[first, len(opt_sorted)]))
+    first = np.concatenate(([0], np.flatnonzero(opt_sorted[1:] != opt_sorted[:-1]) + 1))
+    run_start = np.repeat(first, np.diff(first, append=len(opt_sorted)))
     rank = np.arange(len(opt_sorted)) - run_start
     cap = capacity[opt_sorted]
     ok = (cap < 0) | (rank < cap)
@@ -217,7 +217,7 @@ def build_offers(net, enterprises_at: dict, self_travel_reputation: float, seats
     order = np.lexsort((rng.random(len(node)), node))
     arrs = [np.asarray(a)[order] for a in (node, edge, price, level, rep, cap, ent_id)]
     counts = np.bincount(arrs[0], minlength=net.n_nodes)
-    starts = np.r_[0, np.cumsum(counts)[:-1]]
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
     return Offers(*arrs, starts=starts, counts=counts, sellers=[sellers[i] for i in order])
 
 
