@@ -28,7 +28,7 @@ def experience(ent: SmugglerEnterprise, edge: int) -> float:
     sp = ent.supply
     if sp is None:
         return 1.0
-    return float(supply.experience_factor(ent.carried.get(edge, 0.0), sp.experience_scale_persons, sp.progress_ratio))
+    return supply.experience_factor_of(ent.carried.get(edge, 0.0), sp.experience_scale_persons, sp.progress_ratio)
 
 
 def offer_experience(sellers: list, edges: np.ndarray, options: np.ndarray) -> np.ndarray:
