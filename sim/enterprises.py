@@ -400,8 +400,12 @@ def spin_off(model, reg: EnterpriseRegistry, net, wanted_persons: np.ndarray, ca
     pos = {ent.unique_id: i for i, ent in enumerate(ents)}
     home = np.array([ent.home for ent in ents], dtype=np.int64)
     members = np.array([ent.members for ent in ents], dtype=float)
-    pairs = np.array([(i, pos[k]) for i, ent in enumerate(ents) for k in ent.partners
-                      if k in pos and pos[k] > i], dtype=np.int64).reshape(-1, 2)
+    # partnerships as (i, j) positions, i < j, in the order of ents and of their partner sets
+    partner_ids = [k for ent in ents for k in ent.partners]
+    owner = np.repeat(np.arange(len(ents)), [len(ent.partners) for ent in ents])
+    other = np.array([pos.get(k, -1) for k in partner_ids], dtype=np.int64)
+    keep = other > owner
+    pairs = np.stack([owner[keep], other[keep]], axis=1).astype(np.int64).reshape(-1, 2)
     M = supply.recruiters_at(home, members, pairs, net.n_nodes)
     # recruiters one segment upstream (the hub that feeds a departure point)
     up = upstream_markets(net) if upstream is None else upstream
