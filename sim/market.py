@@ -197,20 +197,27 @@ def build_offers(net, enterprises_at: dict, self_travel_reputation: float, seats
     -------
     Offers
     """
-    rows: list[tuple] = [
-        (net.src[e], e, net.base_fee_eur[e], SELF_TRAVEL_LEVEL, self_travel_reputation, -1, -1)
-        for e in np.flatnonzero(~net.smuggled)
-    ]
-    sellers: list = [None] * len(rows)
+    own = np.flatnonzero(~net.smuggled)  # self-travel on the segments nobody sells
+    n_own = len(own)
+    node, edge, price = net.src[own].tolist(), own.tolist(), net.base_fee_eur[own].tolist()
+    level, rep = [SELF_TRAVEL_LEVEL] * n_own, [self_travel_reputation] * n_own
+    cap, ent_id = [-1] * n_own, [-1] * n_own
+    sellers: list = [None] * n_own
+    seats_of_edge = [seats_by_mode[m] for m in net.mode.tolist()]
     for n, ents in enterprises_at.items():
         for ent in ents:
             if ent.active_from > day:
                 continue
             for e in ent.segments:
-                cap = ent.draw_capacity(seats_by_mode[net.mode[e]], persons_per_agent, rng)
-                rows.append((n, e, ent.offer_price(e), ent.service_level, ent.reputation, cap, ent.unique_id))
-                sellers.append(ent)
-    node, edge, price, level, rep, cap, ent_id = (list(c) for c in zip(*rows, strict=True))
+                cap.append(ent.draw_capacity(seats_of_edge[e], persons_per_agent, rng))
+                price.append(ent.offer_price(e))
+            k = len(ent.segments)
+            node += [n] * k
+            edge += ent.segments
+            level += [ent.service_level] * k
+            rep += [ent.reputation] * k
+            ent_id += [ent.unique_id] * k
+            sellers += [ent] * k
     node = np.array(node, dtype=np.int64)
     # offers grouped by node, in a random order within the node (migrants who compare only
     # some of them take a random window of this order)
