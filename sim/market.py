@@ -424,22 +424,23 @@ def buy(ids: np.ndarray, opt: np.ndarray, pkg: np.ndarray, offers: Offers, mig, 
     new = o_ent[opt]
     link = (prev >= 0) & (new >= 0)
     if link.any():
-        pairs, cnt = np.unique(np.stack([prev[link], new[link]], axis=1), axis=0, return_counts=True)
-        for (a, b), c in zip(pairs, cnt, strict=True):
-            ent = enterprises_by_id.get(int(a))
+        # (from, to) pairs in lexicographic order: one int64 key per pair (ids are >= 0)
+        span = int(new[link].max()) + 1
+        keys, cnt = np.unique(prev[link] * span + new[link], return_counts=True)
+        for a, b, c in zip((keys // span).tolist(), (keys % span).tolist(), cnt, strict=True):
+            ent = enterprises_by_id.get(a)
             if ent is not None:
-                ent.handovers[int(b)] = ent.handovers.get(int(b), 0.0) + c * K
+                ent.handovers[b] = ent.handovers.get(b, 0.0) + c * K
     mig.last_enterprise[ids] = np.where(new >= 0, new, -1)
     # package partner at the next node
-    partner = np.full(len(ids), -1, dtype=np.int64)
-    for j, o in enumerate(uo):
+    partner_of = np.full(len(uo), -1, dtype=np.int64)  # per offer bought
+    for j, (o, nxt) in enumerate(zip(uo.tolist(), net.dst[o_edge[uo]].tolist(), strict=True)):
         ent = offers.sellers[o]
         if ent is None or not ent.partners:
             continue
-        nxt = int(net.dst[o_edge[o]])
         for k in sorted(ent.partners):
             other = enterprises_by_id.get(k)
             if other is not None and other.home == nxt:
-                partner[inv == j] = k
+                partner_of[j] = k
                 break
-    mig.package_partner[ids] = partner
+    mig.package_partner[ids] = partner_of[inv]
