@@ -325,16 +325,18 @@ def run_market(W: np.ndarray, mig, offers: Offers, *, net, perceived_failure: np
     closer_o = (J[o_dst] < J[o_node]) | (net.is_forward[o_edge][:, None] & np.isfinite(J[o_dst]))  # (O, D)
     retreat_o = net.is_retreat[o_edge]
     first = np.full(len(W), -1, dtype=np.int64)
-    for wc in np.unique(width_class):
-        if wc < 0:
-            continue
-        sel = np.flatnonzero(width_class == wc)
-        ids = W[sel]
-        d = dest[sel][:, None]
-        M = 1 << wc
-        n_here = counts[wn[sel]][:, None]
-        exists = np.arange(M)[None, :] < width[sel][:, None]
-        slot = starts[wn[sel]][:, None] + (window[sel][:, None] + np.arange(M)[None, :]) % n_here
+    # The utilities of every migrant at a node with offers, in one (R, M) matrix as wide as the
+    # widest class; each width class then chooses on its own columns (as many as its width rounded
+    # up to a power of two), in order of class. Every cell is computed as it would be in its class's
+    # own matrix, so the choices and the random draws are the same.
+    rows = np.flatnonzero(width_class >= 0)
+    if len(rows):
+        ids = W[rows]
+        d = dest[rows][:, None]
+        M = 1 << int(width_class[rows].max())
+        n_here = counts[wn[rows]][:, None]
+        exists = np.arange(M)[None, :] < width[rows][:, None]
+        slot = starts[wn[rows]][:, None] + (window[rows][:, None] + np.arange(M)[None, :]) % n_here
         slot = np.where(exists, slot, 0)
         if Jr_group is None:
             u = K_o[slot] - (1.0 - mig.risk_tolerance[ids])[:, None] * R_o[slot] + Jr_o[slot, d]
@@ -343,7 +345,7 @@ def run_market(W: np.ndarray, mig, offers: Offers, *, net, perceived_failure: np
             u = K_o[slot] - (1.0 - mig.risk_tolerance[ids])[:, None] * R_o[slot] + Jr_group[grp, o_dst[slot], d]
         if awareness is not None:
             aeff = effective_awareness(awareness[mig.group[ids][:, None], o_edge[slot]],
-                                       information[wn[sel][:, None], o_edge[slot]])
+                                       information[wn[rows][:, None], o_edge[slot]])
             u = u + awareness_utility(aeff, params.awareness.utility_floor)
         if extra_utility is not None:
             u = u + extra_utility[slot]
@@ -351,7 +353,7 @@ def run_market(W: np.ndarray, mig, offers: Offers, *, net, perceived_failure: np
         partner = mig.package_partner[ids]
         has_partner = partner >= 0
         pkg = np.zeros(slot.shape, dtype=bool)
-        if has_partner.any():
+        if has_partner.any():  # (adding 0.0 and multiplying by 1.0 elsewhere change nothing)
             pkg[has_partner] = o_ent[slot[has_partner]] == partner[has_partner][:, None]
             u = u + np.where(pkg, P_o[slot], 0.0)
             price = price * np.where(pkg, 1 - disc, 1.0)
@@ -362,16 +364,22 @@ def run_market(W: np.ndarray, mig, offers: Offers, *, net, perceived_failure: np
         allowed = np.where(retreat_o[slot], may_retreat[:, None], closer_o[slot, d])
         finite = exists & allowed & np.isfinite(u)
         afford = finite & (price <= mig.budget_eur[ids][:, None])
-        any_finite[sel] = finite.any(axis=1)
-        cheapest[sel] = np.where(finite, price, np.inf).min(axis=1)
+        any_finite[rows] = finite.any(axis=1)
+        cheapest[rows] = np.where(finite, price, np.inf).min(axis=1)
         opt = np.where(exists, slot, -1)
-        got, wish = market_round(u, afford, opt, offers.capacity, rng, return_first=True)
-        bought[sel] = got
-        first[sel] = wish
-        hit = got >= 0
-        if hit.any() and has_partner.any():
-            col = np.argmax(opt[hit] == got[hit][:, None], axis=1)
-            pkg_all[sel[hit]] = pkg[np.flatnonzero(hit), col]
+        row_class = width_class[rows]
+        for wc in np.unique(row_class):
+            k = np.flatnonzero(row_class == wc)  # positions in rows
+            sel = rows[k]
+            m = 1 << int(wc)
+            opt_c = opt[k, :m]
+            got, wish = market_round(u[k, :m], afford[k, :m], opt_c, offers.capacity, rng, return_first=True)
+            bought[sel] = got
+            first[sel] = wish
+            hit = got >= 0
+            if hit.any() and has_partner[k].any():
+                col = np.argmax(opt_c[hit] == got[hit][:, None], axis=1)
+                pkg_all[sel[hit]] = pkg[k[hit], col]
     # what migrants wanted before rationing: the entry signal for enterprises
     wanted = first[first >= 0]
     np.add.at(desired, o_edge[wanted], 1.0)
