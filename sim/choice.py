@@ -186,7 +186,7 @@ def cost_to_go(
         ex -= np.where(finite_m, m, 0.0)[seg_of]
         with np.errstate(invalid="ignore", over="ignore"):
             np.divide(ex, -scale, out=ex)
-            np.exp(ex, out=ex)
+            _exp_in_place(ex)
         ex[~finite_m[seg_of]] = 0.0
         rest = np.full((K, n_dest), -0.0)
         for c, sl in blocks:
@@ -206,6 +206,24 @@ def cost_to_go(
         if not changed and delta < tol:
             break
     return J
+
+
+def _exp_in_place(x: np.ndarray) -> None:
+    """``x[...] = np.exp(x)``, bit for bit, faster when many entries are far below -700.
+
+    numpy's vectorised exp slows down several times on arguments whose result underflows (most of
+    the entries in :func:`cost_to_go`: every edge that is not the cheapest, at a vanishing scale).
+    Those are computed at -700 and multiplied by 0; the few between -746 and -700 (results below
+    the smallest normal number) are computed apart; below -746 the exp is exactly 0.
+    """
+    tiny = x < -700.0
+    mid = tiny & (x >= -746.0)
+    x_mid = x[mid] if mid.any() else None
+    np.maximum(x, -700.0, out=x)
+    np.exp(x, out=x)
+    np.multiply(x, ~tiny, out=x)
+    if x_mid is not None:
+        x[mid] = np.exp(x_mid)
 
 
 def _cost_to_go_reduceat(J, cost, d_sorted, starts, nodes_with_out, is_dest, scale, max_iter, tol):

@@ -215,3 +215,19 @@ def test_cost_to_go_equals_the_reduceat_iteration_bit_for_bit(seed):
         is_dest[dest, np.arange(D)] = True
         ref = _cost_to_go_reduceat(J0, cost[order], dst[order], starts, s[starts], is_dest, scale, 200, 1e-9)
         assert J.tobytes() == ref.tobytes()
+
+
+def test_exp_in_place_is_numpy_exp_bit_for_bit():
+    from sim.choice import _exp_in_place
+
+    rng = np.random.default_rng(5)
+    for t in range(60):
+        shape = (int(rng.integers(1, 120)), int(rng.integers(1, 60)))
+        k = rng.random(shape)
+        x = np.where(k < 0.3, 0.0, np.where(k < 0.5, -rng.random(shape) * 1e7,
+                     np.where(k < 0.7, -rng.uniform(690.0, 760.0, shape),
+                              np.where(k < 0.8, -np.inf, -rng.random(shape) * 30.0))))
+        x[0, 0] = [np.nan, -0.0, 0.5][t % 3]
+        y = x.copy()
+        _exp_in_place(y)
+        assert y.tobytes() == np.exp(x).tobytes()
