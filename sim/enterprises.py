@@ -128,9 +128,10 @@ class EnterpriseRegistry:
         markup : float
             ``enterprises.markup``.
         """
-        prices = [ent.price_eur[edge] for ent in self.at.get(source, ()) if edge in ent.price_eur]
-        if prices:
-            return float(np.mean(prices))
+        prices = np.asarray([ent.price_eur[edge] for ent in self.at.get(source, ()) if edge in ent.price_eur],
+                            dtype=float)
+        if prices.size:  # np.add.reduce(x) / x.size is np.mean(x) bit for bit, without its wrapper
+            return float(np.add.reduce(prices) / prices.size)
         return float(base_fee_eur * markup)
 
 
