@@ -283,7 +283,8 @@ def logit_choice(
         return np.zeros(0, dtype=np.int64)
     ok = available & np.isfinite(utility)
     top = np.max(np.where(ok, utility, -np.inf), axis=1, keepdims=True)
-    w = np.exp(np.where(ok, utility - np.where(np.isfinite(top), top, 0.0), -np.inf))
+    # exp(0) * False is exp(-inf): 0.0, without numpy's slow path for exp(-inf) on every unavailable cell
+    w = np.exp(np.where(ok, utility - np.where(np.isfinite(top), top, 0.0), 0.0)) * ok
     cum = np.cumsum(w, axis=1)
     total = cum[:, -1]
     # inverse-CDF draw: one uniform per chooser (cheaper than a Gumbel draw per option)
