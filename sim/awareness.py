@@ -313,7 +313,9 @@ def hub_information(
     reach[src, np.arange(E)] = True  # segments leaving each node
     near = np.zeros((N, N), dtype=bool)
     near[src, dst] = True  # next nodes
-    reach = reach | (near.astype(np.int64) @ reach.astype(np.int64) > 0)
+    # one link further: segment e leaves a node that a segment out of m reaches, near[m, src[e]]
+    # (the product near @ reach with reach[n, e] = (src[e] == n))
+    reach = reach | near[:, src]
     val = strength * np.where(np.asarray(is_market, dtype=bool), np.clip(reputation, 0.0, 1.0), 0.0)
     return np.where(reach, val[:, None], 0.0)
 

@@ -25,6 +25,9 @@ from __future__ import annotations
 
 import numpy as np
 
+# numpy sums up to this many terms one after the other (pairwise summation above it)
+_PAIRWISE_BLOCK = 8
+
 __all__ = ["cost_to_go", "edge_cost", "logit_choice", "offer_utility", "soft_min"]
 
 
@@ -151,10 +154,85 @@ def cost_to_go(
     d_sorted = dst[order]
     is_dest = np.zeros((n_nodes, n_dest), dtype=bool)
     is_dest[destinations, np.arange(n_dest)] = True
+    degree = np.diff(np.r_[starts, len(src)])
+    # Each node's out-edges are reduced position by position (the j-th out-edge of every node at once,
+    # nodes by decreasing degree so that those with a j-th edge come first): a few calls on (K, D)
+    # slices instead of np.*.reduceat's one inner loop per (node, destination). The sum is the one
+    # np.add.reduceat computes, bit for bit: the first term plus the sequential sum (from -0.0) of the
+    # others, numpy's pairwise summation below its block of 8; wider nodes keep reduceat.
+    if len(src) == 0 or degree.max() - 1 >= _PAIRWISE_BLOCK:
+        return _cost_to_go_reduceat(J, cost, d_sorted, starts, nodes_with_out, is_dest, scale, max_iter, tol)
+    by_degree = np.argsort(-degree, kind="stable")
+    K = len(starts)
+    counts = [int(np.count_nonzero(degree > j)) for j in range(int(degree.max()))]
+    perm = np.concatenate([starts[by_degree[:c]] + j for j, c in enumerate(counts)])
+    offsets = np.r_[0, np.cumsum(counts)]
+    cost = cost[perm]
+    d_perm = d_sorted[perm]
+    nodes = nodes_with_out[by_degree]
+    seg_of = np.concatenate([np.arange(c) for c in counts])
+    blocks = [(c, slice(int(offsets[j]), int(offsets[j + 1]))) for j, c in enumerate(counts)][1:]
+    finite_J = np.isfinite(J)
+    for _ in range(max_iter):
+        vals = J[d_perm]  # (E, D), position-major
+        vals += cost
+        m = vals[:K].copy()  # (K, D)
+        for c, sl in blocks:
+            np.minimum(m[:c], vals[sl], out=m[:c])
+        finite_m = np.isfinite(m)
+        # exp(-(vals - m) / scale) where the minimum is finite, else 0, in place of vals
+        # (-(x) / s is x / (-s) exactly)
+        ex = vals
+        ex -= np.where(finite_m, m, 0.0)[seg_of]
+        with np.errstate(invalid="ignore", over="ignore"):
+            np.divide(ex, -scale, out=ex)
+            _exp_in_place(ex)
+        ex[~finite_m[seg_of]] = 0.0
+        rest = np.full((K, n_dest), -0.0)
+        for c, sl in blocks:
+            np.add(rest[:c], ex[sl], out=rest[:c])
+        ssum = ex[:K] + rest
+        with np.errstate(divide="ignore"):
+            newJ_rows = np.where(finite_m, m - scale * np.log(np.maximum(ssum, 1e-300)), np.inf)
+        newJ = np.full_like(J, np.inf)
+        newJ[nodes] = newJ_rows
+        newJ[is_dest] = 0.0
+        finite_new = np.isfinite(newJ)
+        both = finite_new & finite_J
+        with np.errstate(invalid="ignore"):
+            delta = np.max(np.abs(newJ - J), where=both, initial=0.0)
+        changed = np.any(finite_new != finite_J)
+        J, finite_J = newJ, finite_new
+        if not changed and delta < tol:
+            break
+    return J
+
+
+def _exp_in_place(x: np.ndarray) -> None:
+    """``x[...] = np.exp(x)``, bit for bit, faster when many entries are far below -700.
+
+    numpy's vectorised exp slows down several times on arguments whose result underflows (most of
+    the entries in :func:`cost_to_go`: every edge that is not the cheapest, at a vanishing scale).
+    Those are computed at -700 and multiplied by 0; the few between -746 and -700 (results below
+    the smallest normal number) are computed apart; below -746 the exp is exactly 0.
+    """
+    tiny = x < -700.0
+    mid = tiny & (x >= -746.0)
+    x_mid = x[mid] if mid.any() else None
+    np.maximum(x, -700.0, out=x)
+    np.exp(x, out=x)
+    np.multiply(x, ~tiny, out=x)
+    if x_mid is not None:
+        x[mid] = np.exp(x_mid)
+
+
+def _cost_to_go_reduceat(J, cost, d_sorted, starts, nodes_with_out, is_dest, scale, max_iter, tol):
+    """The value iteration of :func:`cost_to_go` with ``np.*.reduceat`` (nodes of out-degree above 8)."""
+    reps = np.diff(np.r_[starts, len(cost)])
     for _ in range(max_iter):
         vals = cost + J[d_sorted]  # (E, D)
         m = np.minimum.reduceat(vals, starts, axis=0)  # (K, D)
-        m_rep = np.repeat(m, np.diff(np.r_[starts, len(vals)]), axis=0)
+        m_rep = np.repeat(m, reps, axis=0)
         finite = np.isfinite(m_rep)
         with np.errstate(invalid="ignore", over="ignore"):
             ex = np.where(finite, np.exp(-(vals - np.where(finite, m_rep, 0.0)) / scale), 0.0)
@@ -205,7 +283,8 @@ def logit_choice(
         return np.zeros(0, dtype=np.int64)
     ok = available & np.isfinite(utility)
     top = np.max(np.where(ok, utility, -np.inf), axis=1, keepdims=True)
-    w = np.exp(np.where(ok, utility - np.where(np.isfinite(top), top, 0.0), -np.inf))
+    # exp(0) * False is exp(-inf): 0.0, without numpy's slow path for exp(-inf) on every unavailable cell
+    w = np.exp(np.where(ok, utility - np.where(np.isfinite(top), top, 0.0), 0.0)) * ok
     cum = np.cumsum(w, axis=1)
     total = cum[:, -1]
     # inverse-CDF draw: one uniform per chooser (cheaper than a Gumbel draw per option)

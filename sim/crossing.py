@@ -159,8 +159,8 @@ def form_groups(option: np.ndarray, size: np.ndarray, rng: np.random.Generator) 
     key = rng.random(len(option))
     order = np.lexsort((key, option))
     o_sorted = option[order]
-    first = np.r_[0, np.flatnonzero(o_sorted[1:] != o_sorted[:-1]) + 1]
-    rank = np.arange(len(order)) - np.repeat(first, np.diff(np.r_[first, len(order)]))
+    first = np.concatenate(([0], np.flatnonzero(o_sorted[1:] != o_sorted[:-1]) + 1))
+    rank = np.arange(len(order)) - np.repeat(first, np.diff(first, append=len(order)))
     chunk = rank // size[order]
     gkey = np.empty(len(option), dtype=np.int64)
     gkey[order] = o_sorted * 1_000_000 + chunk

@@ -197,6 +197,9 @@ def enterprise_effort(home: int, segments: list[int], prevent: list[float], dete
     ``eu_side_weight`` times their mean EU-side effort. The effort arrays come as plain lists
     (per-agent arithmetic on floats is faster than on numpy scalars).
     """
+    if len(segments) == 1:  # most enterprises: sum([x]) / 1 is 0.0 + x
+        e = segments[0]
+        return arrest_node[home] + (0.0 + prevent[e]) + eu_side_weight * (0.0 + detect[e])
     prevent_mean = sum(prevent[e] for e in segments) / len(segments)
     detect_mean = sum(detect[e] for e in segments) / len(segments)
     return arrest_node[home] + prevent_mean + eu_side_weight * detect_mean

@@ -28,7 +28,7 @@ def experience(ent: SmugglerEnterprise, edge: int) -> float:
     sp = ent.supply
     if sp is None:
         return 1.0
-    return float(supply.experience_factor(ent.carried.get(edge, 0.0), sp.experience_scale_persons, sp.progress_ratio))
+    return supply.experience_factor_of(ent.carried.get(edge, 0.0), sp.experience_scale_persons, sp.progress_ratio)
 
 
 def offer_experience(sellers: list, edges: np.ndarray, options: np.ndarray) -> np.ndarray:
@@ -128,9 +128,10 @@ class EnterpriseRegistry:
         markup : float
             ``enterprises.markup``.
         """
-        prices = [ent.price_eur[edge] for ent in self.at.get(source, ()) if edge in ent.price_eur]
-        if prices:
-            return float(np.mean(prices))
+        prices = np.asarray([ent.price_eur[edge] for ent in self.at.get(source, ()) if edge in ent.price_eur],
+                            dtype=float)
+        if prices.size:  # np.add.reduce(x) / x.size is np.mean(x) bit for bit, without its wrapper
+            return float(np.add.reduce(prices) / prices.size)
         return float(base_fee_eur * markup)
 
 
@@ -400,8 +401,12 @@ def spin_off(model, reg: EnterpriseRegistry, net, wanted_persons: np.ndarray, ca
     pos = {ent.unique_id: i for i, ent in enumerate(ents)}
     home = np.array([ent.home for ent in ents], dtype=np.int64)
     members = np.array([ent.members for ent in ents], dtype=float)
-    pairs = np.array([(i, pos[k]) for i, ent in enumerate(ents) for k in ent.partners
-                      if k in pos and pos[k] > i], dtype=np.int64).reshape(-1, 2)
+    # partnerships as (i, j) positions, i < j, in the order of ents and of their partner sets
+    partner_ids = [k for ent in ents for k in ent.partners]
+    owner = np.repeat(np.arange(len(ents)), [len(ent.partners) for ent in ents])
+    other = np.array([pos.get(k, -1) for k in partner_ids], dtype=np.int64)
+    keep = other > owner
+    pairs = np.stack([owner[keep], other[keep]], axis=1).astype(np.int64).reshape(-1, 2)
     M = supply.recruiters_at(home, members, pairs, net.n_nodes)
     # recruiters one segment upstream (the hub that feeds a departure point)
     up = upstream_markets(net) if upstream is None else upstream

@@ -63,8 +63,8 @@ def ration(chosen: np.ndarray, capacity: np.ndarray, rng: np.random.Generator) -
     key = rng.random(len(idx))
     order = np.lexsort((key, opt))
     opt_sorted = opt[order]
-    first = np.r_[0, np.flatnonzero(opt_sorted[1:] != opt_sorted[:-1]) + 1]
-    run_start = np.repeat(first, np.diff(np.r_[first, len(opt_sorted)]))
+    first = np.concatenate(([0], np.flatnonzero(opt_sorted[1:] != opt_sorted[:-1]) + 1))
+    run_start = np.repeat(first, np.diff(first, append=len(opt_sorted)))
     rank = np.arange(len(opt_sorted)) - run_start
     cap = capacity[opt_sorted]
     ok = (cap < 0) | (rank < cap)
@@ -197,27 +197,34 @@ def build_offers(net, enterprises_at: dict, self_travel_reputation: float, seats
     -------
     Offers
     """
-    rows: list[tuple] = [
-        (net.src[e], e, net.base_fee_eur[e], SELF_TRAVEL_LEVEL, self_travel_reputation, -1, -1)
-        for e in np.flatnonzero(~net.smuggled)
-    ]
-    sellers: list = [None] * len(rows)
+    own = np.flatnonzero(~net.smuggled)  # self-travel on the segments nobody sells
+    n_own = len(own)
+    node, edge, price = net.src[own].tolist(), own.tolist(), net.base_fee_eur[own].tolist()
+    level, rep = [SELF_TRAVEL_LEVEL] * n_own, [self_travel_reputation] * n_own
+    cap, ent_id = [-1] * n_own, [-1] * n_own
+    sellers: list = [None] * n_own
+    seats_of_edge = [seats_by_mode[m] for m in net.mode.tolist()]
     for n, ents in enterprises_at.items():
         for ent in ents:
             if ent.active_from > day:
                 continue
             for e in ent.segments:
-                cap = ent.draw_capacity(seats_by_mode[net.mode[e]], persons_per_agent, rng)
-                rows.append((n, e, ent.offer_price(e), ent.service_level, ent.reputation, cap, ent.unique_id))
-                sellers.append(ent)
-    node, edge, price, level, rep, cap, ent_id = (list(c) for c in zip(*rows, strict=True))
+                cap.append(ent.draw_capacity(seats_of_edge[e], persons_per_agent, rng))
+                price.append(ent.offer_price(e))
+            k = len(ent.segments)
+            node += [n] * k
+            edge += ent.segments
+            level += [ent.service_level] * k
+            rep += [ent.reputation] * k
+            ent_id += [ent.unique_id] * k
+            sellers += [ent] * k
     node = np.array(node, dtype=np.int64)
     # offers grouped by node, in a random order within the node (migrants who compare only
     # some of them take a random window of this order)
     order = np.lexsort((rng.random(len(node)), node))
     arrs = [np.asarray(a)[order] for a in (node, edge, price, level, rep, cap, ent_id)]
     counts = np.bincount(arrs[0], minlength=net.n_nodes)
-    starts = np.r_[0, np.cumsum(counts)[:-1]]
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
     return Offers(*arrs, starts=starts, counts=counts, sellers=[sellers[i] for i in order])
 
 
@@ -318,16 +325,18 @@ def run_market(W: np.ndarray, mig, offers: Offers, *, net, perceived_failure: np
     closer_o = (J[o_dst] < J[o_node]) | (net.is_forward[o_edge][:, None] & np.isfinite(J[o_dst]))  # (O, D)
     retreat_o = net.is_retreat[o_edge]
     first = np.full(len(W), -1, dtype=np.int64)
-    for wc in np.unique(width_class):
-        if wc < 0:
-            continue
-        sel = np.flatnonzero(width_class == wc)
-        ids = W[sel]
-        d = dest[sel][:, None]
-        M = 1 << wc
-        n_here = counts[wn[sel]][:, None]
-        exists = np.arange(M)[None, :] < width[sel][:, None]
-        slot = starts[wn[sel]][:, None] + (window[sel][:, None] + np.arange(M)[None, :]) % n_here
+    # The utilities of every migrant at a node with offers, in one (R, M) matrix as wide as the
+    # widest class; each width class then chooses on its own columns (as many as its width rounded
+    # up to a power of two), in order of class. Every cell is computed as it would be in its class's
+    # own matrix, so the choices and the random draws are the same.
+    rows = np.flatnonzero(width_class >= 0)
+    if len(rows):
+        ids = W[rows]
+        d = dest[rows][:, None]
+        M = 1 << int(width_class[rows].max())
+        n_here = counts[wn[rows]][:, None]
+        exists = np.arange(M)[None, :] < width[rows][:, None]
+        slot = starts[wn[rows]][:, None] + (window[rows][:, None] + np.arange(M)[None, :]) % n_here
         slot = np.where(exists, slot, 0)
         if Jr_group is None:
             u = K_o[slot] - (1.0 - mig.risk_tolerance[ids])[:, None] * R_o[slot] + Jr_o[slot, d]
@@ -336,7 +345,7 @@ def run_market(W: np.ndarray, mig, offers: Offers, *, net, perceived_failure: np
             u = K_o[slot] - (1.0 - mig.risk_tolerance[ids])[:, None] * R_o[slot] + Jr_group[grp, o_dst[slot], d]
         if awareness is not None:
             aeff = effective_awareness(awareness[mig.group[ids][:, None], o_edge[slot]],
-                                       information[wn[sel][:, None], o_edge[slot]])
+                                       information[wn[rows][:, None], o_edge[slot]])
             u = u + awareness_utility(aeff, params.awareness.utility_floor)
         if extra_utility is not None:
             u = u + extra_utility[slot]
@@ -344,7 +353,7 @@ def run_market(W: np.ndarray, mig, offers: Offers, *, net, perceived_failure: np
         partner = mig.package_partner[ids]
         has_partner = partner >= 0
         pkg = np.zeros(slot.shape, dtype=bool)
-        if has_partner.any():
+        if has_partner.any():  # (adding 0.0 and multiplying by 1.0 elsewhere change nothing)
             pkg[has_partner] = o_ent[slot[has_partner]] == partner[has_partner][:, None]
             u = u + np.where(pkg, P_o[slot], 0.0)
             price = price * np.where(pkg, 1 - disc, 1.0)
@@ -355,16 +364,22 @@ def run_market(W: np.ndarray, mig, offers: Offers, *, net, perceived_failure: np
         allowed = np.where(retreat_o[slot], may_retreat[:, None], closer_o[slot, d])
         finite = exists & allowed & np.isfinite(u)
         afford = finite & (price <= mig.budget_eur[ids][:, None])
-        any_finite[sel] = finite.any(axis=1)
-        cheapest[sel] = np.where(finite, price, np.inf).min(axis=1)
+        any_finite[rows] = finite.any(axis=1)
+        cheapest[rows] = np.where(finite, price, np.inf).min(axis=1)
         opt = np.where(exists, slot, -1)
-        got, wish = market_round(u, afford, opt, offers.capacity, rng, return_first=True)
-        bought[sel] = got
-        first[sel] = wish
-        hit = got >= 0
-        if hit.any() and has_partner.any():
-            col = np.argmax(opt[hit] == got[hit][:, None], axis=1)
-            pkg_all[sel[hit]] = pkg[np.flatnonzero(hit), col]
+        row_class = width_class[rows]
+        for wc in np.unique(row_class):
+            k = np.flatnonzero(row_class == wc)  # positions in rows
+            sel = rows[k]
+            m = 1 << int(wc)
+            opt_c = opt[k, :m]
+            got, wish = market_round(u[k, :m], afford[k, :m], opt_c, offers.capacity, rng, return_first=True)
+            bought[sel] = got
+            first[sel] = wish
+            hit = got >= 0
+            if hit.any() and has_partner[k].any():
+                col = np.argmax(opt_c[hit] == got[hit][:, None], axis=1)
+                pkg_all[sel[hit]] = pkg[k[hit], col]
     # what migrants wanted before rationing: the entry signal for enterprises
     wanted = first[first >= 0]
     np.add.at(desired, o_edge[wanted], 1.0)
@@ -417,22 +432,23 @@ def buy(ids: np.ndarray, opt: np.ndarray, pkg: np.ndarray, offers: Offers, mig, 
     new = o_ent[opt]
     link = (prev >= 0) & (new >= 0)
     if link.any():
-        pairs, cnt = np.unique(np.stack([prev[link], new[link]], axis=1), axis=0, return_counts=True)
-        for (a, b), c in zip(pairs, cnt, strict=True):
-            ent = enterprises_by_id.get(int(a))
+        # (from, to) pairs in lexicographic order: one int64 key per pair (ids are >= 0)
+        span = int(new[link].max()) + 1
+        keys, cnt = np.unique(prev[link] * span + new[link], return_counts=True)
+        for a, b, c in zip((keys // span).tolist(), (keys % span).tolist(), cnt, strict=True):
+            ent = enterprises_by_id.get(a)
             if ent is not None:
-                ent.handovers[int(b)] = ent.handovers.get(int(b), 0.0) + c * K
+                ent.handovers[b] = ent.handovers.get(b, 0.0) + c * K
     mig.last_enterprise[ids] = np.where(new >= 0, new, -1)
     # package partner at the next node
-    partner = np.full(len(ids), -1, dtype=np.int64)
-    for j, o in enumerate(uo):
+    partner_of = np.full(len(uo), -1, dtype=np.int64)  # per offer bought
+    for j, (o, nxt) in enumerate(zip(uo.tolist(), net.dst[o_edge[uo]].tolist(), strict=True)):
         ent = offers.sellers[o]
         if ent is None or not ent.partners:
             continue
-        nxt = int(net.dst[o_edge[o]])
         for k in sorted(ent.partners):
             other = enterprises_by_id.get(k)
             if other is not None and other.home == nxt:
-                partner[inv == j] = k
+                partner_of[j] = k
                 break
-    mig.package_partner[ids] = partner
+    mig.package_partner[ids] = partner_of[inv]

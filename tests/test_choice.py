@@ -188,3 +188,46 @@ def test_offer_utility_is_minus_edge_cost_over_the_scale_plus_service_and_reputa
         np.testing.assert_allclose(fixed - (1 - r) * risk, expected, rtol=1e-9, atol=1e-9)
     # the package term is the discount on the price of every expected attempt
     np.testing.assert_allclose(package, 0.1 * price / (1 - fail * pf) / cp.cost_scale_eur, rtol=1e-12)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_cost_to_go_equals_the_reduceat_iteration_bit_for_bit(seed):
+    # the position-by-position reduction must give numpy's reduceat sums exactly (results at a seed
+    # depend on it), here with a soft scale so that every edge adds a term of its own
+    from sim.choice import _cost_to_go_reduceat
+
+    rng = np.random.default_rng(seed)
+    n, D = 30, 4
+    # node 0 with 8 out-edges (the widest the fast path takes), the others with 1-7
+    src = rng.permutation(np.r_[np.zeros(8, dtype=int), np.repeat(np.arange(1, n), rng.integers(1, 8, n - 1))])
+    E = len(src)
+    dst = rng.integers(0, n, E)
+    cost = rng.uniform(1.0, 50.0, (E, D))
+    dest = rng.choice(n, D, replace=False)
+    for scale in (1e-6, 3.0, 40.0):
+        J = cost_to_go(src, dst, cost, n, dest, scale=scale, tol=1e-9)
+        J0 = np.full((n, D), np.inf)
+        J0[dest, np.arange(D)] = 0.0
+        order = np.argsort(src, kind="stable")
+        s = src[order]
+        starts = np.flatnonzero(np.r_[True, s[1:] != s[:-1]])
+        is_dest = np.zeros((n, D), dtype=bool)
+        is_dest[dest, np.arange(D)] = True
+        ref = _cost_to_go_reduceat(J0, cost[order], dst[order], starts, s[starts], is_dest, scale, 200, 1e-9)
+        assert J.tobytes() == ref.tobytes()
+
+
+def test_exp_in_place_is_numpy_exp_bit_for_bit():
+    from sim.choice import _exp_in_place
+
+    rng = np.random.default_rng(5)
+    for t in range(60):
+        shape = (int(rng.integers(1, 120)), int(rng.integers(1, 60)))
+        k = rng.random(shape)
+        x = np.where(k < 0.3, 0.0, np.where(k < 0.5, -rng.random(shape) * 1e7,
+                     np.where(k < 0.7, -rng.uniform(690.0, 760.0, shape),
+                              np.where(k < 0.8, -np.inf, -rng.random(shape) * 30.0))))
+        x[0, 0] = [np.nan, -0.0, 0.5][t % 3]
+        y = x.copy()
+        _exp_in_place(y)
+        assert y.tobytes() == np.exp(x).tobytes()

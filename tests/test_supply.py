@@ -136,3 +136,14 @@ def test_more_recruiters_faster_supply():
     fast = np.median([np.argmax(lagged_response(s, members0=80.0)[1] >= 25.0) or 365 for s in range(20)])
     assert fast < slow
 
+
+
+def test_experience_factor_of_is_the_scalar_experience_factor_bit_for_bit():
+    from sim.supply import experience_factor_of
+
+    rng = np.random.default_rng(3)
+    for k in np.concatenate([rng.uniform(0.0, 5e4, 2000), np.arange(0.0, 4000.0, 20.0), [0.0, -3.0]]):
+        for scale, ratio in ((500.0, 0.8), (120.0, 0.93), (1.0, 1.0)):
+            assert experience_factor_of(k, scale, ratio) == float(experience_factor(k, scale, ratio))
+    with pytest.raises(ValueError):
+        experience_factor_of(1.0, 100.0, 0.0)
