@@ -42,8 +42,8 @@ def assert_footer_names_the_folder(fig, manifest: dict) -> str:
     """Check that a figure's footer names the folder's run id, persons per agent, replicates and
     data source, as its ``manifest.json`` says; return the footer."""
     text = footer_of(fig)
-    n = manifest["replicates"]
-    for part in (f"run {manifest['run_id']}", f"{manifest['persons_per_agent']} persons per agent",
+    n, k = manifest["replicates"], manifest["persons_per_agent"]
+    for part in (f"run {manifest['run_id']}", f"{k} person{'s' if k != 1 else ''} per agent",
                  f"{n} replicate{'s' if n != 1 else ''}", "data: simulated by routesim"):
         assert part in text, (part, text)
     return text

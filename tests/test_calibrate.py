@@ -117,6 +117,6 @@ def test_convergence_figure_names_the_calibration_in_a_footer(tiny_scenario, tmp
     assert manifest["run_id"] == folder.name and manifest["replicates"] == 2
     text = assert_footer_names_the_folder(saved_figures["convergence"], manifest)
     assert text.startswith("calibration | scenario tiny |")
-    assert "2 replicates per trial" in text and "1 persons per agent" in text
+    assert "2 replicates per trial" in text and "1 person per agent" in text
     assert "2 trials complete, budget 5, calibration seed 5, window 2013-01..2013-03" in text
     assert "trials.parquet" in text and "observed data: Frontex" in text
