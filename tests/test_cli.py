@@ -380,3 +380,17 @@ def test_unwritable_output_root_is_refused_before_running(command, tmp_path, cap
     err = capsys.readouterr().err
     assert err.startswith("routesim: error: cannot write results under ") and str(blocker) in err
     assert "Traceback" not in err
+
+
+def test_help_of_every_command_prints_single_percent_signs():
+    """argparse %-formats argument help but prints a description as written: '90 %%' in a
+    description showed doubled on the terminal."""
+    import argparse
+
+    from sim.cli.commands import build_parser
+
+    parser = build_parser()
+    subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    texts = [parser.format_help()] + [p.format_help() for p in subparsers.choices.values()]
+    assert len(texts) > 5
+    assert not [t for t in texts if "%%" in t]

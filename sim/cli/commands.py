@@ -105,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
         "validate",
         help="compare a run folder with observed tables, for any year the run covers",
         description="Compare RUN_FOLDER (from routesim run) with observed tables in the shared "
-        "formats: detections by route and type with 90 %% intervals, the Syrians' split, deaths, "
+        "formats: detections by route and type with 90 % intervals, the Syrians' split, deaths, "
         "and the monthly averaged relative difference beside two naive forecasts; in-window and "
         "out-of-window figures when the run's scenario came from routesim calibrate (or --window). "
         "Prints the comparison and writes RUN_FOLDER/validation.csv.",
@@ -147,7 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="compare variants with a base scenario on the same replicate seeds",
         description="Run BASE and every VARIANT with the same R replicate seeds, write "
         "ROOT/<base>/compare/<run-id>/ (comparison.csv: base mean, variant mean, paired difference "
-        "with a 90 %% t-interval and relative change by route/type and year for detections, "
+        "with a 90 % t-interval and relative change by route/type and year for detections, "
         "arrivals, deaths and exploitation; forest plot; monthly difference) and print which "
         "differences are distinguishable from zero.",
     )
@@ -162,7 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="global sensitivity of the outputs to the parameters (SALib: Morris or Sobol')",
         description="Sample the parameters within their ranges of the parameter table, run SCENARIO at "
         "every point on the same replicate seeds, and write ROOT/<scenario>/sensitivity/<run-id>/ "
-        "(samples.csv, outputs.csv, indices.csv with 95 %% confidence half-widths, a figure).",
+        "(samples.csv, outputs.csv, indices.csv with 95 % confidence half-widths, a figure).",
     )
     sens.add_argument("scenario", metavar="SCENARIO", type=Path, help="scenario YAML file")
     sens.add_argument("--method", choices=["morris", "sobol"], default="morris",
