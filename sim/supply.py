@@ -278,8 +278,8 @@ def experience_factor_of(carried_persons: float, scale_persons: float, progress_
     if scale_persons <= 0:
         raise ValueError(f"scale_persons must be positive, got {scale_persons}")
     e = _EXPONENT.get(progress_ratio)
-    if e is None:  # the exponent -b of experience_factor, b = -log2(progress_ratio), as numpy computes it
-        e = _EXPONENT[progress_ratio] = float(-(-np.log2(progress_ratio)))
+    if e is None:  # the exponent -b of experience_factor, b = -log2(progress_ratio): -b is log2 exactly
+        e = _EXPONENT[progress_ratio] = float(np.log2(progress_ratio))
     return (1.0 + max(float(carried_persons), 0.0) / scale_persons) ** e
 
 
