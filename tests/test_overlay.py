@@ -342,3 +342,26 @@ def test_each_ablation_switches_off_what_its_name_says_and_nothing_else(path, ba
 
 def test_there_is_one_ablation_per_mechanism_and_one_for_all():
     assert {p.stem for p in ABLATIONS.glob("*.yaml")} == {f"no_{m}" for m in MECHANISMS} | {"no_mechanisms"}
+
+
+# ---- the calibrated overlay of issue 10 ------------------------------------------------------------
+
+CALIBRATED = REPO / "scenarios" / "baseline_2014_calibrated.yaml"
+
+
+def test_the_calibrated_overlay_sets_only_fitted_parameters_inside_their_bounds(baseline):
+    from sim.parameters import parameter_specs
+
+    sc = load_scenario(CALIBRATED)
+    assert sc.name == "baseline_2014_calibrated"
+    assert re.search(r"^extends: baseline_2014\.yaml$", CALIBRATED.read_text(encoding="utf-8"), re.M)
+    specs = {s.name: s for s in parameter_specs()}  # bounds and kinds (the built-in defaults)
+    got = {s.name: s.default for s in parameter_specs(sc.parameters)}
+    base = {s.name: s.default for s in parameter_specs(baseline.parameters)}
+    changed = {k: v for k, v in got.items() if v != base[k]}
+    assert len(changed) == 12, changed
+    for name, value in changed.items():
+        assert str(specs[name].kind) == "fitted", name
+        assert float(specs[name].low) <= value <= float(specs[name].high), (name, value)
+    assert sc.agencies == baseline.agencies and sc.events == baseline.events
+    assert sc.segments == baseline.segments and sc.demand == baseline.demand
