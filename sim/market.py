@@ -35,6 +35,10 @@ __all__ = ["Offers", "RoundResult", "build_offers", "buy", "market_round", "rati
 #: service level of travelling without a smuggler: standard (its death and prevention factors are 1)
 SELF_TRAVEL_LEVEL = 1
 
+#: a width class gets a utility matrix of its own (not padded to the widest class) when padding
+#: would add more than this many cells; a speed setting only: the choices are the same either way
+_OWN_BLOCK_WASTED_CELLS = 2048
+
 
 def ration(chosen: np.ndarray, capacity: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Keep at most ``capacity[o]`` random choosers of each option ``o``.
@@ -325,15 +329,17 @@ def run_market(W: np.ndarray, mig, offers: Offers, *, net, perceived_failure: np
     closer_o = (J[o_dst] < J[o_node]) | (net.is_forward[o_edge][:, None] & np.isfinite(J[o_dst]))  # (O, D)
     retreat_o = net.is_retreat[o_edge]
     first = np.full(len(W), -1, dtype=np.int64)
-    # The utilities of every migrant at a node with offers, in one (R, M) matrix as wide as the
-    # widest class; each width class then chooses on its own columns (as many as its width rounded
-    # up to a power of two), in order of class. Every cell is computed as it would be in its class's
-    # own matrix, so the choices and the random draws are the same.
-    rows = np.flatnonzero(width_class >= 0)
-    if len(rows):
+    # The utilities of the migrants at nodes with offers, in as few matrices as pay: a width class
+    # whose padding to the widest class would waste many cells (``_OWN_BLOCK_WASTED_CELLS``: the
+    # large classes of a fine run) gets a matrix as wide as its own width; the other classes share
+    # one matrix as wide as the widest of them (a coarse run: few rows, where the fixed cost of each
+    # numpy call dominates). Each class then chooses on its own columns, in order of class. Every
+    # cell is computed as it would be in its class's own matrix, so the choices and the random draws
+    # are the same whatever the blocks.
+
+    def utilities(rows: np.ndarray, M: int):
         ids = W[rows]
         d = dest[rows][:, None]
-        M = 1 << int(width_class[rows].max())
         n_here = counts[wn[rows]][:, None]
         exists = np.arange(M)[None, :] < width[rows][:, None]
         slot = starts[wn[rows]][:, None] + (window[rows][:, None] + np.arange(M)[None, :]) % n_here
@@ -366,11 +372,28 @@ def run_market(W: np.ndarray, mig, offers: Offers, *, net, perceived_failure: np
         afford = finite & (price <= mig.budget_eur[ids][:, None])
         any_finite[rows] = finite.any(axis=1)
         cheapest[rows] = np.where(finite, price, np.inf).min(axis=1)
-        opt = np.where(exists, slot, -1)
+        return u, afford, np.where(exists, slot, -1), pkg, has_partner
+
+    rows = np.flatnonzero(width_class >= 0)
+    if len(rows):
         row_class = width_class[rows]
-        for wc in np.unique(row_class):
-            k = np.flatnonzero(row_class == wc)  # positions in rows
-            sel = rows[k]
+        classes, n_rows = np.unique(row_class, return_counts=True)
+        widest = 1 << int(classes.max())
+        own = {int(wc) for wc, n in zip(classes, n_rows) if n * (widest - (1 << int(wc))) > _OWN_BLOCK_WASTED_CELLS}
+        blocks = {}  # class -> (block arrays, positions of the class's rows in the block)
+        shared = [int(wc) for wc in classes if int(wc) not in own]
+        if shared:
+            in_shared = np.isin(row_class, shared)
+            arrays = utilities(rows[in_shared], 1 << max(shared))
+            shared_class = row_class[in_shared]
+            for wc in shared:
+                blocks[wc] = (arrays, np.flatnonzero(shared_class == wc))
+        for wc in own:
+            k = np.flatnonzero(row_class == wc)
+            blocks[wc] = (utilities(rows[k], 1 << wc), np.arange(len(k)))
+        for wc in classes:
+            (u, afford, opt, pkg, has_partner), k = blocks[int(wc)]
+            sel = rows[row_class == wc]
             m = 1 << int(wc)
             opt_c = opt[k, :m]
             got, wish = market_round(u[k, :m], afford[k, :m], opt_c, offers.capacity, rng, return_first=True)

@@ -63,3 +63,17 @@ def test_small_fixture_tables_are_unchanged(fingerprints_mechanisms, table):
 def test_no_table_added_or_lost(fingerprints, fingerprints_mechanisms):
     assert sorted(fingerprints) == sorted(STORED["tables"])
     assert sorted(fingerprints_mechanisms) == sorted(STORED_MECHANISMS["tables"])
+
+
+def test_utility_blocks_do_not_change_the_choices(monkeypatch):
+    """``run_market`` computes utilities in blocks for speed only: one block per width class and one
+    shared block for all classes must give the same tables."""
+    import sim.market
+
+    sc = load_scenario(ROOT / STORED_MECHANISMS["scenario"]).with_overrides(
+        persons_per_agent=STORED_MECHANISMS["persons_per_agent"], end="2012-09-30")
+    got = {}
+    for label, cells in (("own", -1), ("shared", 10**18)):
+        monkeypatch.setattr(sim.market, "_OWN_BLOCK_WASTED_CELLS", cells)
+        got[label] = table_fingerprints(run_replicate(sc, STORED_MECHANISMS["seed"]))
+    assert got["own"] == got["shared"]
