@@ -379,7 +379,7 @@ def run_market(W: np.ndarray, mig, offers: Offers, *, net, perceived_failure: np
         row_class = width_class[rows]
         classes, n_rows = np.unique(row_class, return_counts=True)
         widest = 1 << int(classes.max())
-        own = {int(wc) for wc, n in zip(classes, n_rows) if n * (widest - (1 << int(wc))) > _OWN_BLOCK_WASTED_CELLS}
+        own = {int(wc) for wc, n in zip(classes, n_rows, strict=True) if n * (widest - (1 << int(wc))) > _OWN_BLOCK_WASTED_CELLS}
         blocks = {}  # class -> (block arrays, positions of the class's rows in the block)
         shared = [int(wc) for wc in classes if int(wc) not in own]
         if shared:
