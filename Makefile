@@ -22,6 +22,7 @@ $(VENV)/.installed: pyproject.toml
 	  echo "error: routesim needs Python >= 3.12 (Mesa 3.5). Tried python3.12, PYENV_VERSION=3.12.1 python3.12, python3.13, PYENV_VERSION=3.13.0 python3.13, python3, python." >&2; \
 	  echo "Install Python 3.12 or newer, or select it with pyenv, then run make again." >&2; exit 2; fi; \
 	if [ ! -x $(PY) ]; then echo "creating $(VENV) with $$PYBIN"; env $$PYBIN -m venv $(VENV); fi; \
+	echo "installing routesim and its dev, app and ema extras into $(VENV) (quiet; a few minutes the first time)"; \
 	$(PY) -m pip install -q --upgrade pip >/dev/null && \
 	$(PY) -m pip install -q -e ".[dev,app,ema]" && touch $@
 

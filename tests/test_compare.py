@@ -158,3 +158,18 @@ def test_paired_interval_t_quantile():
     half = stats.t.ppf(0.95, 3) * np.std([-2.0, 0.0, 1.0, 5.0], ddof=1) / 2
     assert (mean, low, high) == pytest.approx((1.0, 1.0 - half, 1.0 + half))
     assert np.isnan(compare.paired_interval(np.array([3.0]))[1])
+
+
+def test_cli_warns_when_a_variant_is_the_base_itself(tmp_path, capsys):
+    """Passing the base again as a variant (or an identical copy) is warned about before running;
+    an unwritable --out stops the command before any run."""
+    blocker = tmp_path / "a_file"
+    blocker.write_text("")
+    assert main(["compare", str(TINY), str(TINY), "--out", str(blocker)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == (f"routesim: warning: {TINY} is the same scenario as the base {TINY}: every "
+                      "paired difference will be 0")
+    variant = tmp_path / "variant.yaml"
+    variant.write_text(f"extends: {TINY}\nname: tiny_other\nseed: 99\n")
+    assert main(["compare", str(TINY), str(variant), "--out", str(blocker)]) == 2
+    assert "same scenario" not in capsys.readouterr().err

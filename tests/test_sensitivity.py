@@ -145,3 +145,20 @@ def test_sensitivity_figure_names_the_analysis_in_a_footer(echo, tmp_path, saved
     assert text.startswith("sensitivity analysis | scenario tiny |")
     assert "2 replicates per sample point" in text and "method morris, 6 sample points" in text
     assert "indices.csv" in text
+
+
+@needs_specs
+def test_cli_states_the_runs_before_running_and_when_budget_is_exceeded(tmp_path, capsys):
+    """The plan (sample points x replicates) is printed before anything runs; a budget below what
+    the method takes is named. An unwritable --out stops the command before any run."""
+    blocker = tmp_path / "a_file"
+    blocker.write_text("")
+    assert main(["sensitivity", str(TINY), "--method", "morris", "--budget", "2", "--replicates",
+                 "2", "--parameters", *NAMES, "--out", str(blocker)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == ("routesim sensitivity tiny: morris over 2 parameter(s), 6 sample points x 2 "
+                      "replicate(s) = 12 model runs (more than --budget 2: the fewest morris takes "
+                      "for 2 parameters; vary fewer with --parameters)")
+    assert main(["sensitivity", str(TINY), "--budget", "9", "--parameters", *NAMES,
+                 "--out", str(blocker)]) == 2
+    assert capsys.readouterr().err.splitlines()[0].endswith("= 9 model runs")

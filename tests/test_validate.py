@@ -145,3 +145,30 @@ def test_default_observed_is_the_shipped_tables_and_2014_matches_run_summary():
     assert _get(t, "ard", "model").simulated_mean == pytest.approx(
         validation.averaged_relative_difference(det))
     assert _get(t, "detections", "Total").source == "annual table"
+
+
+def test_cli_validate_names_a_file_and_an_arms_folder_without_traceback(tmp_path, capsys):
+    """A file, or a comparison/experiment folder, is refused with what to pass instead."""
+    a_file = tmp_path / "scenario.yaml"
+    a_file.write_text("name: x\n")
+    assert cli.main(["validate", str(a_file)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == f"routesim: error: {a_file} is a file: pass the folder a run wrote, " \
+                  "results/<scenario>/<run-id>"
+    compare = tmp_path / "compare"
+    for arm in ("base", "variant_b"):
+        (compare / "arms" / arm).mkdir(parents=True)
+    assert cli.main(["validate", str(compare)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "holds the arms of a comparison or experiment, not one run" in err
+    assert err.endswith(f"e.g. {compare / 'arms' / 'base'} (arms: base, variant_b)")
+    assert not (compare / "validation.csv").exists()
+
+
+def test_cli_validate_counts_the_replicates_of_a_folder_without_manifest(tmp_path, capsys):
+    """An arm folder of a comparison has no manifest: the header counts the table's replicates."""
+    run = _run_folder(tmp_path)
+    (run / "manifest.json").unlink()
+    assert cli.main(["validate", str(run), "--observed", str(_observed_folder(tmp_path)),
+                     "--no-write"]) == 0
+    assert capsys.readouterr().out.splitlines()[0].endswith("; 2 replicate(s)")

@@ -22,6 +22,10 @@ def cmd_compare(args: argparse.Namespace, argv: Sequence[str]) -> int:
     variants = [load_or_report(path, args.persons_per_agent) for path in args.variants]
     if base is None or any(v is None for v in variants):
         return 2
+    for path, variant in zip(args.variants, variants, strict=True):
+        if variant.scenario_hash() == base.scenario_hash():  # type: ignore[union-attr]
+            print(f"routesim: warning: {path} is the same scenario as the base {args.base}: "
+                  "every paired difference will be 0", file=sys.stderr)
     root_seed = base.seed if args.seed is None else args.seed
     executor = ready_executor(args, base, args.replicates * (1 + len(variants)),
                               Path(args.out) / base.name / "compare")
@@ -49,8 +53,19 @@ def cmd_sensitivity(args: argparse.Namespace, argv: Sequence[str]) -> int:
     if scenario is None:
         return 2
     root_seed = scenario.seed if args.seed is None else args.seed
-    executor = ready_executor(args, scenario, args.budget * args.replicates,
-                              Path(args.out) / scenario.name / "sensitivity")
+    try:
+        specs = sensitivity.select_specs(args.parameters)
+        points = len(sensitivity.design(specs, args.method, args.budget, root_seed))
+    except ValueError as err:  # an unknown parameter, one without a range
+        error(str(err).splitlines()[0])
+        return 2
+    runs = points * args.replicates
+    print(f"routesim sensitivity {scenario.name}: {args.method} over {len(specs)} parameter(s), "
+          f"{points} sample points x {args.replicates} replicate(s) = {runs} model runs"
+          + (f" (more than --budget {args.budget}: the fewest {args.method} takes for "
+             f"{len(specs)} parameters; vary fewer with --parameters)" if points > args.budget else ""),
+          file=sys.stderr)
+    executor = ready_executor(args, scenario, runs, Path(args.out) / scenario.name / "sensitivity")
     if executor is None:
         return 2
     return run_and_write(

@@ -49,8 +49,19 @@ def cmd_validate(args: argparse.Namespace, argv: Sequence[str]) -> int:
     from sim import observed
     from sim.summary import format_validation
 
+    folder = args.run_folder
+    if folder.is_file():
+        error(f"{folder} is a file: pass the folder a run wrote, results/<scenario>/<run-id>")
+        return 2
+    arms = folder / "arms"
+    if arms.is_dir() and not (folder / "detections_monthly.parquet").exists():
+        names = sorted(p.name for p in arms.iterdir() if p.is_dir())
+        error(f"{folder} holds the arms of a comparison or experiment, not one run: validate one "
+              f"arm, e.g. {arms / (names[0] if names else '<arm>')}"
+              + (f" (arms: {', '.join(names)})" if names else ""))
+        return 2
     try:
-        tables, manifest = io.read_run(args.run_folder)
+        tables, manifest = io.read_run(folder)
         obs = observed.load_observed(args.observed)
     except (OSError, ValueError) as err:
         error(str(err).splitlines()[0])
@@ -74,8 +85,10 @@ def cmd_validate(args: argparse.Namespace, argv: Sequence[str]) -> int:
     parts = [validation.validation_table(tables, y, obs, window=window, replicates=reps)
              for y in years]
     table = pd.concat(parts, ignore_index=True)
+    cross = tables["crossings_by_edge"]
+    n_reps = replicates or (cross["replicate"].nunique() if "replicate" in cross else 0) or "all"
     head = (f"routesim validate {args.run_folder}: observed {obs.source}; "
-            f"{replicates or 'all'} replicate(s)"
+            f"{n_reps} replicate(s)"
             + (f"; calibration window {window[0]}..{window[1]}" if window else ""))
     print(head)
     print(format_validation(table), end="")
