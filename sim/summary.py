@@ -35,6 +35,18 @@ def _share(value: float) -> str:
     return f"{100 * value:.0f} %"
 
 
+#: What an interval cell says when there is a single replicate (the figures say the same).
+ONE_REPLICATE = "n/a"
+
+
+def _interval(low: float, high: float, fmt=None, replicates: int | None = None) -> str:
+    """A p05-p95 interval ``low-high``; :data:`ONE_REPLICATE` when there is one replicate."""
+    if replicates is not None and int(replicates) <= 1:
+        return ONE_REPLICATE
+    fmt = fmt or _count
+    return f"{fmt(low)}-{fmt(high)}"
+
+
 def _table(header: list[str], rows: list[list[str]], right: set[int]) -> list[str]:
     """Fixed-width lines: columns padded to their widest cell, right-aligned where asked."""
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
@@ -50,7 +62,12 @@ def _table(header: list[str], rows: list[list[str]], right: set[int]) -> list[st
     return [line(header), rule, *(line(r) for r in rows)]
 
 
-def format_summary(by_route_df: pd.DataFrame, extra: Mapping[str, Any] | None = None) -> str:
+def format_summary(
+    by_route_df: pd.DataFrame,
+    extra: Mapping[str, Any] | None = None,
+    *,
+    replicates: int | None = None,
+) -> str:
     """Format the detections-by-route table and validation figures as fixed-width text.
 
     Parameters
@@ -67,6 +84,9 @@ def format_summary(by_route_df: pd.DataFrame, extra: Mapping[str, Any] | None = 
         - ``"syrian_split"`` (dict): the output of :func:`sim.validation.syrian_split`;
         - ``"deaths_by_route"`` (DataFrame): the output of :func:`sim.validation.deaths_by_route`;
         - any other key: printed as ``key: value``.
+    replicates : int, optional
+        Number of replicates; with 1, every p05-p95 cell says ``n/a`` (one replicate has no
+        interval) instead of repeating the single value as ``x-x``.
 
     Returns
     -------
@@ -100,7 +120,7 @@ def format_summary(by_route_df: pd.DataFrame, extra: Mapping[str, Any] | None = 
             str(r["type"]),
             _count(r[obs_col]),
             _count(r["simulated_mean"]),
-            f"{_count(r['simulated_p05'])}-{_count(r['simulated_p95'])}",
+            _interval(r["simulated_p05"], r["simulated_p95"], replicates=replicates),
             _percent(r["relative_error"]),
         ]
         for _, r in by_route_df.iterrows()
@@ -125,7 +145,7 @@ def format_summary(by_route_df: pd.DataFrame, extra: Mapping[str, Any] | None = 
                 _count(v["observed"]),
                 _share(v["observed_share"]),
                 _count(v["simulated_mean"]),
-                f"{_count(v['simulated_p05'])}-{_count(v['simulated_p95'])}",
+                _interval(v["simulated_p05"], v["simulated_p95"], replicates=replicates),
                 _share(v["simulated_share"]),
             ]
             for label, v in split.items()
@@ -145,7 +165,7 @@ def format_summary(by_route_df: pd.DataFrame, extra: Mapping[str, Any] | None = 
                 str(r["route"]),
                 _count(r[dobs]),
                 _count(r["simulated_mean"]),
-                f"{_count(r['simulated_p05'])}-{_count(r['simulated_p95'])}",
+                _interval(r["simulated_p05"], r["simulated_p95"], replicates=replicates),
             ]
             for _, r in deaths.iterrows()
         ]
@@ -160,13 +180,15 @@ def format_summary(by_route_df: pd.DataFrame, extra: Mapping[str, Any] | None = 
     return "\n".join(lines) + "\n"
 
 
-def format_validation(table: pd.DataFrame) -> str:
+def format_validation(table: pd.DataFrame, *, replicates: int | None = None) -> str:
     """Format a validation table (:func:`sim.validation.validation_table`) as fixed-width text.
 
     Parameters
     ----------
     table : pandas.DataFrame
         Columns of :data:`sim.validation.VALIDATION_COLUMNS`, one or several years.
+    replicates : int, optional
+        Number of replicates; with 1, every p05-p95 cell says ``n/a``.
 
     Returns
     -------
@@ -189,7 +211,8 @@ def format_validation(table: pd.DataFrame) -> str:
                              "0 is perfect)")
                 rows = [[str(r["route"]), f"{r['simulated_mean']:.3f}",
                          "-" if math.isnan(r["simulated_p05"]) or r["route"] != "model"
-                         else f"{r['simulated_p05']:.3f}-{r['simulated_p95']:.3f}"]
+                         else _interval(r["simulated_p05"], r["simulated_p95"], "{:.3f}".format,
+                                        replicates)]
                         for _, r in block.iterrows()]
                 lines += _table(["forecaster", "ARD", "replicates p05-p95"], rows, right={1})
                 continue
@@ -198,7 +221,7 @@ def format_validation(table: pd.DataFrame) -> str:
             lines.append(f"{year} {titles.get(measure, measure)}"
                          + ("" if scope == "year" else f", {scope} ({block['source'].iloc[0]})"))
             rows = [[str(r["route"]), str(r["type"]), fmt(r["observed"]), fmt(r["simulated_mean"]),
-                     f"{fmt(r['simulated_p05'])}-{fmt(r['simulated_p95'])}",
+                     _interval(r["simulated_p05"], r["simulated_p95"], fmt, replicates),
                      _percent(r["relative_error"])]
                     for _, r in block.iterrows()]
             lines += _table(["route", "type", "observed", "simulated mean", "p05-p95",

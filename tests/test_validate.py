@@ -1,6 +1,7 @@
 """``routesim validate``: a run folder against observed tables of any year (synthetic, hand-computed)."""
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -172,3 +173,18 @@ def test_cli_validate_counts_the_replicates_of_a_folder_without_manifest(tmp_pat
     assert cli.main(["validate", str(run), "--observed", str(_observed_folder(tmp_path)),
                      "--no-write"]) == 0
     assert capsys.readouterr().out.splitlines()[0].endswith("; 2 replicate(s)")
+
+
+def test_cli_validate_with_one_replicate_prints_n_a_for_the_intervals(tmp_path, capsys):
+    """One replicate has no p05-p95 interval: the tables say n/a, not ``x-x``."""
+    run = _run_folder(tmp_path)
+    det = pd.read_parquet(run / "detections_monthly.parquet")
+    det[det.replicate == 0].to_parquet(run / "detections_monthly.parquet", index=False)
+    cross = pd.read_parquet(run / "crossings_by_edge.parquet")
+    cross[cross.replicate == 0].to_parquet(run / "crossings_by_edge.parquet", index=False)
+    (run / "manifest.json").write_text(json.dumps({"status": "complete", "replicates": 1}))
+    assert cli.main(["validate", str(run), "--observed", str(_observed_folder(tmp_path)),
+                     "--no-write"]) == 0
+    out = capsys.readouterr().out
+    assert "1,800-1,800" not in out and "20-20" not in out
+    assert re.search(r"^Central Mediterranean\s+Sea\s+2,400\s+1,800\s+n/a\s+-25\.0 %$", out, re.M)
