@@ -35,6 +35,14 @@ def _share(value: float) -> str:
     return f"{100 * value:.0f} %"
 
 
+#: The model's row of the ARD tables: its ARD is that of the replicates' mean series.
+MODEL_ARD_LABEL = "model (replicates' mean series)"
+#: Printed above the first ARD table: why the model's ARD can lie outside its replicates' range.
+ARD_NOTE = [
+    "  The model's ARD is that of the replicates' mean monthly series. Averaging cancels part of",
+    "  the replicates' errors, so it is at most the mean of the single replicates' ARDs and can lie",
+    "  below their p05-p95.",
+]
 #: What an interval cell says when there is a single replicate (the figures say the same).
 ONE_REPLICATE = "n/a"
 
@@ -203,18 +211,24 @@ def format_validation(table: pd.DataFrame, *, replicates: int | None = None) -> 
         "syrians_share": "Syrians' split (share of the three pairs)",
         "deaths": "Deaths at sea (observed: IOM dead and missing)",
     }
+    ard_noted = False
     for year, by_year in table.groupby("year", sort=True):
         for (measure, scope), block in by_year.groupby(["measure", "scope"], sort=False):
             lines.append("")
             if measure == "ard":
                 lines.append(f"{year} averaged relative difference, monthly, ten pairs ({scope}; "
                              "0 is perfect)")
-                rows = [[str(r["route"]), f"{r['simulated_mean']:.3f}",
+                if not ard_noted:
+                    lines += ARD_NOTE
+                    ard_noted = True
+                rows = [[MODEL_ARD_LABEL if r["route"] == "model" else str(r["route"]),
+                         f"{r['simulated_mean']:.3f}",
                          "-" if math.isnan(r["simulated_p05"]) or r["route"] != "model"
                          else _interval(r["simulated_p05"], r["simulated_p95"], "{:.3f}".format,
                                         replicates)]
                         for _, r in block.iterrows()]
-                lines += _table(["forecaster", "ARD", "replicates p05-p95"], rows, right={1})
+                lines += _table(["forecaster", "ARD", "single replicates' ARDs p05-p95"], rows,
+                                right={1})
                 continue
             share = measure == "syrians_share"
             fmt = _share if share else _count

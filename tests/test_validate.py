@@ -188,3 +188,17 @@ def test_cli_validate_with_one_replicate_prints_n_a_for_the_intervals(tmp_path, 
     out = capsys.readouterr().out
     assert "1,800-1,800" not in out and "20-20" not in out
     assert re.search(r"^Central Mediterranean\s+Sea\s+2,400\s+1,800\s+n/a\s+-25\.0 %$", out, re.M)
+
+
+def test_cli_validate_labels_the_model_ard_as_that_of_the_mean_series(tmp_path, capsys):
+    """The model's ARD (of the replicates' mean series, 0.2 here) lies below the range of the single
+    replicates' ARDs (0.4 each): the table says which is which, and the numbers are not changed."""
+    run = _run_folder(tmp_path)
+    assert cli.main(["validate", str(run), "--observed", str(_observed_folder(tmp_path))]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"^forecaster\s+ARD\s+single replicates' ARDs p05-p95$", out, re.M)
+    assert re.search(r"^model \(replicates' mean series\)\s+0\.200\s+0\.400-0\.400$", out, re.M)
+    assert out.count("The model's ARD is that of the replicates' mean monthly series.") == 1
+    assert "replicates p05-p95" not in out
+    ard = _get(pd.read_csv(run / "validation.csv"), "ard", "model")
+    assert (ard.simulated_mean, ard.simulated_p05, ard.simulated_p95) == pytest.approx((0.2, 0.4, 0.4))
