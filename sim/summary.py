@@ -166,7 +166,8 @@ def format_summary(
         dobs = next(c for c in deaths.columns if c.startswith("observed_"))
         lines.append("")
         lines.append(
-            f"Deaths at sea {dobs.removeprefix('observed_')} (observed: IOM Missing Migrants)"
+            f"Deaths {dobs.removeprefix('observed_')} by Frontex route, on its sea and land "
+            "segments (observed: IOM Missing Migrants, dead and missing)"
         )
         drows = [
             [
@@ -209,7 +210,8 @@ def format_validation(table: pd.DataFrame, *, replicates: int | None = None) -> 
         "detections": "Detections by Frontex route (persons)",
         "syrians": "Syrians by route (persons; observed: detections by nationality, SYR)",
         "syrians_share": "Syrians' split (share of the three pairs)",
-        "deaths": "Deaths at sea (observed: IOM dead and missing)",
+        "deaths": "Deaths by Frontex route, on its sea and land segments (observed: IOM dead and "
+                  "missing; Total: the routes with an observed figure)",
     }
     ard_noted = False
     for year, by_year in table.groupby("year", sort=True):
@@ -234,6 +236,8 @@ def format_validation(table: pd.DataFrame, *, replicates: int | None = None) -> 
             fmt = _share if share else _count
             lines.append(f"{year} {titles.get(measure, measure)}"
                          + ("" if scope == "year" else f", {scope} ({block['source'].iloc[0]})"))
+            if measure == "deaths" and (block["source"] == "no observed figure").all():
+                lines.append(f"  (no observed deaths for {year}: the observed column is empty)")
             rows = [[str(r["route"]), str(r["type"]), fmt(r["observed"]), fmt(r["simulated_mean"]),
                      _interval(r["simulated_p05"], r["simulated_p95"], fmt, replicates),
                      _percent(r["relative_error"])]

@@ -202,3 +202,26 @@ def test_cli_validate_labels_the_model_ard_as_that_of_the_mean_series(tmp_path, 
     assert "replicates p05-p95" not in out
     ard = _get(pd.read_csv(run / "validation.csv"), "ard", "model")
     assert (ard.simulated_mean, ard.simulated_p05, ard.simulated_p95) == pytest.approx((0.2, 0.4, 0.4))
+
+
+def test_deaths_tables_say_they_count_land_segments_and_when_nothing_is_observed():
+    """A run's route deaths include land segments (Western Balkan): the tables are not titled
+    'Deaths at sea', and a year without IOM figures says so instead of a column of dashes."""
+    from sim.summary import format_summary, format_validation
+
+    det = pd.DataFrame({"replicate": 0, "route": CM[0], "type": "Sea", "origin_group": "Syria",
+                        "month": [f"{y}-{m:02d}" for y in (2013, 2014) for m in range(1, 13)],
+                        "detections": 100.0})
+    deaths = pd.DataFrame({"replicate": 0, "route": [CM[0], "Western Balkan"] * 2,
+                           "month": ["2013-05", "2013-06", "2014-05", "2014-06"],
+                           "deaths": [50.0, 34.0, 60.0, 7.0]})
+    tables = {"detections_monthly": det, "deaths_monthly": deaths}
+    text = format_validation(pd.concat([validation.validation_table(tables, y) for y in (2013, 2014)]))
+    assert "Deaths at sea" not in text
+    assert "2013 Deaths by Frontex route, on its sea and land segments" in text
+    assert re.search(r"^Western Balkan\s+-\s+34\s+", text, re.M)
+    assert "(no observed deaths for 2013" in text and "(no observed deaths for 2014" not in text
+    summary = format_summary(validation.detections_by_route(det),
+                             {"deaths_by_route": validation.deaths_by_route(deaths)})
+    assert "Deaths at sea" not in summary
+    assert "Deaths 2014 by Frontex route, on its sea and land segments" in summary
