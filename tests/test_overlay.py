@@ -365,3 +365,19 @@ def test_the_calibrated_overlay_sets_only_fitted_parameters_inside_their_bounds(
         assert float(specs[name].low) <= value <= float(specs[name].high), (name, value)
     assert sc.agencies == baseline.agencies and sc.events == baseline.events
     assert sc.segments == baseline.segments and sc.demand == baseline.demand
+
+
+# ---- messages: allowed keys, did you mean, one report per patched value ----------------------------
+
+
+def test_unknown_key_lists_extends_and_patches_among_the_allowed(tiny):
+    over = write(tiny.parent / "v.yaml", """
+        extends: scenario.yaml
+        burn_in_dayz: 3
+        extend: x
+    """)
+    got = problems(over)
+    assert got[0].startswith("base/v.yaml:2:1: burn_in_dayz: unknown key 'burn_in_dayz' (did you mean "
+                             "'burn_in_days'?); allowed: name,"), got
+    assert got[0].endswith(", extends, patches"), got
+    assert got[1].startswith("base/v.yaml:3:1: extend: unknown key 'extend' (did you mean 'extends'?)"), got

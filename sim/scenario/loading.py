@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from sim.scenario.checks import _cross_check
 from sim.scenario.documents import boolean_problems, yaml_problems
 from sim.scenario.experiment_settings import experiment_references
-from sim.scenario.overlay import apply_patches, resolve_document
+from sim.scenario.overlay import DOCUMENT_KEYS, apply_patches, resolve_document
 from sim.scenario.problems import Problem, ScenarioError, _display, _field_path
 from sim.scenario.rows import REQUIRED_TABLES, _Row
 from sim.scenario.schema import Scenario, ScenarioSettings, TablePaths
@@ -54,7 +54,8 @@ def load_scenario(path: str | Path) -> Scenario:
         settings = ScenarioSettings.model_validate(data)
     except ValidationError as err:
         flagged = {p.field for p in booleans}
-        problems.extend(p for p in yaml_problems(err, pos, ScenarioSettings) if p.field not in flagged)
+        problems.extend(p for p in yaml_problems(err, pos, ScenarioSettings,
+                                                    top_keys=DOCUMENT_KEYS) if p.field not in flagged)
 
     raw: dict[str, list[RawRow] | None] = {}
     files: dict[str, str] = {}

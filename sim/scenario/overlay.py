@@ -47,6 +47,9 @@ from sim.scenario.tables import RawRow
 
 __all__ = ["Document", "Patches", "RowPatch", "apply_patches", "resolve_document"]
 
+#: Keys of a scenario file read here, before the other keys are validated.
+DOCUMENT_KEYS = ("extends", "patches")
+
 
 class RowPatch(BaseModel):
     """One operation on a table's rows (one item of ``patches.<table>``).
@@ -213,7 +216,7 @@ def resolve_document(path: Path, top_dir: Path | None = None, chain: Sequence[Pa
             for table in Patches.model_fields:
                 for i, patch in enumerate(getattr(validated, table)):
                     patches.append(_PatchItem(table, patch, ("patches", table, i), pos))
-    for key in ("extends", "patches"):
+    for key in DOCUMENT_KEYS:
         pos.pop((key,), None)
 
     tables = data.get("tables")
