@@ -381,3 +381,17 @@ def test_unknown_key_lists_extends_and_patches_among_the_allowed(tiny):
                              "'burn_in_days'?); allowed: name,"), got
     assert got[0].endswith(", extends, patches"), got
     assert got[1].startswith("base/v.yaml:3:1: extend: unknown key 'extend' (did you mean 'extends'?)"), got
+
+
+def test_misspelled_event_kind_gets_a_did_you_mean(tiny):
+    over = write(tiny.parent / "v.yaml", """
+        extends: scenario.yaml
+        patches:
+          events:
+            - add:
+                - {start: 2012-05-01, full_effect: 2012-05-01, kind: hub_crackdwn,
+                   target_type: node, target: Athens}
+    """)
+    (msg,) = problems(over)
+    assert msg.startswith("base/v.yaml:5:62: events[3].kind: Input should be 'patrol_surge'"), msg
+    assert msg.endswith("(got 'hub_crackdwn'); did you mean 'hub_crackdown'?"), msg

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -112,6 +113,13 @@ def _display(path: Path) -> str:
     return str(path.absolute())
 
 
+#: Similarity (difflib ratio) from which an allowed value or a table's cell is offered as "did you
+#: mean" for a misspelled one: 'hub_crackdwn' -> 'hub_crackdown' (0.96), 'Libyan coastguard' ->
+#: 'Libyan coast guard' (0.97); not 'reactive' -> 'adaptive' (0.62) nor 'Libyan coast guard' ->
+#: 'Turkish coast guard' (0.70), which are other values, not typos.
+TYPO_CUTOFF = 0.85
+
+
 _PATTERN_MESSAGES = {
     "name": "expected lower-case letters, digits, '_' and '-' only",
     "month": "expected a month YYYY-MM",
@@ -141,6 +149,11 @@ def _expand(error: Mapping[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
         value = error.get("input")
         if isinstance(value, str | int | float | dt.date) and not isinstance(value, bool) and repr(value) not in msg:
             msg = f"{msg} (got {value!r})"
+        if kind in ("literal_error", "enum") and isinstance(value, str):
+            expected = re.findall(r"'([^']*)'", str((error.get("ctx") or {}).get("expected", "")))
+            hint = difflib.get_close_matches(value, expected, n=1, cutoff=TYPO_CUTOFF)
+            if hint:
+                msg = f"{msg}; did you mean {hint[0]!r}?"
     return [(loc, msg)]
 
 
