@@ -395,3 +395,22 @@ def test_misspelled_event_kind_gets_a_did_you_mean(tiny):
     (msg,) = problems(over)
     assert msg.startswith("base/v.yaml:5:62: events[3].kind: Input should be 'patrol_surge'"), msg
     assert msg.endswith("(got 'hub_crackdwn'); did you mean 'hub_crackdown'?"), msg
+
+
+def test_patch_matching_no_row_suggests_a_close_value_only(tiny):
+    over = write(tiny.parent / "v.yaml", """
+        extends: scenario.yaml
+        patches:
+          agencies:
+            - match: {agency: Turkish coastguard}
+              scale: {effort: 2.0}
+            - match: {agency: Libyan coast guard, side: prevent}
+              scale: {effort: 2.0}
+    """)
+    assert problems(over) == [
+        "base/v.yaml:4:7: patches.agencies[0].match: matches no row of agencies "
+        "(agency='Turkish coastguard') (did you mean agency='Turkish coast guard'?)",
+        # another agency is not a typo of this one: no hint
+        "base/v.yaml:6:7: patches.agencies[1].match: matches no row of agencies "
+        "(agency='Libyan coast guard', side='prevent')",
+    ]
