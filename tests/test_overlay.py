@@ -414,3 +414,17 @@ def test_patch_matching_no_row_suggests_a_close_value_only(tiny):
         "base/v.yaml:6:7: patches.agencies[1].match: matches no row of agencies "
         "(agency='Libyan coast guard', side='prevent')",
     ]
+
+
+def test_a_bad_set_value_is_reported_once_for_all_the_rows_it_is_set_in(tiny):
+    over = write(tiny.parent / "v.yaml", """
+        extends: scenario.yaml
+        patches:
+          agencies:
+            - match: {country_iso2: GR}
+              set: {effort: lots}
+    """)
+    (msg,) = problems(over)
+    assert msg.startswith("base/v.yaml:5:21: agencies[1].effort: Input should be a valid number"), msg
+    assert msg.endswith("(got 'lots') (the same in the 2 rows this value is set in: agencies[1], "
+                        "agencies[2])"), msg
