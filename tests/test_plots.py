@@ -450,3 +450,52 @@ def test_forest_reads_back_from_csv_and_labels_counts_with_thousands(tmp_path):
     ticks = [t.get_text() for t in fig.axes[0].get_xticklabels() if t.get_text()]
     assert len(ticks) <= 6
     assert any("," in t for t in ticks)
+
+
+def _clipped_or_overlapping(fig):
+    """Texts of ``fig`` (titles, axis labels, tick labels) that leave the figure, and x tick labels of
+    one axes that overlap each other, once drawn."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    page = fig.bbox
+    out = []
+    for ax in fig.axes:
+        (x0, x1), (y0, y1) = sorted(ax.get_xlim()), sorted(ax.get_ylim())
+        xticks = [t for t in ax.get_xticklabels() if x0 <= t.get_position()[0] <= x1]  # drawn ones
+        yticks = [t for t in ax.get_yticklabels() if y0 <= t.get_position()[1] <= y1]
+        texts = [ax.title, ax.xaxis.label, ax.yaxis.label, *xticks, *yticks]
+        for t in texts:
+            if not t.get_visible() or not t.get_text():
+                continue
+            box = t.get_window_extent(renderer)
+            if box.x0 < page.x0 - 1 or box.x1 > page.x1 + 1 or box.y0 < page.y0 - 1 or box.y1 > page.y1 + 1:
+                out.append(("outside", t.get_text()))
+        ticks = [t.get_window_extent(renderer) for t in xticks if t.get_visible() and t.get_text()]
+        ticks.sort(key=lambda b: b.x0)
+        out += [("overlap", i) for i, (a, b) in enumerate(zip(ticks, ticks[1:], strict=False)) if a.x1 > b.x0]
+    return out
+
+
+def test_comparison_figures_keep_titles_and_tick_labels_on_the_page():
+    """A long variant name, long route labels and differences of -50,000..+25,000: the forest's
+    title and ticks, and the monthly figure's y label, are neither clipped nor overlapping."""
+    routes = [("detections", "Circular route from Albania to Greece", "Land"),
+              ("detections", "Black Sea", "Sea"), ("deaths", "Central Mediterranean", ""),
+              ("exploitation", "All", "")]
+    comparison = pd.DataFrame([("libyan_coast_guard_x2", m, r, t, 2014, 1000.0, 900.0, -20_000.0,
+                                -55_000.0, 30_000.0) for m, r, t in routes],
+                              columns=["variant", "metric", "route", "type", "year", "base_mean",
+                                       "variant_mean", "difference_mean", "difference_low",
+                                       "difference_high"])
+    monthly = pd.DataFrame({"variant": "libyan_coast_guard_x2",
+                            "month": [f"2014-{m:02d}" for m in range(1, 13)],
+                            "difference_mean": -5000.0, "difference_low": -14_000.0,
+                            "difference_high": 9000.0})
+    figures = plots.comparison_figures(SimpleNamespace(comparison=comparison, monthly=monthly),
+                                       ANALYSIS_INFO)
+    assert _clipped_or_overlapping(figures["forest"]) == []
+    assert _clipped_or_overlapping(figures["monthly_difference"]) == []
+    ax = figures["monthly_difference"].axes[0]
+    label, frame = ax.yaxis.label.get_window_extent(), ax.get_window_extent()
+    assert frame.y0 <= label.y0 and label.y1 <= frame.y1  # not reaching the page's top edge
+    assert figures["forest"].axes[0].get_title() == "libyan_coast_guard_x2 - base, 2014"
