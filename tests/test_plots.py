@@ -499,3 +499,21 @@ def test_comparison_figures_keep_titles_and_tick_labels_on_the_page():
     label, frame = ax.yaxis.label.get_window_extent(), ax.get_window_extent()
     assert frame.y0 <= label.y0 and label.y1 <= frame.y1  # not reaching the page's top edge
     assert figures["forest"].axes[0].get_title() == "libyan_coast_guard_x2 - base, 2014"
+
+
+def test_enforcement_without_adaptive_agencies_draws_the_standing_efforts_not_a_blank_page():
+    rows = [{"replicate": 0, "month": f"2014-{m:02d}", "agency": a, "target": t, "side": side,
+             "policy": "timeline", "effort": e if m < 7 else e2, "surge": 0.0}
+            for m in range(1, 13)
+            for a, t, side, e, e2 in [("Libyan coast guard", "Zuwara", "prevent", 0.2, 0.2),
+                                      ("Libyan coast guard", "Tripoli", "prevent", 0.2, 0.2),
+                                      ("Spanish Guardia Civil", "Ceuta", "detect", 1.0, 1.5)]]
+    fig = plots.enforcement_surges(pd.DataFrame(rows))
+    ax = fig.axes[0]
+    assert ax.axison and "No adaptive agency in this scenario" in ax.get_title()
+    bars = {label.get_text(): patch.get_width()
+            for label, patch in zip(ax.get_yticklabels(), ax.patches, strict=True)}
+    assert bars == {"Spanish Guardia Civil (detect)": pytest.approx(1.25),
+                    "Libyan coast guard (prevent)": pytest.approx(0.2)}
+    assert "1.25 (range 1.00-1.50)" in [t.get_text() for t in ax.texts]
+    assert _clipped_or_overlapping(fig) == []
