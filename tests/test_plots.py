@@ -61,7 +61,8 @@ def test_route_map_one_line_per_located_segment_on_coordinates():
     assert to_hex(aegean.get_color()) == colour and to_hex(evros.get_color()) == colour
     assert to_hex(feeder.get_color()) != colour
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert legend == ["Eastern Mediterranean"]
+    assert legend[0] == "Eastern Mediterranean" and legend[1].startswith("EU entry: circle at the arrival")
+    assert len(legend) == 2
 
 
 def test_route_map_accepts_row_models_and_no_crossings():
@@ -517,3 +518,17 @@ def test_enforcement_without_adaptive_agencies_draws_the_standing_efforts_not_a_
                     "Libyan coast guard (prevent)": pytest.approx(0.2)}
     assert "1.25 (range 1.00-1.50)" in [t.get_text() for t in ax.texts]
     assert _clipped_or_overlapping(fig) == []
+
+
+def test_route_map_marks_eu_entries_at_their_arrival_above_the_place_markers():
+    """A crossing shorter than a marker (Turkish coast to an island) would vanish under the
+    markers: each EU arrival place with flow gets a circle of its route's colour drawn above them."""
+    fig = plots.route_map(NODES, SEGMENTS, CROSSINGS)
+    ax = fig.axes[0]
+    (entries,) = [c for c in ax.collections if c.get_gid() == "eu_entries"]
+    markers = [c for c in ax.collections if c.get_gid() != "eu_entries"]
+    assert entries.get_zorder() > max(c.get_zorder() for c in markers)
+    # Izmir->Mytilene moved (400 + 600) / 2 persons; Edirne->Orestiada none (all prevented)
+    assert entries.get_offsets().tolist() == [[26.55, 39.11]]
+    assert to_hex(entries.get_facecolor()[0]) == plots.ROUTE_COLOURS["Eastern Mediterranean"]
+    assert "max 500 per replicate" in ax.get_legend().get_texts()[1].get_text()
