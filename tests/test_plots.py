@@ -532,3 +532,12 @@ def test_route_map_marks_eu_entries_at_their_arrival_above_the_place_markers():
     assert entries.get_offsets().tolist() == [[26.55, 39.11]]
     assert to_hex(entries.get_facecolor()[0]) == plots.ROUTE_COLOURS["Eastern Mediterranean"]
     assert "max 500 per replicate" in ax.get_legend().get_texts()[1].get_text()
+
+
+def test_monthly_series_with_one_replicate_promises_no_band():
+    one = plots.monthly_series(synthetic_monthly(n_reps=1))
+    assert "band p05-p95 n/a (1 replicate)" in one._suptitle.get_text()
+    assert all(len(ax.collections) == 0 for ax in one.axes if ax.get_visible())  # no band drawn
+    three = plots.monthly_series(synthetic_monthly(n_reps=3))
+    assert three._suptitle.get_text().endswith("simulated mean, band p05-p95")
+    assert all(len(ax.collections) == 1 for ax in three.axes if ax.get_visible())

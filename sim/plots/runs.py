@@ -236,8 +236,8 @@ def monthly_series(
     matplotlib.figure.Figure
         One axes per route/type pair of :data:`sim.observed.ROUTE_TYPES` (ten, on a 5 x 2 grid), each
         with two lines (observed in black, simulated mean in blue) and a shaded p05-p95 band across
-        replicates, then one dashed vertical line per group of events (so ``2 + n_groups``
-        lines).
+        replicates (none, and the title says so, with one replicate), then one dashed vertical line
+        per group of events (so ``2 + n_groups`` lines).
         Months without rows count 0.
     """
     pairs = [tuple(p) for p in observed_data.ROUTE_TYPES]
@@ -291,8 +291,9 @@ def monthly_series(
     for i, (route, type_) in enumerate(pairs):
         ax = axes[i]
         values = cube[i]
-        p05, p95 = np.percentile(values, [5, 95], axis=1)
-        ax.fill_between(x, p05, p95, color="#1f77b4", alpha=0.25, linewidth=0)
+        if len(reps) > 1:
+            p05, p95 = np.percentile(values, [5, 95], axis=1)
+            ax.fill_between(x, p05, p95, color="#1f77b4", alpha=0.25, linewidth=0)
         ax.plot(x, obs_values[i], color="black", linewidth=1.2, label="observed")
         ax.plot(x, values.mean(axis=1), color="#1f77b4", linewidth=1.2, label="simulated mean")
         ax.set_title(f"{route} ({type_})", fontsize=9)
@@ -320,7 +321,8 @@ def monthly_series(
             f"{n} {text}" for n, (_when, text) in enumerate(shown, start=1))
     fig.suptitle(
         f"Monthly detections {years[0]}-{years[1]} (persons): Frontex revised series vs "
-        "simulated mean, band p05-p95",
+        + ("simulated mean, band p05-p95" if len(reps) > 1
+           else f"simulated, one replicate (band p05-p95 {ONE_REPLICATE})"),
         fontsize=10,
     )
     if info or key:
