@@ -536,7 +536,7 @@ def test_route_map_marks_eu_entries_at_their_arrival_above_the_place_markers():
 
 def test_monthly_series_with_one_replicate_promises_no_band():
     one = plots.monthly_series(synthetic_monthly(n_reps=1))
-    assert "band p05-p95 n/a (1 replicate)" in one._suptitle.get_text()
+    assert one._suptitle.get_text().endswith("simulated, 1 replicate (no p05-p95 band: n/a with 1 replicate)")
     assert all(len(ax.collections) == 0 for ax in one.axes if ax.get_visible())  # no band drawn
     three = plots.monthly_series(synthetic_monthly(n_reps=3))
     assert three._suptitle.get_text().endswith("simulated mean, band p05-p95")

@@ -322,7 +322,7 @@ def monthly_series(
     fig.suptitle(
         f"Monthly detections {years[0]}-{years[1]} (persons): Frontex revised series vs "
         + ("simulated mean, band p05-p95" if len(reps) > 1
-           else f"simulated, one replicate (band p05-p95 {ONE_REPLICATE})"),
+           else "simulated, 1 replicate (no p05-p95 band: n/a with 1 replicate)"),
         fontsize=10,
     )
     if info or key:
