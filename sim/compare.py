@@ -391,7 +391,7 @@ def format_comparison(result: ComparisonResult, year: int | None = None) -> str:
         rows = table[(table["variant"] == label) & (table["year"] == year)]
         rows = rows[(rows["base_mean"] != 0) | (rows["variant_mean"] != 0)]
         lines.append(f"\n{label} vs base ({year}):")
-        lines.append(f"  {'outcome':<48} {'base':>10} {'variant':>10} {'difference':>11}  interval")
+        cells = []
         distinct = []
         for r in rows.itertuples():
             what = f"{r.metric} {r.route}" + (f" / {r.type}" if r.type else "")
@@ -402,8 +402,14 @@ def format_comparison(result: ComparisonResult, year: int | None = None) -> str:
                 if r.distinguishable:
                     band += " *"
                     distinct.append(what)
-            lines.append(f"  {what:<48} {r.base_mean:>10,.0f} {r.variant_mean:>10,.0f} "
-                         f"{_fmt(r.difference_mean):>11}  {band}")
+            cells.append([what, f"{r.base_mean:,.0f}", f"{r.variant_mean:,.0f}",
+                          _fmt(r.difference_mean), band])
+        header = ["outcome", "base", "variant", "difference", "interval"]
+        # every column as wide as its widest cell, so that a long route name keeps the columns aligned
+        widths = [max(len(c[i]) for c in [header, *cells]) for i in range(4)]
+        for c in [header, *cells]:
+            lines.append(f"  {c[0]:<{widths[0]}}  {c[1]:>{widths[1]}}  {c[2]:>{widths[2]}}  "
+                         f"{c[3]:>{widths[3]}}  {c[4]}".rstrip())
         if replicates >= 2:
             lines.append("  distinguishable from zero (*): " + (", ".join(distinct) if distinct
                                                                 else "none"))

@@ -35,6 +35,26 @@ def _share(value: float) -> str:
     return f"{100 * value:.0f} %"
 
 
+#: The model's row of the ARD tables: its ARD is that of the replicates' mean series.
+MODEL_ARD_LABEL = "model (replicates' mean series)"
+#: Printed above the first ARD table: why the model's ARD can lie outside its replicates' range.
+ARD_NOTE = [
+    "  The model's ARD is that of the replicates' mean monthly series. Averaging cancels part of",
+    "  the replicates' errors, so it is at most the mean of the single replicates' ARDs and can lie",
+    "  below their p05-p95.",
+]
+#: What an interval cell says when there is a single replicate (the figures say the same).
+ONE_REPLICATE = "n/a"
+
+
+def _interval(low: float, high: float, fmt=None, replicates: int | None = None) -> str:
+    """A p05-p95 interval ``low-high``; :data:`ONE_REPLICATE` when there is one replicate."""
+    if replicates is not None and int(replicates) <= 1:
+        return ONE_REPLICATE
+    fmt = fmt or _count
+    return f"{fmt(low)}-{fmt(high)}"
+
+
 def _table(header: list[str], rows: list[list[str]], right: set[int]) -> list[str]:
     """Fixed-width lines: columns padded to their widest cell, right-aligned where asked."""
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
@@ -50,7 +70,12 @@ def _table(header: list[str], rows: list[list[str]], right: set[int]) -> list[st
     return [line(header), rule, *(line(r) for r in rows)]
 
 
-def format_summary(by_route_df: pd.DataFrame, extra: Mapping[str, Any] | None = None) -> str:
+def format_summary(
+    by_route_df: pd.DataFrame,
+    extra: Mapping[str, Any] | None = None,
+    *,
+    replicates: int | None = None,
+) -> str:
     """Format the detections-by-route table and validation figures as fixed-width text.
 
     Parameters
@@ -67,6 +92,9 @@ def format_summary(by_route_df: pd.DataFrame, extra: Mapping[str, Any] | None = 
         - ``"syrian_split"`` (dict): the output of :func:`sim.validation.syrian_split`;
         - ``"deaths_by_route"`` (DataFrame): the output of :func:`sim.validation.deaths_by_route`;
         - any other key: printed as ``key: value``.
+    replicates : int, optional
+        Number of replicates; with 1, every p05-p95 cell says ``n/a`` (one replicate has no
+        interval) instead of repeating the single value as ``x-x``.
 
     Returns
     -------
@@ -100,7 +128,7 @@ def format_summary(by_route_df: pd.DataFrame, extra: Mapping[str, Any] | None = 
             str(r["type"]),
             _count(r[obs_col]),
             _count(r["simulated_mean"]),
-            f"{_count(r['simulated_p05'])}-{_count(r['simulated_p95'])}",
+            _interval(r["simulated_p05"], r["simulated_p95"], replicates=replicates),
             _percent(r["relative_error"]),
         ]
         for _, r in by_route_df.iterrows()
@@ -125,7 +153,7 @@ def format_summary(by_route_df: pd.DataFrame, extra: Mapping[str, Any] | None = 
                 _count(v["observed"]),
                 _share(v["observed_share"]),
                 _count(v["simulated_mean"]),
-                f"{_count(v['simulated_p05'])}-{_count(v['simulated_p95'])}",
+                _interval(v["simulated_p05"], v["simulated_p95"], replicates=replicates),
                 _share(v["simulated_share"]),
             ]
             for label, v in split.items()
@@ -138,14 +166,15 @@ def format_summary(by_route_df: pd.DataFrame, extra: Mapping[str, Any] | None = 
         dobs = next(c for c in deaths.columns if c.startswith("observed_"))
         lines.append("")
         lines.append(
-            f"Deaths at sea {dobs.removeprefix('observed_')} (observed: IOM Missing Migrants)"
+            f"Deaths {dobs.removeprefix('observed_')} by Frontex route, on its sea and land "
+            "segments (observed: IOM Missing Migrants, dead and missing)"
         )
         drows = [
             [
                 str(r["route"]),
                 _count(r[dobs]),
                 _count(r["simulated_mean"]),
-                f"{_count(r['simulated_p05'])}-{_count(r['simulated_p95'])}",
+                _interval(r["simulated_p05"], r["simulated_p95"], replicates=replicates),
             ]
             for _, r in deaths.iterrows()
         ]
@@ -160,13 +189,15 @@ def format_summary(by_route_df: pd.DataFrame, extra: Mapping[str, Any] | None = 
     return "\n".join(lines) + "\n"
 
 
-def format_validation(table: pd.DataFrame) -> str:
+def format_validation(table: pd.DataFrame, *, replicates: int | None = None) -> str:
     """Format a validation table (:func:`sim.validation.validation_table`) as fixed-width text.
 
     Parameters
     ----------
     table : pandas.DataFrame
         Columns of :data:`sim.validation.VALIDATION_COLUMNS`, one or several years.
+    replicates : int, optional
+        Number of replicates; with 1, every p05-p95 cell says ``n/a``.
 
     Returns
     -------
@@ -179,26 +210,36 @@ def format_validation(table: pd.DataFrame) -> str:
         "detections": "Detections by Frontex route (persons)",
         "syrians": "Syrians by route (persons; observed: detections by nationality, SYR)",
         "syrians_share": "Syrians' split (share of the three pairs)",
-        "deaths": "Deaths at sea (observed: IOM dead and missing)",
+        "deaths": "Deaths by Frontex route, on its sea and land segments (observed: IOM dead and "
+                  "missing; Total: the routes with an observed figure)",
     }
+    ard_noted = False
     for year, by_year in table.groupby("year", sort=True):
         for (measure, scope), block in by_year.groupby(["measure", "scope"], sort=False):
             lines.append("")
             if measure == "ard":
                 lines.append(f"{year} averaged relative difference, monthly, ten pairs ({scope}; "
                              "0 is perfect)")
-                rows = [[str(r["route"]), f"{r['simulated_mean']:.3f}",
+                if not ard_noted:
+                    lines += ARD_NOTE
+                    ard_noted = True
+                rows = [[MODEL_ARD_LABEL if r["route"] == "model" else str(r["route"]),
+                         f"{r['simulated_mean']:.3f}",
                          "-" if math.isnan(r["simulated_p05"]) or r["route"] != "model"
-                         else f"{r['simulated_p05']:.3f}-{r['simulated_p95']:.3f}"]
+                         else _interval(r["simulated_p05"], r["simulated_p95"], "{:.3f}".format,
+                                        replicates)]
                         for _, r in block.iterrows()]
-                lines += _table(["forecaster", "ARD", "replicates p05-p95"], rows, right={1})
+                lines += _table(["forecaster", "ARD", "single replicates' ARDs p05-p95"], rows,
+                                right={1})
                 continue
             share = measure == "syrians_share"
             fmt = _share if share else _count
             lines.append(f"{year} {titles.get(measure, measure)}"
                          + ("" if scope == "year" else f", {scope} ({block['source'].iloc[0]})"))
+            if measure == "deaths" and (block["source"] == "no observed figure").all():
+                lines.append(f"  (no observed deaths for {year}: the observed column is empty)")
             rows = [[str(r["route"]), str(r["type"]), fmt(r["observed"]), fmt(r["simulated_mean"]),
-                     f"{fmt(r['simulated_p05'])}-{fmt(r['simulated_p95'])}",
+                     _interval(r["simulated_p05"], r["simulated_p95"], fmt, replicates),
                      _percent(r["relative_error"])]
                     for _, r in block.iterrows()]
             lines += _table(["route", "type", "observed", "simulated mean", "p05-p95",

@@ -304,6 +304,23 @@ def test_format_summary_marks_missing_relative_error():
     assert re.match(r"A\s+Sea\s+-\s+5\s+1-9\s+-$", row)
 
 
+def test_format_summary_with_one_replicate_says_n_a_not_a_zero_width_range():
+    """One replicate has no interval: every p05-p95 cell says n/a, as the figures do."""
+    sim = pd.DataFrame({"replicate": 0, "route": ["Black Sea", "Central Mediterranean"],
+                        "type": "Sea", "origin_group": "Syria", "month": "2014-05",
+                        "detections": [400, 90]})
+    deaths = validation.deaths_by_route(
+        pd.DataFrame({"replicate": [0], "route": ["Black Sea"], "month": ["2014-01"], "deaths": [3]}))
+    extra = {"syrian_split": validation.syrian_split(sim), "deaths_by_route": deaths}
+    text = format_summary(validation.detections_by_route(sim), extra, replicates=1)
+    assert "400-400" not in text and "90-90" not in text and "3-3" not in text
+    assert re.search(r"^Black Sea\s+Sea\s+433\s+400\s+n/a\s+-7\.6 %$", text, re.M)
+    assert re.search(r"^  Central Mediterranean/Sea\s+39,651\s+56 %\s+90\s+n/a\s+100 %$", text, re.M)
+    assert re.search(r"^  Black Sea\s+-\s+3\s+n/a$", text, re.M)
+    # with more replicates the interval is printed as before
+    assert "400-400" in format_summary(validation.detections_by_route(sim), replicates=2)
+
+
 # ---- end to end with the real model -------------------------------------------------------------------
 
 

@@ -173,3 +173,31 @@ def test_cli_warns_when_a_variant_is_the_base_itself(tmp_path, capsys):
     variant.write_text(f"extends: {TINY}\nname: tiny_other\nseed: 99\n")
     assert main(["compare", str(TINY), str(variant), "--out", str(blocker)]) == 2
     assert "same scenario" not in capsys.readouterr().err
+
+
+def test_format_comparison_keeps_columns_aligned_on_a_long_route_name():
+    """'Circular route from Albania to Greece / Land' is longer than the old fixed 48-character
+    outcome column: every row's numbers must still end under their headers."""
+    from types import SimpleNamespace
+
+    rows = [("detections", "Circular route from Albania to Greece", "Land", 8938.0, 8950.0, 12.0),
+            ("detections", "Central Mediterranean", "Sea", 170664.0, 150000.0, -20664.0),
+            ("deaths", "Total", "", 4340.0, 4346.67, 6.67)]
+    table = pd.DataFrame([{"variant": "x2", "year": 2014, "metric": m, "route": r, "type": t,
+                           "base_mean": b, "variant_mean": v, "difference_mean": d,
+                           "difference_low": d - 1000, "difference_high": d + 1000,
+                           "distinguishable": False} for m, r, t, b, v, d in rows])
+    base = SimpleNamespace(name="base_2014", persons_per_agent=20, end=None)
+    result = compare.ComparisonResult(base=base, variants={"x2": base}, root_seed=1,
+                                      replicate_seeds=[1, 2, 3], comparison=table,
+                                      per_replicate=pd.DataFrame(), monthly=pd.DataFrame())
+    lines = compare.format_comparison(result).splitlines()
+    start = next(i for i, line in enumerate(lines) if line.lstrip().startswith("outcome"))
+    header, body = lines[start], lines[start + 1:start + 4]
+    assert any("Circular route from Albania to Greece / Land" in line for line in body)
+    for column in ("base", "variant", "difference"):
+        end = header.index(column) + len(column)
+        for line in body:
+            assert line[end - 1].isdigit() and line[end] == " ", (column, line)
+    interval = header.index("interval")
+    assert all(line[interval] == "[" for line in body)

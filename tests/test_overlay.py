@@ -365,3 +365,66 @@ def test_the_calibrated_overlay_sets_only_fitted_parameters_inside_their_bounds(
         assert float(specs[name].low) <= value <= float(specs[name].high), (name, value)
     assert sc.agencies == baseline.agencies and sc.events == baseline.events
     assert sc.segments == baseline.segments and sc.demand == baseline.demand
+
+
+# ---- messages: allowed keys, did you mean, one report per patched value ----------------------------
+
+
+def test_unknown_key_lists_extends_and_patches_among_the_allowed(tiny):
+    over = write(tiny.parent / "v.yaml", """
+        extends: scenario.yaml
+        burn_in_dayz: 3
+        extend: x
+    """)
+    got = problems(over)
+    assert got[0].startswith("base/v.yaml:2:1: burn_in_dayz: unknown key 'burn_in_dayz' (did you mean "
+                             "'burn_in_days'?); allowed: name,"), got
+    assert got[0].endswith(", extends, patches"), got
+    assert got[1].startswith("base/v.yaml:3:1: extend: unknown key 'extend' (did you mean 'extends'?)"), got
+
+
+def test_misspelled_event_kind_gets_a_did_you_mean(tiny):
+    over = write(tiny.parent / "v.yaml", """
+        extends: scenario.yaml
+        patches:
+          events:
+            - add:
+                - {start: 2012-05-01, full_effect: 2012-05-01, kind: hub_crackdwn,
+                   target_type: node, target: Athens}
+    """)
+    (msg,) = problems(over)
+    assert msg.startswith("base/v.yaml:5:62: events[3].kind: Input should be 'patrol_surge'"), msg
+    assert msg.endswith("(got 'hub_crackdwn'); did you mean 'hub_crackdown'?"), msg
+
+
+def test_patch_matching_no_row_suggests_a_close_value_only(tiny):
+    over = write(tiny.parent / "v.yaml", """
+        extends: scenario.yaml
+        patches:
+          agencies:
+            - match: {agency: Turkish coastguard}
+              scale: {effort: 2.0}
+            - match: {agency: Libyan coast guard, side: prevent}
+              scale: {effort: 2.0}
+    """)
+    assert problems(over) == [
+        "base/v.yaml:4:7: patches.agencies[0].match: matches no row of agencies "
+        "(agency='Turkish coastguard') (did you mean agency='Turkish coast guard'?)",
+        # another agency is not a typo of this one: no hint
+        "base/v.yaml:6:7: patches.agencies[1].match: matches no row of agencies "
+        "(agency='Libyan coast guard', side='prevent')",
+    ]
+
+
+def test_a_bad_set_value_is_reported_once_for_all_the_rows_it_is_set_in(tiny):
+    over = write(tiny.parent / "v.yaml", """
+        extends: scenario.yaml
+        patches:
+          agencies:
+            - match: {country_iso2: GR}
+              set: {effort: lots}
+    """)
+    (msg,) = problems(over)
+    assert msg.startswith("base/v.yaml:5:21: agencies[1].effort: Input should be a valid number"), msg
+    assert msg.endswith("(got 'lots') (the same in the 2 rows this value is set in: agencies[1], "
+                        "agencies[2])"), msg

@@ -61,7 +61,8 @@ def test_route_map_one_line_per_located_segment_on_coordinates():
     assert to_hex(aegean.get_color()) == colour and to_hex(evros.get_color()) == colour
     assert to_hex(feeder.get_color()) != colour
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert legend == ["Eastern Mediterranean"]
+    assert legend[0] == "Eastern Mediterranean" and legend[1].startswith("EU entry: circle at the arrival")
+    assert len(legend) == 2
 
 
 def test_route_map_accepts_row_models_and_no_crossings():
@@ -450,3 +451,93 @@ def test_forest_reads_back_from_csv_and_labels_counts_with_thousands(tmp_path):
     ticks = [t.get_text() for t in fig.axes[0].get_xticklabels() if t.get_text()]
     assert len(ticks) <= 6
     assert any("," in t for t in ticks)
+
+
+def _clipped_or_overlapping(fig):
+    """Texts of ``fig`` (titles, axis labels, tick labels) that leave the figure, and x tick labels of
+    one axes that overlap each other, once drawn."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    page = fig.bbox
+    out = []
+    for ax in fig.axes:
+        (x0, x1), (y0, y1) = sorted(ax.get_xlim()), sorted(ax.get_ylim())
+        xticks = [t for t in ax.get_xticklabels() if x0 <= t.get_position()[0] <= x1]  # drawn ones
+        yticks = [t for t in ax.get_yticklabels() if y0 <= t.get_position()[1] <= y1]
+        texts = [ax.title, ax.xaxis.label, ax.yaxis.label, *xticks, *yticks]
+        for t in texts:
+            if not t.get_visible() or not t.get_text():
+                continue
+            box = t.get_window_extent(renderer)
+            if box.x0 < page.x0 - 1 or box.x1 > page.x1 + 1 or box.y0 < page.y0 - 1 or box.y1 > page.y1 + 1:
+                out.append(("outside", t.get_text()))
+        ticks = [t.get_window_extent(renderer) for t in xticks if t.get_visible() and t.get_text()]
+        ticks.sort(key=lambda b: b.x0)
+        out += [("overlap", i) for i, (a, b) in enumerate(zip(ticks, ticks[1:], strict=False)) if a.x1 > b.x0]
+    return out
+
+
+def test_comparison_figures_keep_titles_and_tick_labels_on_the_page():
+    """A long variant name, long route labels and differences of -50,000..+25,000: the forest's
+    title and ticks, and the monthly figure's y label, are neither clipped nor overlapping."""
+    routes = [("detections", "Circular route from Albania to Greece", "Land"),
+              ("detections", "Black Sea", "Sea"), ("deaths", "Central Mediterranean", ""),
+              ("exploitation", "All", "")]
+    comparison = pd.DataFrame([("libyan_coast_guard_x2", m, r, t, 2014, 1000.0, 900.0, -20_000.0,
+                                -55_000.0, 30_000.0) for m, r, t in routes],
+                              columns=["variant", "metric", "route", "type", "year", "base_mean",
+                                       "variant_mean", "difference_mean", "difference_low",
+                                       "difference_high"])
+    monthly = pd.DataFrame({"variant": "libyan_coast_guard_x2",
+                            "month": [f"2014-{m:02d}" for m in range(1, 13)],
+                            "difference_mean": -5000.0, "difference_low": -14_000.0,
+                            "difference_high": 9000.0})
+    figures = plots.comparison_figures(SimpleNamespace(comparison=comparison, monthly=monthly),
+                                       ANALYSIS_INFO)
+    assert _clipped_or_overlapping(figures["forest"]) == []
+    assert _clipped_or_overlapping(figures["monthly_difference"]) == []
+    ax = figures["monthly_difference"].axes[0]
+    label, frame = ax.yaxis.label.get_window_extent(), ax.get_window_extent()
+    assert frame.y0 <= label.y0 and label.y1 <= frame.y1  # not reaching the page's top edge
+    assert figures["forest"].axes[0].get_title() == "libyan_coast_guard_x2 - base, 2014"
+
+
+def test_enforcement_without_adaptive_agencies_draws_the_standing_efforts_not_a_blank_page():
+    rows = [{"replicate": 0, "month": f"2014-{m:02d}", "agency": a, "target": t, "side": side,
+             "policy": "timeline", "effort": e if m < 7 else e2, "surge": 0.0}
+            for m in range(1, 13)
+            for a, t, side, e, e2 in [("Libyan coast guard", "Zuwara", "prevent", 0.2, 0.2),
+                                      ("Libyan coast guard", "Tripoli", "prevent", 0.2, 0.2),
+                                      ("Spanish Guardia Civil", "Ceuta", "detect", 1.0, 1.5)]]
+    fig = plots.enforcement_surges(pd.DataFrame(rows))
+    ax = fig.axes[0]
+    assert ax.axison and "No adaptive agency in this scenario" in ax.get_title()
+    bars = {label.get_text(): patch.get_width()
+            for label, patch in zip(ax.get_yticklabels(), ax.patches, strict=True)}
+    assert bars == {"Spanish Guardia Civil (detect)": pytest.approx(1.25),
+                    "Libyan coast guard (prevent)": pytest.approx(0.2)}
+    assert "1.25 (range 1.00-1.50)" in [t.get_text() for t in ax.texts]
+    assert _clipped_or_overlapping(fig) == []
+
+
+def test_route_map_marks_eu_entries_at_their_arrival_above_the_place_markers():
+    """A crossing shorter than a marker (Turkish coast to an island) would vanish under the
+    markers: each EU arrival place with flow gets a circle of its route's colour drawn above them."""
+    fig = plots.route_map(NODES, SEGMENTS, CROSSINGS)
+    ax = fig.axes[0]
+    (entries,) = [c for c in ax.collections if c.get_gid() == "eu_entries"]
+    markers = [c for c in ax.collections if c.get_gid() != "eu_entries"]
+    assert entries.get_zorder() > max(c.get_zorder() for c in markers)
+    # Izmir->Mytilene moved (400 + 600) / 2 persons; Edirne->Orestiada none (all prevented)
+    assert entries.get_offsets().tolist() == [[26.55, 39.11]]
+    assert to_hex(entries.get_facecolor()[0]) == plots.ROUTE_COLOURS["Eastern Mediterranean"]
+    assert "max 500 per replicate" in ax.get_legend().get_texts()[1].get_text()
+
+
+def test_monthly_series_with_one_replicate_promises_no_band():
+    one = plots.monthly_series(synthetic_monthly(n_reps=1))
+    assert one._suptitle.get_text().endswith("simulated, 1 replicate (no p05-p95 band: n/a with 1 replicate)")
+    assert all(len(ax.collections) == 0 for ax in one.axes if ax.get_visible())  # no band drawn
+    three = plots.monthly_series(synthetic_monthly(n_reps=3))
+    assert three._suptitle.get_text().endswith("simulated mean, band p05-p95")
+    assert all(len(ax.collections) == 1 for ax in three.axes if ax.get_visible())

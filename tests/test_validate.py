@@ -1,6 +1,7 @@
 """``routesim validate``: a run folder against observed tables of any year (synthetic, hand-computed)."""
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -172,3 +173,55 @@ def test_cli_validate_counts_the_replicates_of_a_folder_without_manifest(tmp_pat
     assert cli.main(["validate", str(run), "--observed", str(_observed_folder(tmp_path)),
                      "--no-write"]) == 0
     assert capsys.readouterr().out.splitlines()[0].endswith("; 2 replicate(s)")
+
+
+def test_cli_validate_with_one_replicate_prints_n_a_for_the_intervals(tmp_path, capsys):
+    """One replicate has no p05-p95 interval: the tables say n/a, not ``x-x``."""
+    run = _run_folder(tmp_path)
+    det = pd.read_parquet(run / "detections_monthly.parquet")
+    det[det.replicate == 0].to_parquet(run / "detections_monthly.parquet", index=False)
+    cross = pd.read_parquet(run / "crossings_by_edge.parquet")
+    cross[cross.replicate == 0].to_parquet(run / "crossings_by_edge.parquet", index=False)
+    (run / "manifest.json").write_text(json.dumps({"status": "complete", "replicates": 1}))
+    assert cli.main(["validate", str(run), "--observed", str(_observed_folder(tmp_path)),
+                     "--no-write"]) == 0
+    out = capsys.readouterr().out
+    assert "1,800-1,800" not in out and "20-20" not in out
+    assert re.search(r"^Central Mediterranean\s+Sea\s+2,400\s+1,800\s+n/a\s+-25\.0 %$", out, re.M)
+
+
+def test_cli_validate_labels_the_model_ard_as_that_of_the_mean_series(tmp_path, capsys):
+    """The model's ARD (of the replicates' mean series, 0.2 here) lies below the range of the single
+    replicates' ARDs (0.4 each): the table says which is which, and the numbers are not changed."""
+    run = _run_folder(tmp_path)
+    assert cli.main(["validate", str(run), "--observed", str(_observed_folder(tmp_path))]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"^forecaster\s+ARD\s+single replicates' ARDs p05-p95$", out, re.M)
+    assert re.search(r"^model \(replicates' mean series\)\s+0\.200\s+0\.400-0\.400$", out, re.M)
+    assert out.count("The model's ARD is that of the replicates' mean monthly series.") == 1
+    assert "replicates p05-p95" not in out
+    ard = _get(pd.read_csv(run / "validation.csv"), "ard", "model")
+    assert (ard.simulated_mean, ard.simulated_p05, ard.simulated_p95) == pytest.approx((0.2, 0.4, 0.4))
+
+
+def test_deaths_tables_say_they_count_land_segments_and_when_nothing_is_observed():
+    """A run's route deaths include land segments (Western Balkan): the tables are not titled
+    'Deaths at sea', and a year without IOM figures says so instead of a column of dashes."""
+    from sim.summary import format_summary, format_validation
+
+    det = pd.DataFrame({"replicate": 0, "route": CM[0], "type": "Sea", "origin_group": "Syria",
+                        "month": [f"{y}-{m:02d}" for y in (2013, 2014) for m in range(1, 13)],
+                        "detections": 100.0})
+    deaths = pd.DataFrame({"replicate": 0, "route": [CM[0], "Western Balkan"] * 2,
+                           "month": ["2013-05", "2013-06", "2014-05", "2014-06"],
+                           "deaths": [50.0, 34.0, 60.0, 7.0]})
+    tables = {"detections_monthly": det, "deaths_monthly": deaths}
+    text = format_validation(pd.concat([validation.validation_table(tables, y) for y in (2013, 2014)]))
+    assert "Deaths at sea" not in text
+    assert "2013 Deaths by Frontex route, on its sea and land segments" in text
+    assert re.search(r"^Western Balkan\s+-\s+34\s+", text, re.M)
+    assert "(no observed deaths for 2013" in text and "(no observed deaths for 2014" not in text
+    summary = format_summary(validation.detections_by_route(det),
+                             {"deaths_by_route": validation.deaths_by_route(deaths)})
+    assert "Deaths at sea" not in summary
+    assert "Deaths 2014 by Frontex route, on its sea and land segments" in summary

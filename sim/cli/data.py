@@ -91,7 +91,7 @@ def cmd_validate(args: argparse.Namespace, argv: Sequence[str]) -> int:
             f"{n_reps} replicate(s)"
             + (f"; calibration window {window[0]}..{window[1]}" if window else ""))
     print(head)
-    print(format_validation(table), end="")
+    print(format_validation(table, replicates=n_reps if isinstance(n_reps, int) else None), end="")
     if not args.no_write:
         try:
             path = io.write_validation(args.run_folder, table)

@@ -65,7 +65,7 @@ def cmd_run(args: argparse.Namespace, argv: Sequence[str]) -> int:
                 f"the reported period {scenario.start}..{scenario.end} does not cover 2014: "
                 "simulated 2014 figures are partial or zero"
             )
-        summary = format_summary(by_route, extra)
+        summary = format_summary(by_route, extra, replicates=args.replicates)
         end = dt.datetime.now(dt.UTC)
         run_info = {
             "root_seed": root_seed,

@@ -100,7 +100,9 @@ def write_results(
         if summary is None:
             from sim.summary import format_summary
 
-            summary = format_summary(tables["detections_by_route"])
+            seeds = run_info.get("replicate_seeds")
+            summary = format_summary(tables["detections_by_route"],
+                                     replicates=len(seeds) if seeds else None)
         run.write_text("summary.txt", summary)
         run.write_resolved(scenario)
         run.finish(scenario, [int(s) for s in run_info.get("replicate_seeds", [])], run_info)

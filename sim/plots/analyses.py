@@ -5,6 +5,7 @@ convergence (:mod:`sim.calibrate`), each with the set of a results folder by fil
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Mapping
 from typing import Any
 
@@ -28,6 +29,13 @@ __all__ = [
 #: footer of its convergence figure); a folder given with ``--observed`` is named instead.
 OBSERVED_TARGETS_SOURCE = ("Frontex detections by route and type (Annual Risk Analysis 2015, monthly "
                            "series) and IOM deaths, shipped with routesim (sim/data/README.md)")
+
+
+#: Width of one panel of :func:`comparison_forest` (inches), and of one character of its row labels.
+FOREST_PANEL_IN = 3.4
+FOREST_LABEL_IN_PER_CHAR = 0.062
+#: A forest panel's title is wrapped at this many characters (9 pt in :data:`FOREST_PANEL_IN`).
+FOREST_TITLE_CHARS = 40
 
 
 def _with(info: Mapping[str, Any] | None, **keys: Any) -> dict[str, Any] | None:
@@ -66,9 +74,11 @@ def comparison_forest(comparison: pd.DataFrame, year: int | None = None,
     variants = list(dict.fromkeys(comparison["variant"]))
     rows = table.drop_duplicates(["metric", "route", "type"])[["metric", "route", "type"]]
     n = max(len(rows), 1)
-    fig = new_figure(5.0 * max(len(variants), 1), 1.2 + 0.28 * n)
-    axes = fig.subplots(1, max(len(variants), 1), sharey=True, squeeze=False)[0]
     labels = [f"{r.metric}: {r.route}" + (f" / {r.type}" if r.type else "") for r in rows.itertuples()]
+    # room for the row labels (7 pt) beside panels wide enough for their title and four count ticks
+    label_in = FOREST_LABEL_IN_PER_CHAR * max((len(label) for label in labels), default=0)
+    fig = new_figure(label_in + FOREST_PANEL_IN * max(len(variants), 1) + 0.4, 1.2 + 0.28 * n)
+    axes = fig.subplots(1, max(len(variants), 1), sharey=True, squeeze=False)[0]
     position = {(r.metric, r.route, r.type): n - 1 - i for i, r in enumerate(rows.itertuples())}
     for ax, variant in zip(axes, variants, strict=False):
         part = table[table["variant"] == variant]
@@ -81,7 +91,7 @@ def comparison_forest(comparison: pd.DataFrame, year: int | None = None,
         ax.hlines(np.asarray(y)[has], low[has], high[has], colors=np.asarray(colours)[has], lw=2)
         ax.scatter(mean, y, c=colours, zorder=3, s=18)
         ax.axvline(0, color="black", lw=0.8)
-        ax.set_title(f"{variant} - base, {year}", fontsize=9)
+        ax.set_title(textwrap.fill(f"{variant} - base, {year}", FOREST_TITLE_CHARS), fontsize=9)
         ax.set_xlabel("paired difference (persons)")
         count_axis(ax.xaxis, nbins=4)
         ax.grid(axis="x", alpha=0.3)
@@ -116,7 +126,8 @@ def comparison_monthly(monthly: pd.DataFrame, info: Mapping[str, Any] | None = N
             ax.fill_between(x, low, part["difference_high"].to_numpy(dtype=float),
                             color=line.get_color(), alpha=0.25, lw=0)
     ax.axhline(0, color="black", lw=0.8)
-    ax.set_ylabel("detections: variant - base (persons / month)")
+    ax.set_ylabel("detections, variant - base\n(persons per month)", fontsize=9)
+    count_axis(ax.yaxis)
     ax.set_title("Monthly paired difference in total detections (band: interval of the mean)",
                  fontsize=9)
     ax.legend(fontsize=8)

@@ -25,6 +25,9 @@ from sim.plots.labels import place_labels
 
 __all__ = ["route_map", "map_extent"]
 
+#: Area (pt^2) of the circle at an EU arrival place: the least, plus this much at the largest entry.
+ENTRY_MIN_AREA = 14.0
+ENTRY_MAX_AREA = 320.0
 #: Margin around the places of the main map (degrees).
 MAP_MARGIN_DEG = 1.5
 
@@ -96,7 +99,10 @@ def route_map(
         0.4-6 pt growing with the square root of flow; EU-entry edges coloured by Frontex route
         (legend), others grey. Market nodes (hub, departure) are drawn larger and labelled, labels
         placed so that none overlaps another (:func:`~sim.plots.labels.place_labels`; a label
-        without room is left out and named in a note under the map). ``axes[1]``, the inset: every
+        without room is left out and named in a note under the map). Each EU arrival place with
+        flow on an EU-entry edge gets a circle of its route's colour above the markers (gid
+        ``eu_entries``), area growing with the persons setting off towards it, so that crossings
+        shorter than a marker (island crossings) show. ``axes[1]``, the inset: every
         place, origins as triangles, the main map's region as a rectangle.
 
     Notes
@@ -130,6 +136,7 @@ def route_map(
 
     routes_drawn: list[str] = []
     inset_lines = []
+    entries: dict[tuple[str, str], float] = {}  # (arrival place, route): persons setting off
     for _, seg in seg_frame.iterrows():
         a, b = str(seg["source"]), str(seg["target"])
         if a not in pos or b not in pos:
@@ -140,6 +147,8 @@ def route_map(
         colour = ROUTE_COLOURS.get(route, OTHER_COLOUR) if route else "#9a9a9a"
         if route and route not in routes_drawn:
             routes_drawn.append(route)
+        if route and f > 0:
+            entries[(b, route)] = entries.get((b, route), 0.0) + f
         xs_, ys_ = [pos[a][0], pos[b][0]], [pos[a][1], pos[b][1]]
         ax.plot(xs_, ys_, color=colour, linewidth=width, alpha=0.85 if route else 0.6,
                 solid_capstyle="round", zorder=3 if route else 2)
@@ -154,6 +163,14 @@ def route_map(
     ax.scatter(xs[plain], ys[plain], s=8, color="#404040", zorder=4, label="place")
     ax.scatter(xs[origin], ys[origin], s=18, color="#404040", marker="^", zorder=4, label="origin")
     ax.scatter(xs[market], ys[market], s=24, color="black", marker="s", zorder=5, label="market node")
+    # EU entries as circles at their arrival place, above the markers: a crossing of a few km
+    # (Turkish coast to an island) is shorter than a marker, and its line would not show
+    max_entry = max(entries.values(), default=0.0)
+    if max_entry > 0:
+        ax.scatter([pos[b][0] for b, _ in entries], [pos[b][1] for b, _ in entries],
+                   s=[ENTRY_MIN_AREA + ENTRY_MAX_AREA * f / max_entry for f in entries.values()],
+                   c=[ROUTE_COLOURS.get(r, OTHER_COLOUR) for _, r in entries], alpha=0.75,
+                   edgecolors="white", linewidths=0.6, zorder=5.5, gid="eu_entries")
 
     order = list(ROUTE_COLOURS)
     routes_drawn.sort(key=lambda r: order.index(r) if r in order else len(order))
@@ -161,6 +178,10 @@ def route_map(
         Line2D([], [], color=ROUTE_COLOURS.get(r, OTHER_COLOUR), linewidth=3, label=r)
         for r in routes_drawn
     ]
+    if max_entry > 0:
+        handles.append(Line2D([], [], linestyle="", marker="o", markersize=9, color=OTHER_COLOUR,
+                              alpha=0.75, label=f"EU entry: circle at the arrival,\narea by persons "
+                                                f"setting off (max {max_entry:,.0f} per replicate)"))
     if handles:
         ax.legend(handles=handles, title="EU entry, Frontex route", fontsize=8, title_fontsize=8,
                   loc="upper left", bbox_to_anchor=(0.755, 0.45), bbox_transform=fig.transFigure,

@@ -178,7 +178,7 @@ def _model_at(root: type[BaseModel], loc: Sequence[Any]) -> type[BaseModel] | No
 
 def yaml_problems(
     err: ValidationError, pos: Mapping[tuple[Any, ...], tuple[str, Position, Position]],
-    root: type[BaseModel], prefix: tuple[Any, ...] = (),
+    root: type[BaseModel], prefix: tuple[Any, ...] = (), top_keys: Sequence[str] = (),
 ) -> list[Problem]:
     """The problems of a validation error of YAML data, each at the file, line and column of its key.
 
@@ -191,6 +191,10 @@ def yaml_problems(
         The model validated (for the allowed keys of an unknown-key message).
     prefix : tuple, default ()
         Key path of the validated part in the document.
+    top_keys : sequence of str, default ()
+        Further keys allowed at the top of the validated part but read before it is validated
+        (a scenario file's ``extends`` and ``patches``): listed among the allowed keys of an
+        unknown-key message there.
     """
     problems = []
     for e in err.errors():
@@ -198,7 +202,8 @@ def yaml_problems(
             if e["type"] == "extra_forbidden" and loc:
                 model = _model_at(root, loc[:-1])
                 if model is not None:
-                    msg = _unknown_key_message(str(loc[-1]), list(model.model_fields))
+                    allowed = list(model.model_fields) + (list(top_keys) if len(loc) == 1 else [])
+                    msg = _unknown_key_message(str(loc[-1]), allowed)
             full = (*prefix, *loc)
             for n in range(len(full), -1, -1):
                 if full[:n] in pos:

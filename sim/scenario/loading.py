@@ -15,8 +15,8 @@ from pydantic import ValidationError
 from sim.scenario.checks import _cross_check
 from sim.scenario.documents import boolean_problems, yaml_problems
 from sim.scenario.experiment_settings import experiment_references
-from sim.scenario.overlay import apply_patches, resolve_document
-from sim.scenario.problems import Problem, ScenarioError, _display, _field_path
+from sim.scenario.overlay import DOCUMENT_KEYS, apply_patches, resolve_document
+from sim.scenario.problems import Problem, ScenarioError, _display, _field_path, merge_repeated
 from sim.scenario.rows import REQUIRED_TABLES, _Row
 from sim.scenario.schema import Scenario, ScenarioSettings, TablePaths
 from sim.scenario.tables import RawRow, read_raw_table, validate_rows
@@ -54,7 +54,8 @@ def load_scenario(path: str | Path) -> Scenario:
         settings = ScenarioSettings.model_validate(data)
     except ValidationError as err:
         flagged = {p.field for p in booleans}
-        problems.extend(p for p in yaml_problems(err, pos, ScenarioSettings) if p.field not in flagged)
+        problems.extend(p for p in yaml_problems(err, pos, ScenarioSettings,
+                                                    top_keys=DOCUMENT_KEYS) if p.field not in flagged)
 
     raw: dict[str, list[RawRow] | None] = {}
     files: dict[str, str] = {}
@@ -95,5 +96,5 @@ def load_scenario(path: str | Path) -> Scenario:
     if problems or settings is None:
         order = {f: k for k, f in enumerate(dict.fromkeys(p.file for p in problems))}
         problems.sort(key=lambda p: (order[p.file], p.line or 0, p.column or 0))
-        raise ScenarioError(problems)
+        raise ScenarioError(merge_repeated(problems))
     return Scenario.model_validate({**dict(settings), "source_path": path.absolute(), **rows})

@@ -31,6 +31,7 @@ Rules (``scenarios/README.md``, "Variants"):
 
 from __future__ import annotations
 
+import difflib
 import math
 import os
 from collections.abc import Mapping, Sequence
@@ -41,11 +42,14 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from sim.scenario.documents import Positions, read_yaml, yaml_problems
-from sim.scenario.problems import Problem, ScenarioError, _display, _FieldProblems
+from sim.scenario.problems import TYPO_CUTOFF, Problem, ScenarioError, _display, _FieldProblems
 from sim.scenario.rows import TABLE_COLUMNS
 from sim.scenario.tables import RawRow
 
 __all__ = ["Document", "Patches", "RowPatch", "apply_patches", "resolve_document"]
+
+#: Keys of a scenario file read here, before the other keys are validated.
+DOCUMENT_KEYS = ("extends", "patches")
 
 
 class RowPatch(BaseModel):
@@ -213,7 +217,7 @@ def resolve_document(path: Path, top_dir: Path | None = None, chain: Sequence[Pa
             for table in Patches.model_fields:
                 for i, patch in enumerate(getattr(validated, table)):
                     patches.append(_PatchItem(table, patch, ("patches", table, i), pos))
-    for key in ("extends", "patches"):
+    for key in DOCUMENT_KEYS:
         pos.pop((key,), None)
 
     tables = data.get("tables")
@@ -260,6 +264,21 @@ def _equal(cell: str | None, want: Any) -> bool:
 
 def _matches(row: RawRow, match: Mapping[str, Any]) -> bool:
     return not row.broken and all(_equal(row.values.get(c), v) for c, v in match.items())
+
+
+def _close_match_hint(rows: Sequence[RawRow], match: Mapping[str, Any]) -> str:
+    """`` (did you mean col='value'?)`` for each matched column whose value no row has but a row
+    has a close one (:func:`difflib.get_close_matches` with :data:`~sim.scenario.problems.TYPO_CUTOFF`: a typo, not
+    another row's value); empty when there is none."""
+    hints = []
+    for col, want in match.items():
+        present = sorted({r.values[col] for r in rows if not r.broken and col in r.values})
+        if want is None or any(_equal(v, want) for v in present):
+            continue
+        close = difflib.get_close_matches(_text(want), present, n=1, cutoff=TYPO_CUTOFF)
+        if close:
+            hints.append(f"{col}={close[0]!r}")
+    return f" (did you mean {', '.join(hints)}?)" if hints else ""
 
 
 def _unknown(item: _PatchItem, keys: Sequence[str], sub: tuple[Any, ...], what: str, problems: list[Problem]) -> bool:
@@ -316,7 +335,8 @@ def apply_patches(raw: dict[str, list[RawRow] | None], patches: Sequence[_PatchI
         if not hits:
             wanted = ", ".join(f"{k}={_text(v)!r}" for k, v in match.items())
             problems.append(Problem(*_at(pos, (*path, op), value=False), f"{field_of}.{op}",
-                                    f"matches no row of {item.table} ({wanted})"))
+                                    f"matches no row of {item.table} ({wanted})"
+                                    + _close_match_hint(rows, match)))
             continue
         if patch.remove is not None:
             rows[:] = [r for r in rows if not _matches(r, match)]

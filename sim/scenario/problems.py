@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -101,6 +102,45 @@ class _FieldProblems(ValueError):
 
 
 
+def merge_repeated(problems: Sequence[Problem]) -> list[Problem]:
+    """Report once a problem repeated at the same place for several rows.
+
+    A patch's ``set`` or ``scale`` writes one cell of every row it matches; a bad value is then
+    the same problem, at the same file, line and column, for each of those rows. Such problems
+    (equal but for the row index in the field) become one, naming the rows.
+
+    Parameters
+    ----------
+    problems : sequence of Problem
+
+    Returns
+    -------
+    list of Problem
+        In the order of each group's first problem.
+
+    Examples
+    --------
+    >>> ps = [Problem("v.yaml", 6, 21, f"agencies[{i}].effort", "not a number") for i in range(3)]
+    >>> [str(p) for p in merge_repeated(ps)]
+    ['v.yaml:6:21: agencies[0].effort: not a number (the same in the 3 rows this value is set in: agencies[0], agencies[1], agencies[2])']
+    """
+    groups: dict[tuple[Any, ...], list[Problem]] = {}
+    for p in problems:
+        key = (p.file, p.line, p.column, p.message, re.sub(r"\[\d+\]", "[]", p.field))
+        groups.setdefault(key if p.line is not None else (id(p),), []).append(p)
+    out = []
+    for group in groups.values():
+        first = group[0]
+        fields = list(dict.fromkeys(p.field for p in group))
+        if len(fields) > 1:
+            rows = [re.sub(r"^([^.]*\[\d+\]).*$", r"\1", f) for f in fields]
+            first = Problem(first.file, first.line, first.column, first.field,
+                            f"{first.message} (the same in the {len(rows)} rows this value is set "
+                            f"in: {', '.join(rows)})")
+        out.append(first)
+    return out
+
+
 def _display(path: Path) -> str:
     """The path relative to the current directory if it lies below it, else absolute."""
     cwd = Path.cwd()
@@ -110,6 +150,13 @@ def _display(path: Path) -> str:
         except ValueError:
             continue
     return str(path.absolute())
+
+
+#: Similarity (difflib ratio) from which an allowed value or a table's cell is offered as "did you
+#: mean" for a misspelled one: 'hub_crackdwn' -> 'hub_crackdown' (0.96), 'Libyan coastguard' ->
+#: 'Libyan coast guard' (0.97); not 'reactive' -> 'adaptive' (0.62) nor 'Libyan coast guard' ->
+#: 'Turkish coast guard' (0.70), which are other values, not typos.
+TYPO_CUTOFF = 0.85
 
 
 _PATTERN_MESSAGES = {
@@ -141,6 +188,11 @@ def _expand(error: Mapping[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
         value = error.get("input")
         if isinstance(value, str | int | float | dt.date) and not isinstance(value, bool) and repr(value) not in msg:
             msg = f"{msg} (got {value!r})"
+        if kind in ("literal_error", "enum") and isinstance(value, str):
+            expected = re.findall(r"'([^']*)'", str((error.get("ctx") or {}).get("expected", "")))
+            hint = difflib.get_close_matches(value, expected, n=1, cutoff=TYPO_CUTOFF)
+            if hint:
+                msg = f"{msg}; did you mean {hint[0]!r}?"
     return [(loc, msg)]
 
 

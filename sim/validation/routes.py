@@ -1,4 +1,4 @@
-"""Annual figures by Frontex route, simulated against observed: detections, deaths at sea, the
+"""Annual figures by Frontex route, simulated against observed: detections, deaths, the
 Syrians' split across routes, and each route's share of detections."""
 
 from __future__ import annotations
@@ -111,7 +111,11 @@ def deaths_by_route(
     observed_deaths: Mapping[str, float] | None = None,
     replicates: Sequence[int] | None = None,
 ) -> pd.DataFrame:
-    """Deaths at sea by Frontex route, simulated against IOM's dead and missing.
+    """Deaths by Frontex route, simulated against IOM's dead and missing.
+
+    The simulated deaths of a route are those on all its labelled segments, sea and land (a run's
+    ``deaths_monthly``): the Eastern Mediterranean's include its land border, and a land-only route
+    with deaths (e.g. Western Balkan) gets a row without an observed figure.
 
     Parameters
     ----------
