@@ -411,3 +411,12 @@ def test_help_of_every_command_prints_single_percent_signs():
     texts = [parser.format_help()] + [p.format_help() for p in subparsers.choices.values()]
     assert len(texts) > 5
     assert not [t for t in texts if "%%" in t]
+
+
+@pytest.mark.parametrize("command", ["run", "experiment route-shift", "compare", "calibrate", "sensitivity", "validate"])
+def test_an_abbreviated_option_is_refused_not_guessed(command, tmp_path, capsys):
+    """A typo such as --replicate must not be taken for --replicates (a new user started a
+    full-scale 2-replicate run that way)."""
+    assert main([*command.split(), str(TINY), "--replicate", "2", "--out", str(tmp_path / "out")]) == 2
+    assert "unrecognized arguments: --replicate" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()

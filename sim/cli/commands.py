@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import signal
 import sys
 from collections.abc import Sequence
@@ -38,9 +39,12 @@ def build_parser() -> argparse.ArgumentParser:
         prog="routesim",
         description="Agent-based simulation of migrant-smuggling routes and hubs into the EU, "
         "compared with Frontex detections of illegal border-crossing.",
+        allow_abbrev=False,
     )
     parser.add_argument("--version", action="version", version=f"routesim {_version()}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    # no abbreviated options: a typo such as --replicate must not be taken for --replicates
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
+                                     parser_class=functools.partial(argparse.ArgumentParser, allow_abbrev=False))
 
     run = commands.add_parser(
         "run",
