@@ -8,6 +8,8 @@ NOTE_A = "mechanisms note (a) prior range; Bass 1969 form, rates assumed (no est
 NOTE_B = "mechanisms note (b) prior range; assumption"
 NOTE_C = "mechanisms note (c) prior range; assumption"
 NOTE_D = "mechanisms note (d) prior range; assumption"
+TRIAL = ("issue 9, rule on trial: off (0) by default so that today's tables and the calibrated overlay are "
+         "unchanged; structural until adopted, so sensitivity and calibration do not sample it")
 
 
 class AwarenessParameters(Group):
@@ -69,6 +71,8 @@ class SupplyParameters(Group):
     nobody sells while persons wait at its market); the
     founder pays ``entry_cost_eur (1 + entry_cost_per_effort E)``; nothing is sold for a gamma-distributed
     set-up lag; costs and prevention fall as ``(1 + k / experience_scale_persons) ** log2(progress_ratio)``.
+    With ``entry_deterrence_weight`` w > 0 the spin-off rate is multiplied by ``exp(-w * loss / margin)``
+    (:func:`sim.supply.entry_deterrence`).
     """
 
     enabled: bool = param(
@@ -129,6 +133,14 @@ class SupplyParameters(Group):
         90.0, gt=0.0, le=1000.0, low=30.0, high=180.0, unit="days", kind="structural",
         source=NOTE_B + "; the note's 90-day losses",
         description="Time scale (days) of the exponentially weighted revenue and losses compared with the loss tolerance.",
+    )
+    entry_deterrence_weight: float = param(
+        0.0, ge=0.0, le=100.0, low=0.0, high=3.0, unit="1", kind="structural",
+        source=TRIAL + "; deterrence of entry by enforcement: Magliocca et al. 2019 (NarcoLogic), Campana 2018, "
+        "Reuter 1983; 1 = a risk-neutral founder weighing expected loss and margin one to one",
+        description="w: spin-off rate times exp(-w * loss / margin), loss = a new one-member enterprise's daily "
+        "arrest hazard times the entry cost plus its daily enforcement cost, margin = its expected daily margin "
+        "as one more seller of the seats wanted; 0 switches the rule off (the rule before it).",
     )
 
 
