@@ -316,6 +316,9 @@ def _explore(reg: EnterpriseRegistry, ent: SmugglerEnterprise, net, p, prob: flo
 def _take_over(reg: EnterpriseRegistry, ent: SmugglerEnterprise, cp, p, rng: np.random.Generator) -> None:
     """Consolidation (d): a partner at the node, else maybe the largest firm there, takes over ``ent``.
 
+    With ``open_takeover_prob`` > 0 the largest firm at the node takes over first with that
+    probability, regardless of partnership (:func:`sim.consolidation.heir`).
+
     The heir takes the exiting enterprise's customers (package partners are re-pointed through
     :meth:`EnterpriseRegistry.resolve`), its segments (with their prices and experience) and
     Binomial(members, ``takeover_member_share``) of its members (up to ``max_members``).
@@ -325,7 +328,7 @@ def _take_over(reg: EnterpriseRegistry, ent: SmugglerEnterprise, cp, p, rng: np.
         return
     is_partner = np.array([o.unique_id in ent.partners for o in others])
     members = np.array([o.members for o in others], dtype=float)
-    j = consolidation.heir(is_partner, members, cp.takeover_prob, rng)
+    j = consolidation.heir(is_partner, members, cp.takeover_prob, rng, cp.open_takeover_prob)
     if j < 0:
         return
     h = others[j]

@@ -205,7 +205,8 @@ class ConsolidationParameters(Group):
     ``f_m n + f_E E n**phi``. ``h0``, ``h1``, ``f_m`` and ``f_E`` are the enterprises' own
     ``arrest_hazard_base``, ``arrest_hazard_per_effort``, ``fixed_cost_eur_per_member_day`` and
     ``enforcement_cost_eur_per_day`` (one parameter per number; the mechanism changes how size enters). On exit a partner, else with ``takeover_prob`` the largest firm at the node,
-    takes the customers, segments and ``takeover_member_share`` of the members.
+    takes the customers, segments and ``takeover_member_share`` of the members; with
+    ``open_takeover_prob`` the largest firm at the node takes over first, regardless of partnership.
     """
 
     enabled: bool = param(
@@ -242,5 +243,11 @@ class ConsolidationParameters(Group):
     takeover_member_share: float = param(
         0.5, ge=0.0, le=1.0, low=0.3, high=0.8, unit="1", kind="prior", source=NOTE_D,
         description="Expected share of the exiting enterprise's members who join its heir.",
+    )
+    open_takeover_prob: float = param(
+        0.0, ge=0.0, le=1.0, low=0.0, high=1.0, unit="1", kind="structural",
+        source=TRIAL + "; rivals take a removed smuggler's share (Campana 2018)",
+        description="Probability that the largest enterprise at the node takes over an exiting one regardless of "
+        "partnership (before the partner rule and takeover_prob); 0 switches the rule off (the rule before it).",
     )
 
