@@ -11,7 +11,8 @@ is arrested with the daily hazard
 among them, probability ``1 / n``), and pays the daily fixed cost ``f_m n + f_E E n^{\\phi}`` (EUR):
 with ``phi < 1`` one bribe or lookout covers the firm. When an enterprise exits, a partner (else, with
 ``takeover_prob``, the largest enterprise at its node) takes its prepaid customers, its segments and
-``takeover_member_share`` of its members.
+``takeover_member_share`` of its members; with ``open_takeover_prob`` (0 by default) the largest
+enterprise at the node takes over regardless of partnership.
 
 The anchors disagree on the sign of size effects (Reuter 1983: growth draws attention, ``gamma > 0``;
 Morselli, Giguere and Petit 2007: security against efficiency; Kleiman 1993: enforcement swamping), so
@@ -160,11 +161,15 @@ def per_member_fixed_cost_eur(members: np.ndarray, effort: np.ndarray, *, per_me
                           scale_exponent=scale_exponent) / n
 
 
-def heir(is_partner: np.ndarray, members: np.ndarray, takeover_prob: float, rng: np.random.Generator) -> int:
+def heir(is_partner: np.ndarray, members: np.ndarray, takeover_prob: float, rng: np.random.Generator,
+         open_takeover_prob: float = 0.0) -> int:
     """Who takes over an exiting enterprise's customers, segments and some members.
 
-    A partner at the node if there is one (the largest if several), else with probability
-    ``takeover_prob`` the largest enterprise at the node (ties: the first), else nobody.
+    With probability ``open_takeover_prob`` the largest enterprise at the node, regardless of
+    partnership (an open takeover: any rival at the node may absorb the share, Campana 2018);
+    otherwise a partner at the node if there is one (the largest if several), else with probability
+    ``takeover_prob`` the largest enterprise at the node (ties: the first), else nobody. With
+    ``open_takeover_prob = 0`` (the default) no extra random number is drawn: the rule before it.
 
     Parameters
     ----------
@@ -173,6 +178,8 @@ def heir(is_partner: np.ndarray, members: np.ndarray, takeover_prob: float, rng:
     members : ndarray of float, shape (k,)
     takeover_prob : float
     rng : numpy.random.Generator
+    open_takeover_prob : float
+        In [0, 1].
 
     Returns
     -------
@@ -187,11 +194,15 @@ def heir(is_partner: np.ndarray, members: np.ndarray, takeover_prob: float, rng:
     1
     >>> heir(np.zeros(0, bool), np.zeros(0), 1.0, np.random.default_rng(0))
     -1
+    >>> heir(np.array([False, True, False]), np.array([9.0, 2.0, 5.0]), 0.0, np.random.default_rng(0), 1.0)
+    0
     """
     part = np.asarray(is_partner, dtype=bool)
     m = np.asarray(members, dtype=float)
     if not len(m):
         return -1
+    if open_takeover_prob > 0 and rng.random() < open_takeover_prob:
+        return int(np.argmax(m))
     if part.any():
         idx = np.flatnonzero(part)
         return int(idx[np.argmax(m[idx])])

@@ -16,7 +16,7 @@ from sim import consolidation, supply
 from sim.agents.enterprise import SmugglerEnterprise
 from sim.enforcement import enterprise_effort
 
-__all__ = ["EnterpriseRegistry", "enter", "experience", "new_enterprise", "offer_experience", "seed_enterprises", "spin_off",
+__all__ = ["EnterpriseRegistry", "enter", "entry_deterrence_factor", "experience", "new_enterprise", "offer_experience", "seed_enterprises", "spin_off",
            "step_enterprises", "upstream_markets"]
 
 
@@ -316,6 +316,9 @@ def _explore(reg: EnterpriseRegistry, ent: SmugglerEnterprise, net, p, prob: flo
 def _take_over(reg: EnterpriseRegistry, ent: SmugglerEnterprise, cp, p, rng: np.random.Generator) -> None:
     """Consolidation (d): a partner at the node, else maybe the largest firm there, takes over ``ent``.
 
+    With ``open_takeover_prob`` > 0 the largest firm at the node takes over first with that
+    probability, regardless of partnership (:func:`sim.consolidation.heir`).
+
     The heir takes the exiting enterprise's customers (package partners are re-pointed through
     :meth:`EnterpriseRegistry.resolve`), its segments (with their prices and experience) and
     Binomial(members, ``takeover_member_share``) of its members (up to ``max_members``).
@@ -325,7 +328,7 @@ def _take_over(reg: EnterpriseRegistry, ent: SmugglerEnterprise, cp, p, rng: np.
         return
     is_partner = np.array([o.unique_id in ent.partners for o in others])
     members = np.array([o.members for o in others], dtype=float)
-    j = consolidation.heir(is_partner, members, cp.takeover_prob, rng)
+    j = consolidation.heir(is_partner, members, cp.takeover_prob, rng, cp.open_takeover_prob)
     if j < 0:
         return
     h = others[j]
@@ -354,7 +357,8 @@ def upstream_markets(net) -> np.ndarray:
 
 def spin_off(model, reg: EnterpriseRegistry, net, wanted_persons: np.ndarray, capacity_persons: np.ndarray,
              node_effort: np.ndarray, params, supply_params, day: int, rng: np.random.Generator,
-             queue_persons: np.ndarray | None = None, upstream: np.ndarray | None = None) -> int:
+             queue_persons: np.ndarray | None = None, upstream: np.ndarray | None = None,
+             effort_lists: tuple[list, list, list] | None = None) -> int:
     """Supply (b): new enterprises founded by members of enterprises at the market, where migrants wanted more than the capacity.
 
     Per smuggled segment ``e`` leaving a market node ``m``: Poisson(:func:`sim.supply.spinoff_rate`)
@@ -364,7 +368,8 @@ def spin_off(model, reg: EnterpriseRegistry, net, wanted_persons: np.ndarray, ca
     drawn by members among the enterprises at ``m``, partnered with one there or upstream, founded only if the parent can pay :func:`sim.supply.entry_cost_eur` at the
     node's arrest effort. The spin-off sells ``e`` at its parent's service level after a gamma
     set-up lag (:func:`sim.supply.draw_setup_days`) and starts with ``inherit_experience`` of its
-    parent's experience there.
+    parent's experience there. With ``entry_deterrence_weight`` > 0 the rate is first multiplied by
+    the share of would-be founders not deterred by enforcement (:func:`entry_deterrence_factor`).
 
     Parameters
     ----------
@@ -386,6 +391,9 @@ def spin_off(model, reg: EnterpriseRegistry, net, wanted_persons: np.ndarray, ca
     upstream : ndarray of float, shape (N, N), optional
         :func:`upstream_markets` of ``net`` (a fixed property of the graph: pass it to avoid
         rebuilding it every day).
+    effort_lists : (prevent, detect, arrest_node), optional
+        Today's enforcement effort (as for :func:`step_enterprises`); only read by the deterrence of
+        entry (none on the segments if None).
 
     Returns
     -------
@@ -417,7 +425,11 @@ def spin_off(model, reg: EnterpriseRegistry, net, wanted_persons: np.ndarray, ca
     # a gap in the market: nobody sells the segment while persons wait at its market
     gap = (capacity_persons[seg] <= 0) & (queue_persons[net.src[seg]] > 0)
     x = np.where(gap, np.inf, x)
-    n = supply.draw_spinoffs(supply.spinoff_rate(M[net.src[seg]], x, sp.spinoff_rate_per_member_day), rng)
+    rate = supply.spinoff_rate(M[net.src[seg]], x, sp.spinoff_rate_per_member_day)
+    if sp.entry_deterrence_weight > 0:  # off (0) by default: no arithmetic, the rule before it
+        rate = rate * entry_deterrence_factor(reg, net, seg, rate, wanted_persons, np.isinf(x), node_effort,
+                                              effort_lists, params, sp)
+    n = supply.draw_spinoffs(rate, rng)
     founded = 0
     for e, k in zip(seg[n > 0], n[n > 0], strict=True):
         node = int(net.src[e])
@@ -443,6 +455,75 @@ def spin_off(model, reg: EnterpriseRegistry, net, wanted_persons: np.ndarray, ca
             founded += 1
     reg.spinoffs += founded
     return founded
+
+
+def entry_deterrence_factor(reg: EnterpriseRegistry, net, seg: np.ndarray, rate: np.ndarray,
+                            wanted_persons: np.ndarray, open_gap: np.ndarray, node_effort: np.ndarray,
+                            effort_lists: tuple[list, list, list] | None, params, supply_params) -> np.ndarray:
+    """Supply (b), deterrence of entry: the share of would-be founders on each segment who still start.
+
+    :func:`sim.supply.entry_deterrence` for a new one-member enterprise without experience on the
+    segment: its effort is the one it would face there (:func:`sim.enforcement.enterprise_effort`),
+    its daily arrest hazard ``h0 + h1 E`` (:func:`sim.consolidation.arrest_hazard` at one member,
+    where the size and experience terms are 1), its stake the entry cost at the node's arrest effort
+    (:func:`sim.supply.entry_cost_eur`), its daily enforcement cost ``f_E E``; its margin
+    :func:`sim.supply.founder_margin_eur` at the market price, as one more seller of the persons who
+    wanted the segment today (its full capacity where the excess is infinite: nobody sells while
+    persons wait).
+
+    Parameters
+    ----------
+    reg : EnterpriseRegistry
+    net : sim.network.RouteNetwork
+    seg : ndarray of int, shape (K,)
+        Segments considered (smuggled, leaving a market).
+    rate : ndarray of float, shape (K,)
+        Spin-off rates before deterrence (only segments with a positive rate are evaluated).
+    wanted_persons : ndarray of float, shape (E,)
+    open_gap : ndarray of bool, shape (K,)
+        Infinite excess demand on the segment.
+    node_effort : ndarray of float, shape (N,)
+        Arrest effort at each node.
+    effort_lists : (prevent, detect, arrest_node) or None
+    params : sim.parameters.EnterpriseParameters
+    supply_params : sim.parameters.SupplyParameters
+
+    Returns
+    -------
+    ndarray of float, shape (K,)
+        In [0, 1]; 1 where the rate is 0.
+    """
+    p, sp = params, supply_params
+    f = np.ones(len(seg))
+    act = np.flatnonzero(rate > 0)
+    if not len(act):
+        return f
+    es = seg[act]
+    nodes = net.src[es]
+    node_eff = np.asarray(node_effort, dtype=float)[nodes]
+    if effort_lists is None:
+        eff = node_eff
+    else:
+        prevent, detect, _ = effort_lists
+        eff = node_eff + np.asarray(prevent, dtype=float)[es] + p.eu_side_effort_weight * np.asarray(detect, dtype=float)[es]
+    one = np.ones(len(es))
+    hazard = consolidation.arrest_hazard(eff, one, np.zeros(len(es)), base=p.arrest_hazard_base,
+                                         per_effort=p.arrest_hazard_per_effort, size_exponent=0.0,
+                                         experience_scale=1.0, experience_exponent=0.0)
+    stake = supply.entry_cost_eur(node_eff, sp.entry_cost_eur, sp.entry_cost_per_effort)
+    cost = consolidation.fixed_cost_eur(one, eff, per_member_eur=0.0, per_effort_eur=p.enforcement_cost_eur_per_day,
+                                        scale_exponent=1.0)
+    sellers = np.zeros(len(net.src), dtype=np.int64)
+    for ents in reg.at.values():
+        for ent in ents:
+            sellers[ent.segments] += 1
+    price = np.array([_price(reg, net, int(e), p.markup) for e in es])
+    seats = np.array((p.seats_land, p.seats_sea, p.seats_air), dtype=float)[net.mode[es]]
+    capacity = p.departures_per_week / 7.0 * seats
+    wanted = np.where(open_gap[act], np.inf, np.asarray(wanted_persons, dtype=float)[es])
+    margin = supply.founder_margin_eur(price, p.variable_cost_share * net.base_fee_eur[es], wanted, sellers[es], capacity)
+    f[act] = supply.entry_deterrence(hazard, stake, cost, margin, sp.entry_deterrence_weight)
+    return f
 
 
 def enter(model, reg: EnterpriseRegistry, net, queue: np.ndarray, desired: np.ndarray, params,

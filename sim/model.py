@@ -424,7 +424,7 @@ class SmugglingModel(mesa.Model):
         if P.supply.enabled:  # supply (b): spin-offs through members, with a cost and a lag
             enterprises.spin_off(self, reg, self.net, self.desired * self.persons_per_agent, self.capacity_persons,
                                  self.enforcement.arrest_node, p, P.supply, self.day, self.rng, queue_persons=q,
-                                 upstream=self._upstream)
+                                 upstream=self._upstream, effort_lists=self._effort_lists)
         else:
             enterprises.enter(self, reg, self.net, q, self.desired, p, self.rng)
         for n, h in self.hubs.items():

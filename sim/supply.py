@@ -14,6 +14,12 @@ at the market (mechanisms note (b)), not from an unlimited pool of entrants:
 - **Exploration** (NarcoLogic's expansion, Magliocca et al. 2019): an enterprise whose recent losses
   to enforcement exceed ``loss_tolerance`` of its revenue adds one untried segment, with probability
   ``explore_prob_per_month``, chosen by expected margin.
+- **Deterrence of entry** (off by default: weight 0). A would-be founder weighs what enforcement would
+  cost a new one-member enterprise on the segment (its daily arrest hazard times the entry cost it
+  would lose, plus the daily enforcement cost) against the margin it expects (its share of the seats
+  wanted, as one more seller); the spin-off rate is multiplied by ``exp(-w * loss / margin)``
+  (:func:`entry_deterrence`). Where enforcement is robust fewer small entrants start (Magliocca et al.
+  2019; Campana 2018; Reuter 1983: enforcement as a barrier to entry).
 - **Experience.** Costs and prevention on a segment fall with the persons carried there,
   ``(1 + k / k_scale) ** -b`` with ``b = -log2(progress_ratio)`` (Wright 1936; progress ratios mostly
   0.7-0.95, Argote and Epple 1990); a spin-off inherits a share of its parent's ``k``.
@@ -48,10 +54,12 @@ __all__ = [
     "draw_setup_days",
     "draw_spinoffs",
     "entry_cost_eur",
+    "entry_deterrence",
     "excess_demand",
     "experience_factor",
     "experience_factor_of",
     "exploration_probability",
+    "founder_margin_eur",
     "fund_entries",
     "inherited_experience",
     "recruiters_at",
@@ -157,6 +165,99 @@ def entry_cost_eur(effort: np.ndarray | float, base_eur: float, per_effort: floa
     [5000.0, 20000.0]
     """
     return base_eur * (1.0 + per_effort * np.asarray(effort, dtype=float))
+
+
+def founder_margin_eur(price_eur: np.ndarray, variable_cost_eur: np.ndarray, wanted_persons: np.ndarray,
+                       sellers: np.ndarray, capacity_persons: np.ndarray) -> np.ndarray:
+    """Margin a would-be founder expects per day on a segment (EUR): its share of the seats wanted.
+
+    ``(price - variable_cost) * min(capacity, wanted / (sellers + 1))``: the founder expects to sell
+    as one more seller among those already on the segment, at most its own capacity, at the market
+    price.
+
+    Parameters
+    ----------
+    price_eur : ndarray of float, shape (K,)
+        Market price per person on each segment (EUR).
+    variable_cost_eur : ndarray of float, shape (K,)
+        Variable cost per person carried (EUR).
+    wanted_persons : ndarray of float, shape (K,)
+        Persons who wanted each segment today (before rationing).
+    sellers : ndarray of int, shape (K,)
+        Enterprises already selling each segment.
+    capacity_persons : ndarray of float, shape (K,)
+        Persons a new one-member enterprise can carry a day on the segment.
+
+    Returns
+    -------
+    ndarray of float, shape (K,)
+        Negative where the price is below the variable cost.
+
+    Examples
+    --------
+    Price 1,000, cost 450, 90 persons wanted among 2 sellers (30 each for 3), capacity 40:
+
+    >>> founder_margin_eur(np.array([1000.0]), np.array([450.0]), np.array([90.0]), np.array([2]),
+    ...                    np.array([40.0])).tolist()
+    [16500.0]
+    """
+    share = np.asarray(wanted_persons, dtype=float) / (np.asarray(sellers, dtype=float) + 1.0)
+    persons = np.minimum(np.asarray(capacity_persons, dtype=float), share)
+    return (np.asarray(price_eur, dtype=float) - np.asarray(variable_cost_eur, dtype=float)) * persons
+
+
+def entry_deterrence(hazard: np.ndarray, stake_eur: np.ndarray, enforcement_cost_eur: np.ndarray,
+                     margin_eur: np.ndarray, weight: float) -> np.ndarray:
+    """Share of would-be founders who still start: ``exp(-weight * loss / margin)``, in [0, 1].
+
+    ``loss = hazard * stake + enforcement_cost`` is what enforcement is expected to cost a new small
+    enterprise per day (its daily arrest probability times what it would lose, plus bribes and lost
+    boats), ``margin`` what it expects to earn per day (:func:`founder_margin_eur`). With
+    ``weight = 0`` nobody is deterred (exactly 1); a founder who expects no positive margin does not
+    start while any loss is expected.
+
+    Parameters
+    ----------
+    hazard : ndarray of float, shape (K,)
+        Daily arrest probability of a new one-member enterprise (:func:`sim.consolidation.arrest_hazard`).
+    stake_eur : ndarray of float, shape (K,)
+        What an arrest would cost it (EUR), e.g. the entry cost (:func:`entry_cost_eur`).
+    enforcement_cost_eur : ndarray of float, shape (K,)
+        Its daily enforcement cost (EUR; the effort term of :func:`sim.consolidation.fixed_cost_eur`).
+    margin_eur : ndarray of float, shape (K,)
+        Expected daily margin (EUR).
+    weight : float
+        ``w`` >= 0: how heavily founders weigh the expected loss against the margin (1: one to one).
+
+    Returns
+    -------
+    ndarray of float, shape (K,)
+
+    Raises
+    ------
+    ValueError
+        If ``weight`` is negative.
+
+    Examples
+    --------
+    Hazard 0.01 a day on a stake of 10,000 plus 100 EUR a day of bribes: 200 EUR a day against a
+    margin of 400:
+
+    >>> entry_deterrence(np.array([0.01]), np.array([1e4]), np.array([100.0]), np.array([400.0]), 1.0).round(4).tolist()
+    [0.6065]
+    >>> entry_deterrence(np.array([0.01]), np.array([1e4]), np.array([100.0]), np.array([0.0]), 0.0).tolist()
+    [1.0]
+    """
+    if weight < 0:
+        raise ValueError(f"weight must be >= 0, got {weight}")
+    loss = (np.asarray(hazard, dtype=float) * np.asarray(stake_eur, dtype=float)
+            + np.asarray(enforcement_cost_eur, dtype=float))
+    margin = np.asarray(margin_eur, dtype=float)
+    if weight == 0:
+        return np.ones(np.broadcast(loss, margin).shape)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(margin > 0, loss / np.where(margin > 0, margin, 1.0), np.where(loss > 0, np.inf, 0.0))
+    return np.exp(-weight * ratio)
 
 
 def draw_parents(members: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:

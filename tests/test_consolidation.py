@@ -86,6 +86,20 @@ def test_heir_prefers_partner_then_largest():
     assert heir(np.zeros(0, bool), np.zeros(0), 1.0, rng) == -1
 
 
+def test_open_takeover_goes_to_the_largest_regardless_of_partnership():
+    rng = np.random.default_rng(3)
+    part, members = np.array([False, True, False]), np.array([20.0, 3.0, 5.0])
+    assert heir(part, members, 0.0, rng, open_takeover_prob=1.0) == 0
+    wins = [heir(part, members, 0.0, rng, open_takeover_prob=0.3) for _ in range(5000)]
+    assert set(wins) == {0, 1}
+    assert np.mean(np.array(wins) == 0) == pytest.approx(0.3, abs=0.03)
+    # off (0): the rule before it, drawing exactly the same random numbers
+    a, b = np.random.default_rng(4), np.random.default_rng(4)
+    old = [heir(np.array([False, False]), np.array([2.0, 6.0]), 0.6, a) for _ in range(200)]
+    new = [heir(np.array([False, False]), np.array([2.0, 6.0]), 0.6, b, open_takeover_prob=0.0) for _ in range(200)]
+    assert old == new and a.random() == b.random()
+
+
 def test_members_taken_over():
     rng = np.random.default_rng(2)
     got = [members_taken_over(10, 0.5, rng) for _ in range(4000)]

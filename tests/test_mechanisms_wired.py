@@ -109,6 +109,32 @@ def test_supply_entry_needs_the_parents_cash(tiny_scenario):
     assert n == 0 and len(reg.by_id) == before
 
 
+def test_supply_entry_deterrence_cuts_spin_offs_where_enforcement_is_robust(tiny_scenario):
+    def spinoffs(weight: float, effort: float) -> int:
+        sc = with_groups(only(tiny_scenario, "supply"),
+                         supply={"spinoff_rate_per_member_day": 0.1, "entry_cost_eur": 0.0,
+                                 "entry_deterrence_weight": weight})
+        model = SmugglingModel(sc, seed=4)
+        reg, net = model.enterprises, model.net
+        for ents in reg.at.values():
+            for ent in ents:
+                ent.members, ent.cash_eur = 20, 1e9
+        wanted = np.where(net.smuggled, 50.0, 0.0)
+        effort = np.full(net.n_nodes, effort)
+        lists = (np.full(net.n_edges, 0.0).tolist(), np.zeros(net.n_edges).tolist(), effort.tolist())
+        seg = np.flatnonzero(net.smuggled & net.is_market[net.src])
+        f = ent_mod.entry_deterrence_factor(reg, net, seg, np.ones(len(seg)), wanted, np.zeros(len(seg), bool),
+                                            effort, lists, sc.parameters.enterprises, sc.parameters.supply)
+        assert np.all((f >= 0) & (f <= 1))
+        return sum(ent_mod.spin_off(model, reg, net, wanted, np.ones(net.n_edges), effort, sc.parameters.enterprises,
+                                    sc.parameters.supply, day=0, rng=model.rng, effort_lists=lists) for _ in range(5))
+
+    base = spinoffs(0.0, 5.0)
+    assert base > 0
+    assert spinoffs(1.0, 0.0) > spinoffs(1.0, 5.0)  # the same weight deters more under more effort
+    assert spinoffs(1.0, 5.0) < base
+
+
 def test_supply_experience_lowers_costs():
     from sim.supply import experience_factor
 

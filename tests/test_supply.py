@@ -12,9 +12,11 @@ from sim.supply import (
     draw_setup_days,
     draw_spinoffs,
     entry_cost_eur,
+    entry_deterrence,
     excess_demand,
     experience_factor,
     exploration_probability,
+    founder_margin_eur,
     fund_entries,
     inherited_experience,
     recruiters_at,
@@ -147,3 +149,46 @@ def test_experience_factor_of_is_the_scalar_experience_factor_bit_for_bit():
             assert experience_factor_of(k, scale, ratio) == float(experience_factor(k, scale, ratio))
     with pytest.raises(ValueError):
         experience_factor_of(1.0, 100.0, 0.0)
+
+
+def test_founder_margin_is_a_share_of_the_wanted_seats_capped_by_capacity():
+    price, cost = np.full(4, 1000.0), np.full(4, 400.0)
+    wanted = np.array([120.0, 120.0, 1000.0, 120.0])
+    sellers = np.array([3, 0, 0, 3])
+    cap = np.array([100.0, 100.0, 100.0, 100.0])
+    m = founder_margin_eur(price, cost, wanted, sellers, cap)
+    # 120 / 4 = 30 persons; alone: 120 capped at 100; 1000 capped at 100
+    np.testing.assert_allclose(m[:3], [600.0 * 30, 600.0 * 100, 600.0 * 100])
+    # below the variable cost the margin is negative
+    assert founder_margin_eur(np.array([300.0]), np.array([400.0]), np.array([10.0]), np.array([0]),
+                              np.array([100.0]))[0] == -1000.0
+
+
+def test_entry_deterrence_hand_computed_and_off_at_weight_zero():
+    h, stake, cost, margin = np.array([0.01, 0.0]), np.array([1e4, 1e4]), np.array([100.0, 0.0]), np.array([400.0, 400.0])
+    # loss 0.01 * 10,000 + 100 = 200 against 400: exp(-0.5 w)
+    np.testing.assert_allclose(entry_deterrence(h, stake, cost, margin, 2.0), [np.exp(-1.0), 1.0])
+    # weight 0: exactly 1 everywhere, even without a margin
+    off = entry_deterrence(np.array([0.5, 0.5]), np.array([1e6, 1e6]), np.array([1e3, 1e3]), np.array([1.0, 0.0]), 0.0)
+    assert off.tolist() == [1.0, 1.0]
+    # no positive margin and a loss: nobody starts; no loss and no margin: nobody is deterred
+    np.testing.assert_array_equal(entry_deterrence(np.array([0.01, 0.0]), np.array([1e4, 1e4]), np.array([0.0, 0.0]),
+                                                   np.array([-5.0, 0.0]), 1.0), [0.0, 1.0])
+    with pytest.raises(ValueError, match="weight"):
+        entry_deterrence(h, stake, cost, margin, -1.0)
+
+
+def test_entry_deterrence_grows_with_effort_and_falls_with_margin():
+    from sim.consolidation import arrest_hazard, fixed_cost_eur
+
+    E = np.array([0.0, 0.4, 0.8, 1.6])
+    one = np.ones(4)
+    h = arrest_hazard(E, one, np.zeros(4), base=5e-4, per_effort=4e-3, size_exponent=0.3,
+                      experience_scale=500.0, experience_exponent=0.25)
+    stake = entry_cost_eur(E, 5000.0, 1.0)
+    cost = fixed_cost_eur(one, E, per_member_eur=0.0, per_effort_eur=40.0, scale_exponent=0.6)
+    f = entry_deterrence(h, stake, cost, np.full(4, 500.0), 1.0)
+    assert np.all(np.diff(f) < 0) and f[0] > 0.99 and f[-1] < 0.8
+    # the same effort deters less where the expected margin is larger
+    g = entry_deterrence(h, stake, cost, np.full(4, 5000.0), 1.0)
+    assert np.all(g[1:] > f[1:])

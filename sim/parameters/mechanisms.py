@@ -8,6 +8,8 @@ NOTE_A = "mechanisms note (a) prior range; Bass 1969 form, rates assumed (no est
 NOTE_B = "mechanisms note (b) prior range; assumption"
 NOTE_C = "mechanisms note (c) prior range; assumption"
 NOTE_D = "mechanisms note (d) prior range; assumption"
+TRIAL = ("issue 9, rule on trial: off (0) by default so that today's tables and the calibrated overlay are "
+         "unchanged; structural until adopted, so sensitivity and calibration do not sample it")
 
 
 class AwarenessParameters(Group):
@@ -69,6 +71,8 @@ class SupplyParameters(Group):
     nobody sells while persons wait at its market); the
     founder pays ``entry_cost_eur (1 + entry_cost_per_effort E)``; nothing is sold for a gamma-distributed
     set-up lag; costs and prevention fall as ``(1 + k / experience_scale_persons) ** log2(progress_ratio)``.
+    With ``entry_deterrence_weight`` w > 0 the spin-off rate is multiplied by ``exp(-w * loss / margin)``
+    (:func:`sim.supply.entry_deterrence`).
     """
 
     enabled: bool = param(
@@ -129,6 +133,14 @@ class SupplyParameters(Group):
         90.0, gt=0.0, le=1000.0, low=30.0, high=180.0, unit="days", kind="structural",
         source=NOTE_B + "; the note's 90-day losses",
         description="Time scale (days) of the exponentially weighted revenue and losses compared with the loss tolerance.",
+    )
+    entry_deterrence_weight: float = param(
+        0.0, ge=0.0, le=100.0, low=0.0, high=3.0, unit="1", kind="structural",
+        source=TRIAL + "; deterrence of entry by enforcement: Magliocca et al. 2019 (NarcoLogic), Campana 2018, "
+        "Reuter 1983; 1 = a risk-neutral founder weighing expected loss and margin one to one",
+        description="w: spin-off rate times exp(-w * loss / margin), loss = a new one-member enterprise's daily "
+        "arrest hazard times the entry cost plus its daily enforcement cost, margin = its expected daily margin "
+        "as one more seller of the seats wanted; 0 switches the rule off (the rule before it).",
     )
 
 
@@ -193,7 +205,8 @@ class ConsolidationParameters(Group):
     ``f_m n + f_E E n**phi``. ``h0``, ``h1``, ``f_m`` and ``f_E`` are the enterprises' own
     ``arrest_hazard_base``, ``arrest_hazard_per_effort``, ``fixed_cost_eur_per_member_day`` and
     ``enforcement_cost_eur_per_day`` (one parameter per number; the mechanism changes how size enters). On exit a partner, else with ``takeover_prob`` the largest firm at the node,
-    takes the customers, segments and ``takeover_member_share`` of the members.
+    takes the customers, segments and ``takeover_member_share`` of the members; with
+    ``open_takeover_prob`` the largest firm at the node takes over first, regardless of partnership.
     """
 
     enabled: bool = param(
@@ -230,5 +243,11 @@ class ConsolidationParameters(Group):
     takeover_member_share: float = param(
         0.5, ge=0.0, le=1.0, low=0.3, high=0.8, unit="1", kind="prior", source=NOTE_D,
         description="Expected share of the exiting enterprise's members who join its heir.",
+    )
+    open_takeover_prob: float = param(
+        0.0, ge=0.0, le=1.0, low=0.0, high=1.0, unit="1", kind="structural",
+        source=TRIAL + "; rivals take a removed smuggler's share (Campana 2018)",
+        description="Probability that the largest enterprise at the node takes over an exiting one regardless of "
+        "partnership (before the partner rule and takeover_prob); 0 switches the rule off (the rule before it).",
     )
 
