@@ -113,3 +113,70 @@ def test_market_round_same_seed_same_result():
     g1 = market_round(u, a, o, cap, np.random.default_rng(9))
     g2 = market_round(u, a, o, cap, np.random.default_rng(9))
     np.testing.assert_array_equal(g1, g2)
+
+
+def synthetic_market(seed: int, counts: list[int], n_migrants: int = 300):
+    """A market on synthetic arrays: nodes with ``counts`` offers each, migrants spread over them
+    (some with a package partner, some that may retreat, some too poor), awareness and reputation
+    terms on. Returns the arguments of :func:`sim.market.run_market` but the generator."""
+    from types import SimpleNamespace
+
+    from sim.market import Offers
+    from sim.parameters import Parameters
+
+    g = np.random.default_rng(seed)
+    N, D, G = len(counts), 2, 3
+    E = 12
+    counts = np.asarray(counts, dtype=np.int64)
+    O = int(counts.sum())
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    node = np.repeat(np.arange(N), counts)
+    edge = g.integers(0, E, O)
+    sellers = np.where(g.random(O) < 0.2, -1, g.integers(0, 8, O))
+    offers = Offers(node=node, edge=edge, price=g.uniform(100, 3000, O), level=g.integers(0, 3, O),
+                    reputation=g.random(O), capacity=np.where(sellers < 0, -1, g.integers(0, 6, O)),
+                    enterprise=sellers, starts=starts, counts=counts, sellers=[None] * O)
+    net = SimpleNamespace(n_edges=E, dst=g.integers(0, N, E), is_forward=g.random(E) < 0.5,
+                          is_retreat=g.random(E) < 0.15, travel_days=g.uniform(0.5, 5, E))
+    A = n_migrants + 7
+    mig = SimpleNamespace(node=g.integers(0, N, A), destination=g.integers(0, D, A), risk_tolerance=g.random(A),
+                          group=g.integers(0, G, A),
+                          package_partner=np.where(g.random(A) < 0.3, g.integers(0, 8, A), -1),
+                          attempts=g.integers(0, 2, A), wait_since=g.integers(0, 30, A),
+                          budget_eur=g.uniform(0, 5000, A))
+    J = g.uniform(0, 5000, (N, D))
+    J[0, 1] = np.inf  # a destination out of reach from node 0
+    return dict(
+        W=g.permutation(A)[:n_migrants], mig=mig, offers=offers, net=net,
+        perceived_failure=g.uniform(0, 0.5, E), p_incident=g.uniform(0, 0.01, E), J=J,
+        Jr=-J / 1000.0, day=30, params=Parameters(), Jr_group=-g.uniform(0, 5, (G, N, D)),
+        awareness=g.random((G, E)), information=g.random((N, E)), extra_utility=g.normal(0, 0.3, O),
+    )
+
+
+@pytest.mark.parametrize(("seed", "counts"), [
+    (0, [0, 1, 2, 3, 5, 9, 16, 40]),  # every width class, nodes without offers
+    (1, [3, 3, 3]),  # a single class
+    (2, [0, 0, 1]),  # only width 1
+    (3, [1, 40, 40, 40, 2]),  # a crowded widest class and two narrow ones
+    (4, [0, 0, 0]),  # nobody has offers
+])
+def test_run_market_same_choices_and_draws_whatever_the_blocks(monkeypatch, seed, counts):
+    """``run_market``'s utility blocks are a speed setting: every class in its own matrix, all in one
+    shared matrix, and mixtures give the same purchases, packages, cheapest prices, desired seats
+    and leave the generator in the same state."""
+    import sim.market
+
+    results = {}
+    for cells in (-1, 0, 50, 10**18):
+        monkeypatch.setattr(sim.market, "_OWN_BLOCK_WASTED_CELLS", cells)
+        rng = np.random.default_rng(99)
+        res = sim.market.run_market(**synthetic_market(seed, counts), rng=rng)
+        results[cells] = (res, rng.random())
+    ref, ref_next = results[10**18]
+    if sum(counts) >= 10:  # the comparison is not vacuous: migrants buy, some as packages
+        assert (ref.bought >= 0).sum() > 10 and ref.package.any()
+    for cells, (res, nxt) in results.items():
+        for field in ("bought", "package", "cheapest", "any_allowed", "desired"):
+            np.testing.assert_array_equal(getattr(res, field), getattr(ref, field), err_msg=f"{cells}: {field}")
+        assert nxt == ref_next, cells
