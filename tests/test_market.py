@@ -128,14 +128,14 @@ def synthetic_market(seed: int, counts: list[int], n_migrants: int = 300):
     N, D, G = len(counts), 2, 3
     E = 12
     counts = np.asarray(counts, dtype=np.int64)
-    O = int(counts.sum())
+    n_offers = int(counts.sum())
     starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
     node = np.repeat(np.arange(N), counts)
-    edge = g.integers(0, E, O)
-    sellers = np.where(g.random(O) < 0.2, -1, g.integers(0, 8, O))
-    offers = Offers(node=node, edge=edge, price=g.uniform(100, 3000, O), level=g.integers(0, 3, O),
-                    reputation=g.random(O), capacity=np.where(sellers < 0, -1, g.integers(0, 6, O)),
-                    enterprise=sellers, starts=starts, counts=counts, sellers=[None] * O)
+    edge = g.integers(0, E, n_offers)
+    sellers = np.where(g.random(n_offers) < 0.2, -1, g.integers(0, 8, n_offers))
+    offers = Offers(node=node, edge=edge, price=g.uniform(100, 3000, n_offers), level=g.integers(0, 3, n_offers),
+                    reputation=g.random(n_offers), capacity=np.where(sellers < 0, -1, g.integers(0, 6, n_offers)),
+                    enterprise=sellers, starts=starts, counts=counts, sellers=[None] * n_offers)
     net = SimpleNamespace(n_edges=E, dst=g.integers(0, N, E), is_forward=g.random(E) < 0.5,
                           is_retreat=g.random(E) < 0.15, travel_days=g.uniform(0.5, 5, E))
     A = n_migrants + 7
@@ -150,7 +150,7 @@ def synthetic_market(seed: int, counts: list[int], n_migrants: int = 300):
         W=g.permutation(A)[:n_migrants], mig=mig, offers=offers, net=net,
         perceived_failure=g.uniform(0, 0.5, E), p_incident=g.uniform(0, 0.01, E), J=J,
         Jr=-J / 1000.0, day=30, params=Parameters(), Jr_group=-g.uniform(0, 5, (G, N, D)),
-        awareness=g.random((G, E)), information=g.random((N, E)), extra_utility=g.normal(0, 0.3, O),
+        awareness=g.random((G, E)), information=g.random((N, E)), extra_utility=g.normal(0, 0.3, n_offers),
     )
 
 
