@@ -420,3 +420,32 @@ def test_an_abbreviated_option_is_refused_not_guessed(command, tmp_path, capsys)
     assert main([*command.split(), str(TINY), "--replicate", "2", "--out", str(tmp_path / "out")]) == 2
     assert "unrecognized arguments: --replicate" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_no_command_takes_a_prefix_of_one_of_its_options(capsys):
+    """Every command (app, build-demand, validate and parameters too, which the test above does
+    not reach) refuses each shortened long option, with or without ``=value``: argparse must not
+    guess."""
+    from sim.cli.commands import build_parser
+
+    parser = build_parser()
+    (subparsers,) = [a for a in parser._actions if a.choices and isinstance(a.choices, dict)]
+    commands = subparsers.choices
+    checked = 0
+    for name, sub in commands.items():
+        options = {o for a in sub._actions for o in a.option_strings if o.startswith("--")}
+        # valid positional arguments, so that only the option can be refused
+        positional = [str(next(iter(a.choices))) if a.choices else "x"
+                      for a in sub._actions if not a.option_strings]
+        for option in sorted(options - {"--help", "--version"}):
+            prefix = option[:-1]
+            if prefix in options or len(prefix) < 3:
+                continue
+            for given in ([prefix, "1"], [f"{prefix}=1"]):
+                argv = [name, *positional, *given]
+                with pytest.raises(SystemExit) as info:
+                    parser.parse_args(argv)
+                assert info.value.code == 2, argv
+                assert f"unrecognized arguments: {given[0]}" in capsys.readouterr().err, argv
+                checked += 1
+    assert checked > 50
