@@ -478,20 +478,32 @@ def entry_deterrence_factor(reg: EnterpriseRegistry, net, seg: np.ndarray, rate:
     seg : ndarray of int, shape (K,)
         Segments considered (smuggled, leaving a market).
     rate : ndarray of float, shape (K,)
-        Spin-off rates before deterrence (only segments with a positive rate are evaluated).
+        Spin-off rates before deterrence (spin-offs per day; only segments with a positive rate
+        are evaluated).
     wanted_persons : ndarray of float, shape (E,)
+        Persons who wanted each segment today, before rationing (persons per day).
     open_gap : ndarray of bool, shape (K,)
         Infinite excess demand on the segment.
     node_effort : ndarray of float, shape (N,)
-        Arrest effort at each node.
+        Arrest effort at each node (dimensionless, as :func:`sim.enforcement.enterprise_effort`).
     effort_lists : (prevent, detect, arrest_node) or None
+        Today's effort per edge (prevent, detect) and node (arrest_node), dimensionless; None:
+        the node's arrest effort only.
     params : sim.parameters.EnterpriseParameters
+        Arrest hazard, enforcement and variable cost, markup, seats and departures.
     supply_params : sim.parameters.SupplyParameters
+        Entry cost and ``entry_deterrence_weight``.
 
     Returns
     -------
     ndarray of float, shape (K,)
         In [0, 1]; 1 where the rate is 0.
+
+    Notes
+    -----
+    No doctest: it needs a registry and a network; ``tests/test_mechanisms_wired.py`` runs it on
+    the tiny scenario, and its kernels :func:`sim.supply.founder_margin_eur` and
+    :func:`sim.supply.entry_deterrence` have hand-computed examples.
     """
     p, sp = params, supply_params
     f = np.ones(len(seg))
