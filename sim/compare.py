@@ -25,6 +25,7 @@ Outcomes (per replicate, dense: a zero where a replicate had none):
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -42,6 +43,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 __all__ = [
     "LEVEL",
     "MIN_REPLICATES",
+    "NOT_SIMULATED",
     "ComparisonResult",
     "outcomes",
     "paired_interval",
@@ -49,6 +51,7 @@ __all__ = [
     "monthly_difference",
     "run_comparison",
     "format_comparison",
+    "same_simulation",
 ]
 
 #: Two-sided level of the intervals.
@@ -254,6 +257,34 @@ def monthly_difference(
         s.insert(0, "variant", label)
         out.append(s)
     return pd.concat(out, ignore_index=True)
+
+
+#: Scenario settings that do not change what a comparison simulates: labels, and the scenario's own
+#: seed (every scenario runs on the replicate seeds of one root seed, the base's or ``--seed``).
+NOT_SIMULATED = ("name", "description", "seed")
+
+
+def same_simulation(a: Scenario, b: Scenario) -> bool:
+    """Whether two scenarios simulate the same in a comparison: equal but for :data:`NOT_SIMULATED`.
+
+    Parameters
+    ----------
+    a, b : sim.scenario.Scenario
+
+    Returns
+    -------
+    bool
+        True when every setting, parameter and table row but the name, description and seed are
+        equal (:meth:`~sim.scenario.Scenario.canonical_json`): on the same replicate seeds every
+        paired difference is then 0.
+    """
+    def content(sc: Scenario) -> dict[str, Any]:
+        payload = json.loads(sc.canonical_json())
+        for key in NOT_SIMULATED:
+            payload.pop(key, None)
+        return payload
+
+    return content(a) == content(b)
 
 
 @dataclass

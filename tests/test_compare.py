@@ -169,10 +169,28 @@ def test_cli_warns_when_a_variant_is_the_base_itself(tmp_path, capsys):
     err = capsys.readouterr().err.splitlines()
     assert err[0] == (f"routesim: warning: {TINY} is the same scenario as the base {TINY}: every "
                       "paired difference will be 0")
+    # a copy under another name, description and seed simulates the same on the base's seeds
     variant = tmp_path / "variant.yaml"
-    variant.write_text(f"extends: {TINY}\nname: tiny_other\nseed: 99\n")
+    variant.write_text(f"extends: {TINY}\nname: tiny_other\ndescription: a copy\nseed: 99\n")
     assert main(["compare", str(TINY), str(variant), "--out", str(blocker)]) == 2
-    assert "same scenario" not in capsys.readouterr().err
+    assert capsys.readouterr().err.splitlines()[0] == (
+        f"routesim: warning: {variant} simulates the same as the base {TINY} (it differs only in "
+        "name, description or seed, and compare runs every scenario on the base's seeds): every "
+        "paired difference will be 0")
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(f"extends: {TINY}\nname: tiny_other\nburn_in_days: 31\n")
+    assert main(["compare", str(TINY), str(changed), "--out", str(blocker)]) == 2
+    assert "warning" not in capsys.readouterr().err
+
+
+def test_same_simulation_ignores_only_name_description_and_seed():
+    from sim.scenario import load_scenario
+
+    base = load_scenario(TINY)
+    assert compare.same_simulation(base, base.with_overrides(name="x", description="y", seed=5))
+    assert not compare.same_simulation(base, base.with_overrides(burn_in_days=31))
+    assert not compare.same_simulation(base, base.with_overrides(persons_per_agent=2))
+    assert not compare.same_simulation(base, base.with_overrides(parameters={"choice": {"reputation_weight": 0.0}}))
 
 
 def test_format_comparison_keeps_columns_aligned_on_a_long_route_name():

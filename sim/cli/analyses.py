@@ -26,6 +26,11 @@ def cmd_compare(args: argparse.Namespace, argv: Sequence[str]) -> int:
         if variant.scenario_hash() == base.scenario_hash():  # type: ignore[union-attr]
             print(f"routesim: warning: {path} is the same scenario as the base {args.base}: "
                   "every paired difference will be 0", file=sys.stderr)
+        elif compare.same_simulation(base, variant):  # type: ignore[arg-type]
+            print(f"routesim: warning: {path} simulates the same as the base {args.base} (it differs "
+                  f"only in {', '.join(compare.NOT_SIMULATED[:-1])} or {compare.NOT_SIMULATED[-1]}, "
+                  "and compare runs every scenario on the base's seeds): every paired difference "
+                  "will be 0", file=sys.stderr)
     root_seed = base.seed if args.seed is None else args.seed
     executor = ready_executor(args, base, args.replicates * (1 + len(variants)),
                               Path(args.out) / base.name / "compare")
