@@ -515,9 +515,10 @@ def entry_deterrence_factor(reg: EnterpriseRegistry, net, seg: np.ndarray, rate:
     node_eff = np.asarray(node_effort, dtype=float)[nodes]
     if effort_lists is None:
         eff = node_eff
-    else:
-        prevent, detect, _ = effort_lists
-        eff = node_eff + np.asarray(prevent, dtype=float)[es] + p.eu_side_effort_weight * np.asarray(detect, dtype=float)[es]
+    else:  # the effort a one-segment enterprise at the segment's market faces
+        prevent, detect, arrest_node = effort_lists
+        eff = np.array([enterprise_effort(int(n), [int(e)], prevent, detect, arrest_node, p.eu_side_effort_weight)
+                        for n, e in zip(nodes, es, strict=True)])
     one = np.ones(len(es))
     hazard = consolidation.arrest_hazard(eff, one, np.zeros(len(es)), base=p.arrest_hazard_base,
                                          per_effort=p.arrest_hazard_per_effort, size_exponent=0.0,
