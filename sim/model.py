@@ -23,7 +23,7 @@ import mesa
 import numpy as np
 
 from sim import awareness as aw
-from sim import crossing, enterprises, hubs, market, metrics, spawning, vulnerability
+from sim import crossing, enterprises, hubs, market, metrics, spawning, vulnerability, waiting
 from sim.agents.enforcement import EnforcementAgency, TimelineEvent
 from sim.agents.hub import Hub
 from sim.agents.migrant import Migrants, MigrantState, MigrantView  # noqa: F401 (MigrantView: return type)
@@ -154,6 +154,10 @@ class SmugglingModel(mesa.Model):
             self.awareness = aw.RouteAwareness(len(self.groups), net.smuggled, region, net.src, p.awareness)
         self.information: np.ndarray | None = None  # hub information I (N, E), awareness (a)
         self.Jr_group: np.ndarray | None = None
+        # waiting at hubs: the groups' slow expectation R (G, N, D) of the utility-to-go, None when off
+        self.expectation: np.ndarray | None = None
+        self._expectation_day = 0
+        self.is_hub = np.array(["hub" in k for k in net.kinds], dtype=bool)
         self._advertised = np.zeros(E, dtype=bool)
 
         # perceived failure per edge and today's probabilities
@@ -253,6 +257,12 @@ class SmugglingModel(mesa.Model):
                             net.n_nodes, np.tile(self.destinations, G), scale=1e-6)
             Jg = Jg.reshape(net.n_nodes, G, D).transpose(1, 0, 2)
             self.Jr_group = -Jg / cp.cost_scale_eur + ahead
+        wp = self.params.waiting
+        if wp.enabled:  # waiting at hubs: the expectation follows today's value slowly
+            V = self.Jr_group if self.Jr_group is not None else np.broadcast_to(self.Jr, (len(self.groups),) + self.Jr.shape)
+            self.expectation = waiting.update_expectation(self.expectation, V, self.day - self._expectation_day,
+                                                          wp.expectation_halflife_days)
+            self._expectation_day = self.day
 
     def _spawn(self) -> None:
         """Step 2: new migrants at origins from the monthly demand schedule."""
@@ -260,6 +270,10 @@ class SmugglingModel(mesa.Model):
                              self.params.demand.risk_tolerance_concentration, self.rng)
         if new is not None:
             ids = self.migrants.add(len(new.group), **vars(new), day=self.day)
+            wp = self.params.waiting
+            if wp.enabled:
+                self.migrants.wait_tolerance_eur[ids] = waiting.draw_tolerance_eur(len(ids), wp.tolerance_eur,
+                                                                                   wp.tolerance_shape, self.rng)
             self.waiting = np.concatenate([self.waiting, ids])
 
     def _markets(self) -> None:
@@ -271,6 +285,14 @@ class SmugglingModel(mesa.Model):
             if too_long.any():
                 self._terminate(W[too_long], _S.RETURNED)
                 W = W[~too_long]
+        deferred = W[:0]
+        if p.waiting.enabled and len(W):  # waiting at hubs: stay out while the way on is worth less than expected
+            V = self.Jr_group if self.Jr_group is not None else self.Jr[None]
+            g = mig.group[W] if self.Jr_group is not None else np.zeros(len(W), dtype=np.int64)
+            n, d = mig.node[W], mig.destination[W]
+            wait = self.is_hub[n] & waiting.defer(V[g, n, d], self.expectation[mig.group[W], n, d],
+                                                  mig.wait_tolerance_eur[W] / p.choice.cost_scale_eur)
+            deferred, W = W[wait], W[~wait]
         ep = p.enterprises
         offers = market.build_offers(self.net, self.enterprises.at, p.choice.self_travel_reputation,
                                      (ep.seats_land, ep.seats_sea, ep.seats_air), self.persons_per_agent, self.rng,
@@ -301,6 +323,8 @@ class SmugglingModel(mesa.Model):
             self._terminate(stay[lost], _S.RETURNED)
         broke_mask = ~lost & res.any_allowed[~got] & (res.cheapest[~got] > mig.budget_eur[stay])
         self.waiting = stay[~lost & ~broke_mask]
+        if len(deferred):
+            self.waiting = np.concatenate([self.waiting, deferred])
         if broke_mask.any():
             self._work(stay[broke_mask], res.cheapest[~got][broke_mask])
         if len(movers):

@@ -50,6 +50,7 @@ _COLUMNS: dict[str, tuple[type, object]] = {
     "in_eu": (np.bool_, False),  # has entered the EU
     "package_partner": (np.int32, -1),  # enterprise id giving a package price at `node`
     "last_enterprise": (np.int32, -1),
+    "wait_tolerance_eur": (np.float32, 0.0),  # waiting at hubs (sim/waiting.py): drawn only when switched on
 }
 
 

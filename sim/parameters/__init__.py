@@ -58,6 +58,7 @@ from sim.parameters.mechanisms import (
     ConsolidationParameters,
     HubReputationParameters,
     SupplyParameters,
+    WaitingParameters,
 )
 from sim.parameters.migrants import (
     ChoiceParameters,
@@ -106,6 +107,7 @@ __all__ = [
     "Parameters",
     "SupplyParameters",
     "VulnerabilityParameters",
+    "WaitingParameters",
     "as_overlay",
     "effect",
     "format_specs",

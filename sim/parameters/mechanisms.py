@@ -251,3 +251,35 @@ class ConsolidationParameters(Group):
         "partnership (before the partner rule and takeover_prob); 0 switches the rule off (the rule before it).",
     )
 
+
+
+class WaitingParameters(Group):
+    """Waiting at hubs for better conditions (``sim/waiting.py``; mechanisms note (a), "waiting stays an option").
+
+    A migrant at a hub stays out of the day's market while its group's utility-to-go from there is below
+    the group's slow expectation of it by more than its own tolerance (gamma, mean ``tolerance_eur``,
+    shape ``tolerance_shape``); the expectation follows the value with half-life
+    ``expectation_halflife_days``.
+    """
+
+    enabled: bool = param(
+        False, low=0, high=1, unit="switch", kind="structural", source=TRIAL,
+        description="Switch: true lets migrants at hubs wait for conditions they expect; false: every migrant "
+        "takes part in every market round (the rule before this mechanism).",
+    )
+    tolerance_eur: float = param(
+        500.0, ge=0.0, le=1e5, low=100.0, high=2000.0, unit="EUR", kind="structural",
+        source=TRIAL + "; assumption, of the order of the time value of a month's wait (15 EUR/day) to a third "
+        "of a sea crossing's fee",
+        description="Mean of a migrant's tolerance: how much dearer (EUR-equivalent) than expected the way on "
+        "from a hub may be before it waits.",
+    )
+    tolerance_shape: float = param(
+        2.0, gt=0.0, le=100.0, low=1.0, high=10.0, unit="1", kind="structural", source=STRUCTURE,
+        description="Gamma shape of the tolerance across migrants (1 exponential; larger is less spread).",
+    )
+    expectation_halflife_days: float = param(
+        120.0, gt=0.0, le=3650.0, low=30.0, high=365.0, unit="days", kind="structural",
+        source=TRIAL + "; transit stays of months (Collyer 2007; Icduygu 2005; Brekke and Brochmann 2015)",
+        description="Half-life with which a group's expectation of the way on from a hub follows what it is worth.",
+    )

@@ -24,6 +24,7 @@ from sim.parameters.mechanisms import (
     ConsolidationParameters,
     HubReputationParameters,
     SupplyParameters,
+    WaitingParameters,
 )
 from sim.parameters.migrants import (
     ChoiceParameters,
@@ -51,6 +52,7 @@ class Parameters(Group):
     supply: SupplyParameters = SupplyParameters()
     hub_reputation: HubReputationParameters = HubReputationParameters()
     consolidation: ConsolidationParameters = ConsolidationParameters()
+    waiting: WaitingParameters = WaitingParameters()
 
 
 @dataclass(frozen=True)

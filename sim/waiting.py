@@ -1,0 +1,119 @@
+"""Waiting at hubs for better conditions: a reference-dependent decision to take part in the market.
+
+A migrant at a hub (a node of kind ``hub``: a city where people can stay and work, such as Istanbul)
+compares what the journey on from here is worth today with what its origin group has come to expect
+of it. Today's value is the group's utility-to-go ``V[g, n, d]`` (logit units: minus the perceived
+cost-to-go over ``choice.cost_scale_eur``, plus hub reputation ahead; :meth:`SmugglingModel._replan`).
+The expectation ``R[g, n, d]`` is a slow average of ``V`` with half-life
+``waiting.expectation_halflife_days``: the word of mouth about what the way on from a hub costs, which
+follows a change only slowly. A migrant with tolerance ``t`` (EUR, drawn at departure, gamma with mean
+``waiting.tolerance_eur`` and shape ``waiting.tolerance_shape``) stays out of today's market when
+
+    V[g, n, d] < R[g, n, d] - t / cost_scale_eur,
+
+and waits (``vulnerability.max_wait_days`` still sends it home). After a closure the expectation
+falls towards the new value; each waiting migrant goes on once the gap has shrunk below its own
+tolerance, so the flow resumes over months rather than at once. Departure points, transit nodes and
+origins are not hubs: there a migrant always takes part.
+
+Anchors: the reference point of prospect theory (Kahneman and Tversky 1979, Econometrica 47:263-291);
+fragmented journeys and transit stays of months to years (Collyer 2007, Antipode 39:668-690;
+Icduygu 2005, transit migration in Turkey; Brekke and Brochmann 2015, J. Refugee Studies 28:145-162,
+"stuck in transit"); mechanisms note (a): "waiting stays an option at its daily cost" and "most lost
+Evros flow never reappeared (Eastern Med 37,224 in 2012, 24,798 in 2013): migrants without a known
+option must wait, not all go home".
+
+Parameters (defaults, prior ranges, units and sources): :class:`sim.parameters.WaitingParameters`.
+Pure functions of arrays; no model.
+
+Examples
+--------
+The expectation follows a fall in value with the half-life; a migrant with a tolerance of 1 logit
+unit waits while the gap is wider than that.
+
+>>> import numpy as np
+>>> R = np.array([0.0]); V = np.array([-3.0])
+>>> R = update_expectation(R, V, days=30.0, halflife_days=30.0)
+>>> float(R[0])
+-1.5
+>>> bool(defer(V, R, tolerance=np.array([1.0]))[0])
+True
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["defer", "draw_tolerance_eur", "update_expectation"]
+
+
+def update_expectation(R: np.ndarray | None, V: np.ndarray, days: float, halflife_days: float) -> np.ndarray:
+    """Move the expectation ``R`` towards today's value ``V`` over ``days`` (exponential smoothing).
+
+    Parameters
+    ----------
+    R : ndarray of float, shape (G, N, D), or None
+        The expectation so far (logit units); None starts it at ``V``.
+    V : ndarray of float, shape (G, N, D)
+        Today's utility-to-go (logit units); ``-inf`` where a destination cannot be reached.
+    days : float
+        Days since the last update (>= 0).
+    halflife_days : float
+        Half-life of the expectation (days, > 0).
+
+    Returns
+    -------
+    ndarray of float, shape (G, N, D)
+        ``V + (R - V) * 0.5 ** (days / halflife_days)``; ``V`` where either is not finite (a way
+        that opens or closes altogether is known at once).
+    """
+    V = np.asarray(V, dtype=float)
+    if R is None:
+        return V.copy()
+    keep = 0.5 ** (float(days) / float(halflife_days))
+    both = np.isfinite(R) & np.isfinite(V)
+    with np.errstate(invalid="ignore"):
+        out = np.where(both, V + (R - V) * keep, V)
+    return out
+
+
+def defer(V: np.ndarray, R: np.ndarray, tolerance: np.ndarray) -> np.ndarray:
+    """Which migrants stay out of today's market: today's value below expectation minus tolerance.
+
+    Parameters
+    ----------
+    V, R : ndarray of float, shape (W,)
+        Each migrant's utility-to-go today and its group's expectation of it, at its node and for its
+        destination (logit units).
+    tolerance : ndarray of float, shape (W,)
+        Each migrant's tolerance (logit units, >= 0).
+
+    Returns
+    -------
+    ndarray of bool, shape (W,)
+        True where the migrant waits; False where either value is not finite.
+    """
+    ok = np.isfinite(V) & np.isfinite(R)
+    out = np.zeros(len(V), dtype=bool)
+    out[ok] = V[ok] < R[ok] - tolerance[ok]
+    return out
+
+
+def draw_tolerance_eur(n: int, mean_eur: float, shape: float, rng: np.random.Generator) -> np.ndarray:
+    """Tolerances of ``n`` new migrants: gamma with mean ``mean_eur`` and shape ``shape`` (EUR).
+
+    Parameters
+    ----------
+    n : int
+    mean_eur : float
+        Mean tolerance (EUR-equivalent, >= 0).
+    shape : float
+        Gamma shape (> 0; 1 is exponential, larger is less spread).
+    rng : numpy.random.Generator
+        The model's generator.
+
+    Returns
+    -------
+    ndarray of float, shape (n,)
+    """
+    return rng.gamma(shape, mean_eur / shape, n)

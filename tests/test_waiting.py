@@ -1,0 +1,90 @@
+"""Waiting at hubs for better conditions (sim/waiting.py) and its wiring into the model."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim import waiting
+from sim.model import SmugglingModel
+from sim.scenario import Scenario
+
+
+def with_waiting(sc: Scenario, **values) -> Scenario:
+    p = sc.parameters
+    return sc.with_overrides(parameters=p.model_copy(update={"waiting": p.waiting.model_copy(update=values)}))
+
+
+def test_the_expectation_follows_the_value_with_its_half_life():
+    R = np.array([[[0.0, 2.0, np.inf]]])
+    V = np.array([[[-4.0, 2.0, -1.0]]])
+    out = waiting.update_expectation(R, V, days=60.0, halflife_days=30.0)
+    assert out[0, 0, 0] == pytest.approx(-3.0)  # a quarter of the gap left after two half-lives
+    assert out[0, 0, 1] == 2.0
+    assert out[0, 0, 2] == -1.0  # a way that opens or closes altogether is known at once
+    assert np.array_equal(waiting.update_expectation(None, V, 5.0, 30.0), V)
+    assert np.array_equal(waiting.update_expectation(R, V, 0.0, 30.0)[..., :2], R[..., :2])
+
+
+def test_a_migrant_waits_only_while_the_gap_exceeds_its_tolerance():
+    V = np.array([-3.0, -3.0, -3.0, -np.inf, -3.0])
+    R = np.array([-1.0, -1.0, -2.5, -1.0, np.nan])
+    tol = np.array([1.0, 2.5, 1.0, 0.0, 0.0])
+    assert waiting.defer(V, R, tol).tolist() == [True, False, False, False, False]
+
+
+def test_tolerances_are_gamma_with_the_given_mean():
+    rng = np.random.default_rng(0)
+    t = waiting.draw_tolerance_eur(20000, 500.0, 2.0, rng)
+    assert t.min() >= 0
+    assert t.mean() == pytest.approx(500.0, rel=0.03)
+    assert t.var() == pytest.approx(500.0**2 / 2.0, rel=0.08)  # gamma: mean^2 / shape
+
+
+def test_switched_off_the_model_keeps_no_expectation_and_draws_nothing(tiny_scenario):
+    model = SmugglingModel(with_waiting(tiny_scenario, enabled=False), seed=3)
+    for _ in range(40):
+        model.step()
+    assert model.expectation is None
+    assert np.all(model.migrants.wait_tolerance_eur[: model.migrants.n] == 0.0)
+
+
+def test_switched_on_migrants_at_a_hub_wait_while_the_way_on_is_worth_less_than_expected(tiny_scenario):
+    sc = with_waiting(tiny_scenario, enabled=True, tolerance_eur=100.0)
+    left = {}
+    for raise_by in (0.0, 50.0):  # same seed: the control moves some on, the raised expectation none
+        model = SmugglingModel(sc, seed=3)
+        for _ in range(40):
+            model.step()
+        G, N, D = len(model.groups), model.net.n_nodes, len(model.destinations)
+        assert model.expectation is not None and model.expectation.shape == (G, N, D)
+        n = model.migrants.n
+        assert model.migrants.wait_tolerance_eur[:n].mean() == pytest.approx(100.0, rel=0.5)
+        model.expectation = model.expectation + raise_by
+        mig = model.migrants
+        at_hub = model.waiting[model.is_hub[mig.node[model.waiting]]]
+        elsewhere = model.waiting[~model.is_hub[mig.node[model.waiting]]]
+        assert len(at_hub), "nobody waits at a hub on day 40 of the tiny scenario"
+        model._markets()
+        still = set(model.waiting.tolist())
+        left[raise_by] = (len(set(at_hub.tolist()) - still), len(set(elsewhere.tolist()) - still))
+    assert left[0.0][0] > 0, "in the control nobody at a hub moved on: the test cannot tell"
+    assert left[50.0][0] == 0  # nobody at a hub moved on
+    assert left[50.0][1] == left[0.0][1] or left[50.0][1] > 0  # elsewhere the market goes on
+
+
+def test_expectation_at_the_value_lets_everyone_take_part(tiny_scenario):
+    """With the expectation equal to today's value no migrant waits (a tolerance is never negative)."""
+    sc = with_waiting(tiny_scenario, enabled=True, tolerance_eur=0.0)
+    model = SmugglingModel(sc, seed=3)
+    for _ in range(40):
+        model.step()
+    V = model.Jr_group if model.Jr_group is not None else np.broadcast_to(model.Jr, model.expectation.shape)
+    model.expectation = np.array(V, dtype=float)
+    W = model.waiting
+    mig = model.migrants
+    grp = mig.group[W] if model.Jr_group is not None else np.zeros(len(W), dtype=np.int64)
+    wait = waiting.defer(V[grp, mig.node[W], mig.destination[W]],
+                         model.expectation[mig.group[W], mig.node[W], mig.destination[W]],
+                         mig.wait_tolerance_eur[W] / sc.parameters.choice.cost_scale_eur)
+    assert not wait.any()
