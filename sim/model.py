@@ -260,8 +260,10 @@ class SmugglingModel(mesa.Model):
         wp = self.params.waiting
         if wp.enabled:  # waiting at hubs: the expectation follows today's value slowly
             V = self.Jr_group if self.Jr_group is not None else np.broadcast_to(self.Jr, (len(self.groups),) + self.Jr.shape)
-            self.expectation = waiting.update_expectation(self.expectation, V, self.day - self._expectation_day,
-                                                          wp.expectation_halflife_days)
+            # during the burn-in the expectation is today's value (the groups' experience of the
+            # conditions the run starts from), then it follows with its half-life
+            self.expectation = waiting.update_expectation(None if self.day < self.start_day else self.expectation, V,
+                                                          self.day - self._expectation_day, wp.expectation_halflife_days)
             self._expectation_day = self.day
 
     def _spawn(self) -> None:

@@ -6,7 +6,8 @@ of it. Today's value is the group's utility-to-go ``V[g, n, d]`` (logit units: m
 cost-to-go over ``choice.cost_scale_eur``, plus hub reputation ahead; :meth:`SmugglingModel._replan`).
 The expectation ``R[g, n, d]`` is a slow average of ``V`` with half-life
 ``waiting.expectation_halflife_days``: the word of mouth about what the way on from a hub costs, which
-follows a change only slowly. A migrant with tolerance ``t`` (EUR, drawn at departure, gamma with mean
+follows a change only slowly. During the burn-in it equals ``V`` (the groups' experience of the
+conditions the run starts from). A migrant with tolerance ``t`` (EUR, drawn at departure, gamma with mean
 ``waiting.tolerance_eur`` and shape ``waiting.tolerance_shape``) stays out of today's market when
 
     V[g, n, d] < R[g, n, d] - t / cost_scale_eur,

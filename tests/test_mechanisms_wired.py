@@ -1,4 +1,4 @@
-"""The four mechanisms of issue 9 as wired into the model (the kernels have their own tests).
+"""The mechanisms of issue 9 as wired into the model (the kernels have their own tests).
 
 Each mechanism has an ``enabled`` switch; switched off, the model runs the rule it had before
 (tests/test_regression.py checks that the tables are then identical to the stored pre-mechanism
@@ -15,7 +15,7 @@ from sim import market
 from sim.model import SmugglingModel
 from sim.scenario import Scenario
 
-MECHANISMS = ("awareness", "supply", "hub_reputation", "consolidation")
+MECHANISMS = ("awareness", "supply", "hub_reputation", "consolidation", "waiting")
 
 
 def with_groups(sc: Scenario, **groups: dict) -> Scenario:

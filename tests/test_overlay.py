@@ -325,7 +325,7 @@ def test_bad_value_of_a_partial_event_effect_is_reported_at_its_line(tiny):
 # ---- the mechanism ablations of issue 9 are overlays too --------------------------------------------
 
 ABLATIONS = Path(__file__).resolve().parents[1] / "scenarios" / "ablations"
-MECHANISMS = ("awareness", "supply", "hub_reputation", "consolidation")
+MECHANISMS = ("awareness", "supply", "hub_reputation", "consolidation", "waiting")
 
 
 @pytest.mark.parametrize("path", sorted(ABLATIONS.glob("*.yaml")), ids=lambda p: p.stem)

@@ -3,10 +3,10 @@
 Two fingerprints are stored:
 
 - ``small.json``, the tables recorded before the refactor of issue 8 (/work/regress/before.pkl on the
-  team machine). The model must still give exactly these tables with the four mechanisms of issue 9
-  switched off (``awareness``, ``supply``, ``hub_reputation``, ``consolidation``: ``enabled: false``):
+  team machine). The model must still give exactly these tables with the five mechanisms of issue 9
+  switched off (``awareness``, ``supply``, ``hub_reputation``, ``consolidation``, ``waiting``: ``enabled: false``):
   each switch brings back the rule it replaced, so every ablation is the old model, not a new one.
-- ``small_mechanisms.json``, the tables with the default parameters (all four mechanisms on).
+- ``small_mechanisms.json``, the tables with the default parameters (all five mechanisms on).
 
 A change of code that is not meant to change results must leave them identical. After an intended
 change of method, regenerate the fingerprint with ``scripts/regression_fingerprint.py`` and give
@@ -27,7 +27,7 @@ from sim.scenario import load_scenario
 ROOT = Path(__file__).resolve().parents[1]
 STORED = json.loads((ROOT / "tests" / "regression" / "small.json").read_text())
 STORED_MECHANISMS = json.loads((ROOT / "tests" / "regression" / "small_mechanisms.json").read_text())
-MECHANISMS = ("awareness", "supply", "hub_reputation", "consolidation")
+MECHANISMS = ("awareness", "supply", "hub_reputation", "consolidation", "waiting")
 
 
 def _run(stored: dict, mechanisms_on: bool) -> dict:

@@ -256,8 +256,10 @@ def route_shift(
     sc, d6, d12 = summary["shock_route_change"], summary["displaced_share_6m"], summary["displaced_share_12m"]
     summary["expected"] = {
         "shock_route_change <= -0.7": holds(sc is not None and sc <= -0.7),
-        "0.05 <= displaced_share_6m < displaced_share_12m <= 0.9": holds(
-            None not in (d6, d12) and 0.05 <= d6 < d12 <= 0.9),
+        # issue 9's acceptance, two-sided: a partial displacement (observed about 0.15 after six months)
+        # that grows with time
+        "0.05 <= displaced_share_6m <= 0.4": holds(d6 is not None and 0.05 <= d6 <= 0.4),
+        "displaced_share_12m >= displaced_share_6m + 0.1": holds(None not in (d6, d12) and d12 >= d6 + 0.1),
     }
     tables = {"displacement_by_route": by_route,
               "monthly_first_entries": _monthly_groups(arms, edge)}

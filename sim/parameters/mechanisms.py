@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sim.parameters.fields import STRUCTURE, Group, param
+from sim.parameters.fields import CALIBRATED, STRUCTURE, Group, param
 
 NOTE_A = "mechanisms note (a) prior range; Bass 1969 form, rates assumed (no estimate for route news)"
 NOTE_B = "mechanisms note (b) prior range; assumption"
@@ -263,14 +263,14 @@ class WaitingParameters(Group):
     """
 
     enabled: bool = param(
-        False, low=0, high=1, unit="switch", kind="structural", source=TRIAL,
-        description="Switch: true lets migrants at hubs wait for conditions they expect; false: every migrant "
-        "takes part in every market round (the rule before this mechanism).",
+        True, low=0, high=1, unit="switch", kind="structural", source=STRUCTURE,
+        description="Ablation switch: false makes every migrant take part in every market round (the rule "
+        "before this mechanism).",
     )
     tolerance_eur: float = param(
-        500.0, ge=0.0, le=1e5, low=100.0, high=2000.0, unit="EUR", kind="structural",
-        source=TRIAL + "; assumption, of the order of the time value of a month's wait (15 EUR/day) to a third "
-        "of a sea crossing's fee",
+        500.0, ge=0.0, le=1e5, low=100.0, high=2000.0, unit="EUR", kind="fitted",
+        source=CALIBRATED + "; prior: assumption, from the time value of a month's wait (15 EUR/day x 30) to "
+        "about a sea crossing's fee",
         description="Mean of a migrant's tolerance: how much dearer (EUR-equivalent) than expected the way on "
         "from a hub may be before it waits.",
     )
@@ -279,7 +279,8 @@ class WaitingParameters(Group):
         description="Gamma shape of the tolerance across migrants (1 exponential; larger is less spread).",
     )
     expectation_halflife_days: float = param(
-        120.0, gt=0.0, le=3650.0, low=30.0, high=365.0, unit="days", kind="structural",
-        source=TRIAL + "; transit stays of months (Collyer 2007; Icduygu 2005; Brekke and Brochmann 2015)",
+        120.0, gt=0.0, le=3650.0, low=30.0, high=365.0, unit="days", kind="fitted",
+        source=CALIBRATED + "; prior: transit stays of months (Collyer 2007; Icduygu 2005; Brekke and "
+        "Brochmann 2015)",
         description="Half-life with which a group's expectation of the way on from a hub follows what it is worth.",
     )
