@@ -154,7 +154,8 @@ class HubReputationParameters(Group):
 
     enabled: bool = param(
         True, low=0, high=1, unit="switch", kind="structural", source=STRUCTURE,
-        description="Ablation switch: false turns off every use of hub reputation.",
+        description="Ablation switch: false turns off hub reputation's stock, its utility and its cost in the "
+        "costs-to-go (awareness's hub information still reads the reputation, which then follows the old rule).",
     )
     timescale_days: float = param(
         365.0, ge=1.0, le=10000.0, low=180.0, high=1095.0, unit="days", kind="prior", source=NOTE_C,
@@ -189,12 +190,16 @@ class HubReputationParameters(Group):
         description="Worth of a next market hub of reputation 1 over one of 0 in the choice.",
     )
     enterprise_location_weight: float = param(
-        2.0, ge=0.0, le=50.0, low=0.0, high=5.0, unit="1", kind="prior", source=NOTE_C,
-        description="Weight of reputation in where entrants and relocating enterprises settle.",
+        2.0, ge=0.0, le=50.0, low=0.0, high=5.0, unit="1", kind="structural",
+        source=NOTE_C + "; NOT WIRED: sim.hub_reputation.choose_location is not called by the model (found at stop 18), "
+        "so structural (not sampled) until it is",
+        description="Weight of reputation in where entrants and relocating enterprises settle (not used yet: "
+        "spin-offs settle at the market that wants them, and nobody relocates).",
     )
     queue_floor_per_seat: float = param(
         0.01, gt=0.0, le=1.0, low=1e-4, high=1.0, unit="persons/seat", kind="structural", source=STRUCTURE,
-        description="Floor of the queue per seat inside ln() in the location logit.",
+        description="Floor of the queue per seat inside ln() in the location logit (not used yet, as "
+        "enterprise_location_weight).",
     )
 
 
