@@ -1,0 +1,46 @@
+"""Issue 9's route-shift pattern on the calibrated overlay, as a test (slow: two arms of 3 replicates).
+
+The acceptance figures themselves are measured at 10 replicates and 4 persons per agent
+(docs/experiments.md); this is the same experiment at a scale the suite can afford (3 replicates,
+20 persons per agent, to July 2013, the end of the 12-month window), so its intervals are wide.
+The bounds are issue 9's, two-sided, never lowered: where the model misses them the test is an
+``xfail(strict=True)`` with the measured value in its reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from pathlib import Path
+
+import pytest
+
+from sim.scenario import load_scenario
+
+CALIBRATED = Path(__file__).resolve().parents[1] / "scenarios" / "baseline_2014_calibrated.yaml"
+route_shift = importlib.import_module("sim.experiments.route_shift")
+
+
+@pytest.fixture(scope="module")
+def shift():
+    sc = load_scenario(CALIBRATED).with_overrides(persons_per_agent=20, end=dt.date(2013, 7, 31))
+    return route_shift.route_shift(sc, 20140101, 3).summary
+
+
+@pytest.mark.slow
+def test_the_evros_shock_cuts_the_shocked_crossing(shift):
+    assert shift["shock_route_change"] <= -0.7, shift["shock_route_change"]
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason=(
+    "issue 9 acceptance not reached (stop 18, overlay of the 150-trial fit with waiting at hubs): here, "
+    "3 replicates at 20 persons per agent, displaced_share_6m -0.99 and displaced_share_12m 0.39 (the "
+    "waiting holds back more than the Evros flow at six months); at 10 replicates and 4 persons per "
+    "agent 0.368 (p05 -0.31, p95 1.15) and 0.349 (p05 -0.16, p95 0.75): the six-month mean inside "
+    "0.05-0.4, the twelve-month one not 0.1 above it"))
+def test_the_flow_lost_at_the_evros_reappears_partly_and_with_a_lag(shift):
+    """Observed: about 0.15 of the lost flow elsewhere six months after the Evros shock (data README)."""
+    d6, d12 = shift["displaced_share_6m"], shift["displaced_share_12m"]
+    assert 0.05 <= d6 <= 0.4, (d6, d12)
+    assert d12 >= d6 + 0.1, (d6, d12)
