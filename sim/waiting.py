@@ -15,7 +15,8 @@ conditions the run starts from). A migrant with tolerance ``t`` (EUR, drawn at d
 and waits (``vulnerability.max_wait_days`` still sends it home). After a closure the expectation
 falls towards the new value; each waiting migrant goes on once the gap has shrunk below its own
 tolerance, so the flow resumes over months rather than at once. Departure points, transit nodes and
-origins are not hubs: there a migrant always takes part.
+origins are not hubs: there a migrant always takes part, unless the node is also of kind hub (the
+model tests ``"hub" in kinds``, so a ``hub;origin`` node such as Cairo is a hub for this rule).
 
 Anchors: the reference point of prospect theory (Kahneman and Tversky 1979, Econometrica 47:263-291);
 fragmented journeys and transit stays of months to years (Collyer 2007, Antipode 39:668-690;

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from sim import waiting
 from sim.model import SmugglingModel
-from sim.scenario import Scenario
+from sim.scenario import Scenario, load_scenario
+
+SMALL_PATH = Path(__file__).parent / "fixtures" / "scenario_small" / "scenario.yaml"
 
 
 def with_waiting(sc: Scenario, **values) -> Scenario:
@@ -73,18 +77,34 @@ def test_switched_on_migrants_at_a_hub_wait_while_the_way_on_is_worth_less_than_
     assert left[50.0][1] == left[0.0][1] or left[50.0][1] > 0  # elsewhere the market goes on
 
 
-def test_expectation_at_the_value_lets_everyone_take_part(tiny_scenario):
-    """With the expectation equal to today's value no migrant waits (a tolerance is never negative)."""
-    sc = with_waiting(tiny_scenario, enabled=True, tolerance_eur=0.0)
-    model = SmugglingModel(sc, seed=3)
-    for _ in range(40):
-        model.step()
-    V = model.Jr_group if model.Jr_group is not None else np.broadcast_to(model.Jr, model.expectation.shape)
-    model.expectation = np.array(V, dtype=float)
-    W = model.waiting
-    mig = model.migrants
-    grp = mig.group[W] if model.Jr_group is not None else np.zeros(len(W), dtype=np.int64)
-    wait = waiting.defer(V[grp, mig.node[W], mig.destination[W]],
-                         model.expectation[mig.group[W], mig.node[W], mig.destination[W]],
-                         mig.wait_tolerance_eur[W] / sc.parameters.choice.cost_scale_eur)
-    assert not wait.any()
+@pytest.mark.parametrize("awareness", [False, True], ids=["shared value", "per-group value"])
+def test_expectation_at_the_value_lets_everyone_take_part(awareness):
+    """With the expectation equal to today's value nobody at a hub stays out of the market.
+
+    Run through ``SmugglingModel._markets`` (not ``waiting.defer`` alone, which with ``R == V`` could not
+    fail): the day's round must give exactly the outcome of a round where no expectation is finite
+    (nobody can wait), with the value shared by all groups (route awareness off, ``Jr_group`` None) and
+    per group (on). Wrong indexing of ``V`` or ``R`` by group, node or destination would defer someone.
+    The small fixture, not the tiny one: the tiny one has a single origin group, so a wrong group index
+    could not show.
+    """
+    sc = with_waiting(load_scenario(SMALL_PATH).with_overrides(parameters={"awareness": {"enabled": awareness}}),
+                      enabled=True)
+    outcome = {}
+    for arm in ("at the value", "none finite"):
+        model = SmugglingModel(sc, seed=3)
+        for _ in range(40):
+            model.step()
+        assert (model.Jr_group is not None) == awareness
+        mig = model.migrants
+        at_hub = model.waiting[model.is_hub[mig.node[model.waiting]]]
+        assert len(np.unique(mig.group[at_hub])) > 1, "one group or none waits at a hub: the test cannot tell"
+        if arm == "at the value":
+            V = model.Jr_group if model.Jr_group is not None else np.broadcast_to(model.Jr, model.expectation.shape)
+            model.expectation = np.array(V, dtype=float)
+        else:
+            model.expectation = np.full(model.expectation.shape, np.nan)
+        model._markets()
+        n = mig.n
+        outcome[arm] = (sorted(model.waiting.tolist()), mig.node[:n].tolist(), mig.state[:n].tolist())
+    assert outcome["at the value"] == outcome["none finite"]
