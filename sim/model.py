@@ -156,6 +156,7 @@ class SmugglingModel(mesa.Model):
         self.Jr_group: np.ndarray | None = None
         # waiting at hubs: the groups' slow expectation R (G, N, D) of the utility-to-go, None when off
         self.expectation: np.ndarray | None = None
+        self.value_to_go: np.ndarray | None = None  # the (G, N, D) value it follows
         self._expectation_day = 0
         self.is_hub = np.array(["hub" in k for k in net.kinds], dtype=bool)
         self._advertised = np.zeros(E, dtype=bool)
@@ -258,8 +259,8 @@ class SmugglingModel(mesa.Model):
             Jg = Jg.reshape(net.n_nodes, G, D).transpose(1, 0, 2)
             self.Jr_group = -Jg / cp.cost_scale_eur + ahead
         wp = self.params.waiting
-        if wp.enabled:  # waiting at hubs: the expectation follows today's value slowly
-            V = self.Jr_group if self.Jr_group is not None else np.broadcast_to(self.Jr, (len(self.groups),) + self.Jr.shape)
+        if wp.enabled:  # waiting at hubs: each group's value (its own with awareness), and its slow expectation
+            self.value_to_go = V = waiting.group_values(self.Jr_group, self.Jr, len(self.groups))
             # during the burn-in the expectation is today's value (the groups' experience of the
             # conditions the run starts from), then it follows with its half-life
             self.expectation = waiting.update_expectation(None if self.day < self.start_day else self.expectation, V,
@@ -289,11 +290,8 @@ class SmugglingModel(mesa.Model):
                 W = W[~too_long]
         deferred = W[:0]
         if p.waiting.enabled and len(W):  # waiting at hubs: stay out while the way on is worth less than expected
-            V = self.Jr_group if self.Jr_group is not None else self.Jr[None]
-            g = mig.group[W] if self.Jr_group is not None else np.zeros(len(W), dtype=np.int64)
-            n, d = mig.node[W], mig.destination[W]
-            wait = self.is_hub[n] & waiting.defer(V[g, n, d], self.expectation[mig.group[W], n, d],
-                                                  mig.wait_tolerance_eur[W] / p.choice.cost_scale_eur)
+            wait = waiting.held_back(self.value_to_go, self.expectation, self.is_hub, mig.group[W], mig.node[W],
+                                     mig.destination[W], mig.wait_tolerance_eur[W] / p.choice.cost_scale_eur)
             deferred, W = W[wait], W[~wait]
         ep = p.enterprises
         offers = market.build_offers(self.net, self.enterprises.at, p.choice.self_travel_reputation,

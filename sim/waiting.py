@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["defer", "draw_tolerance_eur", "update_expectation"]
+__all__ = ["defer", "draw_tolerance_eur", "group_values", "held_back", "update_expectation"]
 
 
 def update_expectation(R: np.ndarray | None, V: np.ndarray, days: float, halflife_days: float) -> np.ndarray:
@@ -99,6 +99,48 @@ def defer(V: np.ndarray, R: np.ndarray, tolerance: np.ndarray) -> np.ndarray:
     out = np.zeros(len(V), dtype=bool)
     out[ok] = V[ok] < R[ok] - tolerance[ok]
     return out
+
+
+def group_values(Jr_group: np.ndarray | None, Jr: np.ndarray, n_groups: int) -> np.ndarray:
+    """Each origin group's utility-to-go: its own (route awareness on) or the shared one for all.
+
+    Parameters
+    ----------
+    Jr_group : ndarray of float, shape (G, N, D), or None
+        Per-group utility-to-go (logit units), None when route awareness is off.
+    Jr : ndarray of float, shape (N, D)
+        The shared utility-to-go (logit units).
+    n_groups : int
+        G.
+
+    Returns
+    -------
+    ndarray of float, shape (G, N, D)
+        ``Jr_group``, or a read-only broadcast of ``Jr``.
+    """
+    return Jr_group if Jr_group is not None else np.broadcast_to(Jr, (n_groups,) + Jr.shape)
+
+
+def held_back(value: np.ndarray, expectation: np.ndarray, is_hub: np.ndarray, group: np.ndarray, node: np.ndarray,
+              destination: np.ndarray, tolerance: np.ndarray) -> np.ndarray:
+    """Which of W waiting migrants stay out of today's market: at a hub, and :func:`defer` says so.
+
+    Parameters
+    ----------
+    value, expectation : ndarray of float, shape (G, N, D)
+        Groups' utility-to-go today (:func:`group_values`) and their expectation of it (logit units).
+    is_hub : ndarray of bool, shape (N,)
+        Nodes of kind ``hub``.
+    group, node, destination : ndarray of int, shape (W,)
+        Each migrant's origin group, node and destination index.
+    tolerance : ndarray of float, shape (W,)
+        Each migrant's tolerance (logit units).
+
+    Returns
+    -------
+    ndarray of bool, shape (W,)
+    """
+    return is_hub[node] & defer(value[group, node, destination], expectation[group, node, destination], tolerance)
 
 
 def draw_tolerance_eur(n: int, mean_eur: float, shape: float, rng: np.random.Generator) -> np.ndarray:

@@ -74,7 +74,8 @@ def test_switched_on_migrants_at_a_hub_wait_while_the_way_on_is_worth_less_than_
         left[raise_by] = (len(set(at_hub.tolist()) - still), len(set(elsewhere.tolist()) - still))
     assert left[0.0][0] > 0, "in the control nobody at a hub moved on: the test cannot tell"
     assert left[50.0][0] == 0  # nobody at a hub moved on
-    assert left[50.0][1] == left[0.0][1] or left[50.0][1] > 0  # elsewhere the market goes on
+    if left[0.0][1]:  # elsewhere the market goes on (only checkable where the control moved someone there)
+        assert left[50.0][1] > 0
 
 
 @pytest.mark.parametrize("awareness", [False, True], ids=["shared value", "per-group value"])
