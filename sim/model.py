@@ -106,6 +106,7 @@ class SmugglingModel(mesa.Model):
         # migrants and their calendar of arrivals
         self.migrants = Migrants(capacity=1 << 16)
         self.waiting = np.zeros(0, dtype=np.int64)
+        self._deferred = np.zeros(0, dtype=np.int64)  # migrants held back at hubs today (waiting, e)
         self.calendar: dict[int, list[np.ndarray]] = defaultdict(list)
 
         # enforcement (steps 1 and 3): agencies and events share one target resolver
@@ -148,6 +149,9 @@ class SmugglingModel(mesa.Model):
         # mechanisms: route awareness (a) and hub reputation (c) (each None/off when switched off)
         self.hub_list = list(self.hubs.values())
         self.same_region = hubs.same_region_matrix(self.hub_list)
+        # where a relocating enterprise may settle: the other markets of its region (supply b, reputation c)
+        self._relocation_candidates = {h.node: np.array([g.node for g in h.region if g.node != h.node], dtype=np.int64)
+                                       for h in self.hub_list}
         self.awareness: aw.RouteAwareness | None = None
         if p.awareness.enabled:
             region = aw.region_partition([{g.node for g in h.region} for h in self.hub_list], N)
@@ -290,8 +294,10 @@ class SmugglingModel(mesa.Model):
                 W = W[~too_long]
         deferred = W[:0]
         if p.waiting.enabled and len(W):  # waiting at hubs: stay out while the way on is worth less than expected
+            # only migrants who have left: an origin that is also a hub (Khartoum, Kyiv, ...) holds nobody back
             wait = waiting.held_back(self.value_to_go, self.expectation, self.is_hub, mig.group[W], mig.node[W],
                                      mig.destination[W], mig.wait_tolerance_eur[W] / p.choice.cost_scale_eur)
+            wait &= mig.state[W] != _S.AT_ORIGIN
             deferred, W = W[wait], W[~wait]
         ep = p.enterprises
         offers = market.build_offers(self.net, self.enterprises.at, p.choice.self_travel_reputation,
@@ -323,6 +329,7 @@ class SmugglingModel(mesa.Model):
             self._terminate(stay[lost], _S.RETURNED)
         broke_mask = ~lost & res.any_allowed[~got] & (res.cheapest[~got] > mig.budget_eur[stay])
         self.waiting = stay[~lost & ~broke_mask]
+        self._deferred = deferred  # held back today: not demand for the entry queue (step 7)
         if len(deferred):
             self.waiting = np.concatenate([self.waiting, deferred])
         if broke_mask.any():
@@ -442,15 +449,27 @@ class SmugglingModel(mesa.Model):
         """Step 7: enterprises act; entry where queues exceed capacity."""
         P, reg = self.params, self.enterprises
         p = P.enterprises
+        N = self.net.n_nodes
+        q = np.bincount(self.migrants.node[self.waiting], minlength=N) * self.persons_per_agent
+        # waiting (e): those who held back today refuse to buy, so they do not call for new enterprises
+        q_entry = q - np.bincount(self.migrants.node[self._deferred], minlength=N) * self.persons_per_agent
+        location = None
+        if P.supply.enabled:  # supply (b): where an enterprise with nothing left to try at home moves
+            hp = P.hub_reputation
+            rep = np.zeros(N)
+            for n, h in self.hubs.items():
+                rep[n] = h.reputation
+            seats = np.bincount(self.net.src, weights=self.capacity_persons, minlength=N)
+            location = enterprises.Location(self._relocation_candidates, rep, q_entry / np.maximum(seats, 1.0),
+                                            hp.enterprise_location_weight if hp.enabled else 0.0, hp.queue_floor_per_seat)
         enterprises.step_enterprises(reg, self.net, self._effort_lists, p, self.rng, supply_params=P.supply,
-                                     consolidation_params=P.consolidation, desired=self.desired)
-        q = np.bincount(self.migrants.node[self.waiting], minlength=self.net.n_nodes) * self.persons_per_agent
+                                     consolidation_params=P.consolidation, desired=self.desired, location=location)
         if P.supply.enabled:  # supply (b): spin-offs through members, with a cost and a lag
             enterprises.spin_off(self, reg, self.net, self.desired * self.persons_per_agent, self.capacity_persons,
-                                 self.enforcement.arrest_node, p, P.supply, self.day, self.rng, queue_persons=q,
+                                 self.enforcement.arrest_node, p, P.supply, self.day, self.rng, queue_persons=q_entry,
                                  upstream=self._upstream, effort_lists=self._effort_lists)
         else:
-            enterprises.enter(self, reg, self.net, q, self.desired, p, self.rng)
+            enterprises.enter(self, reg, self.net, q_entry, self.desired, p, self.rng)
         for n, h in self.hubs.items():
             h.queue = int(q[n])
             h.enterprises = len(reg.at[n])

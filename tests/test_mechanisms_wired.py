@@ -33,6 +33,50 @@ def run_days(model: SmugglingModel, days: int) -> None:
         model.step()
 
 
+def _relocation_case(tiny_scenario, weight=0.0):
+    """A model with supply and reputation on, one enterprise, and two other markets to go to."""
+    sc = only(tiny_scenario, "supply", "hub_reputation")
+    model = SmugglingModel(sc, seed=8)
+    reg, net = model.enterprises, model.net
+    home = next(n for n, ents in reg.at.items() if ents and any(net.smuggled[e] for e in net.out_edges[n]))
+    ent = reg.at[home][0]
+    others = [int(n) for n in reg.at if n != home and any(net.smuggled[e] for e in net.out_edges[n])]
+    assert len(others) >= 2, "the tiny scenario needs three markets with smuggled segments"
+    a, b = others[:2]
+    queue = np.zeros(net.n_nodes)
+    queue[a], queue[b] = 1.0, 100.0   # persons per seat
+    loc = ent_mod.Location({home: np.array([a, b])}, np.zeros(net.n_nodes), queue, weight, 0.01)
+    return sc, model, reg, net, ent, home, a, b, loc
+
+
+def test_relocation_goes_where_customers_wait_and_charges_the_entry_cost(tiny_scenario):
+    sc, model, reg, net, ent, home, a, b, loc = _relocation_case(tiny_scenario)
+    sp = sc.parameters.supply.model_copy(update={"entry_cost_eur": 100.0, "entry_cost_per_effort": 0.0})
+    ent.cash_eur = 1000.0
+    moved = [ent_mod.relocate(reg, ent, net, sc.parameters.enterprises, loc, None, np.zeros(net.n_nodes), sp,
+                              model.rng)]
+    assert moved == [b]  # odds 100 : 1 under a queue-only logit with this seed
+    assert ent.home == b and ent in reg.at[b] and ent not in reg.at[home] and reg.relocations == 1
+    assert ent.cash_eur == 900.0
+    assert len(ent.segments) == 1 and net.src[ent.segments[0]] == b and set(ent.price_eur) == set(ent.segments)
+
+
+def test_relocation_reputation_outweighs_a_short_queue_and_a_poor_enterprise_stays(tiny_scenario):
+    sc, model, reg, net, ent, home, a, b, loc = _relocation_case(tiny_scenario, weight=50.0)
+    rep = np.zeros(net.n_nodes)
+    rep[a] = 1.0  # exp(50) against a queue 100 times longer
+    loc = loc._replace(reputation=rep)
+    sp = sc.parameters.supply.model_copy(update={"entry_cost_eur": 100.0, "entry_cost_per_effort": 0.0})
+    ent.cash_eur = 50.0  # cannot pay the entry cost: stays
+    segs = list(ent.segments)
+    assert ent_mod.relocate(reg, ent, net, sc.parameters.enterprises, loc, None, np.zeros(net.n_nodes), sp,
+                            model.rng) == -1
+    assert ent.home == home and ent.segments == segs and reg.relocations == 0
+    ent.cash_eur = 1000.0
+    assert ent_mod.relocate(reg, ent, net, sc.parameters.enterprises, loc, None, np.zeros(net.n_nodes), sp,
+                            model.rng) == a
+
+
 # --- (a) route awareness -------------------------------------------------------------------------
 
 

@@ -109,3 +109,44 @@ def test_expectation_at_the_value_lets_everyone_take_part(awareness):
         n = mig.n
         outcome[arm] = (sorted(model.waiting.tolist()), mig.node[:n].tolist(), mig.state[:n].tolist())
     assert outcome["at the value"] == outcome["none finite"]
+
+
+def test_nobody_waits_at_an_origin_and_held_back_migrants_do_not_call_for_entry(monkeypatch):
+    """Review findings of stop 18, fixed: (1) a migrant who has not left (``AT_ORIGIN``) is never held
+    back, even at an origin that is also a hub; (2) held-back migrants are not demand for the entry
+    queue of step 7 (spin-offs), though they still count in the hub's queue.
+
+    Every node is made a hub and every expectation raised, so without the first fix the migrants at
+    their origins would be held back too; the spin-off queue is caught on its way into
+    :func:`sim.enterprises.spin_off`.
+    """
+    from sim import enterprises
+    from sim.agents.migrant import MigrantState
+
+    sc = with_waiting(load_scenario(SMALL_PATH), enabled=True)
+    model = SmugglingModel(sc, seed=3)
+    for _ in range(40):
+        model.step()
+    mig = model.migrants
+    model.is_hub = np.ones_like(model.is_hub)
+    model.expectation = model.expectation + 50.0
+    model._spawn()  # step 2: today's new migrants are in the market round at their origins
+    at_origin = model.waiting[mig.state[model.waiting] == MigrantState.AT_ORIGIN]
+    assert len(at_origin), "nobody is at an origin on day 40: the test cannot tell"
+    model._markets()
+    assert len(model._deferred), "nobody was held back: the test cannot tell"
+    assert not np.isin(model._deferred, at_origin).any()
+    seen = {}
+    real = enterprises.spin_off
+
+    def spy(*args, **kwargs):
+        seen["queue"] = np.array(kwargs["queue_persons"], dtype=float)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(enterprises, "spin_off", spy)
+    N, K = model.net.n_nodes, model.persons_per_agent
+    everyone = np.bincount(mig.node[model.waiting], minlength=N) * K
+    held = np.bincount(mig.node[model._deferred], minlength=N) * K
+    model._enterprises()
+    assert np.array_equal(seen["queue"], everyone - held)
+    assert held.sum() > 0 and [h.queue for h in model.hub_list] == [int(everyone[h.node]) for h in model.hub_list]

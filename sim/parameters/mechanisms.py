@@ -190,16 +190,15 @@ class HubReputationParameters(Group):
         description="Worth of a next market hub of reputation 1 over one of 0 in the choice.",
     )
     enterprise_location_weight: float = param(
-        2.0, ge=0.0, le=50.0, low=0.0, high=5.0, unit="1", kind="structural",
-        source=NOTE_C + "; NOT WIRED: sim.hub_reputation.choose_location is not called by the model (found at stop 18), "
-        "so structural (not sampled) until it is",
-        description="Weight of reputation in where entrants and relocating enterprises settle (not used yet: "
-        "spin-offs settle at the market that wants them, and nobody relocates).",
+        2.0, ge=0.0, le=50.0, low=0.0, high=5.0, unit="1", kind="fitted", source=NOTE_C,
+        description="Weight of reputation in where relocating enterprises settle (sim.enterprises.relocate: an "
+        "enterprise over its loss tolerance with nothing left to try at home moves within its region by a logit on "
+        "weight * R + ln(queue per seat)); 0 with hub reputation off. Spin-offs settle at the market that wants them.",
     )
     queue_floor_per_seat: float = param(
         0.01, gt=0.0, le=1.0, low=1e-4, high=1.0, unit="persons/seat", kind="structural", source=STRUCTURE,
-        description="Floor of the queue per seat inside ln() in the location logit (not used yet, as "
-        "enterprise_location_weight).",
+        description="Floor of the queue per seat inside ln() in the location logit of relocating enterprises "
+        "(keeps a market with no queue a possible, unlikely, destination).",
     )
 
 
