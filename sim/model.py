@@ -31,6 +31,7 @@ from sim.choice import cost_to_go, edge_cost
 from sim.enforcement import EnforcementState, crossing_odds, resolve_target
 from sim.labels import MODES, ROUTE_TYPES, EventKind, text
 from sim.network import RouteNetwork
+from sim.registry import EnterpriseRegistry
 
 __all__ = ["SmugglingModel"]
 
@@ -65,7 +66,7 @@ class SmugglingModel(mesa.Model):
         Today's effort and yesterday's sightings.
     odds : sim.enforcement.CrossingOdds
         Today's crossing probabilities per edge.
-    enterprises : sim.enterprises.EnterpriseRegistry
+    enterprises : sim.registry.EnterpriseRegistry
     hubs : dict of int to sim.agents.hub.Hub
     day : int
         Model day of the next step (0 = first burn-in day).
@@ -140,7 +141,7 @@ class SmugglingModel(mesa.Model):
             for n in np.flatnonzero(net.is_market)
         }
         hubs.assign_regions(list(self.hubs.values()), net.lat, net.lon, p.hubs.region_radius_km)
-        self.enterprises = enterprises.EnterpriseRegistry(self.hubs)
+        self.enterprises = EnterpriseRegistry(self.hubs)
         self.desired = np.zeros(E)  # unconstrained demand per edge today (agents)
         enterprises.seed_enterprises(self, self.enterprises, net, p.enterprises, self.rng, supply_params=p.supply)
         self.capacity_persons = np.zeros(E)  # seats offered per edge today (persons)

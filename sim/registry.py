@@ -1,0 +1,116 @@
+"""The registry of smuggler enterprises: who is in the market, where, and at what price (DESIGN step 7).
+
+The set of :class:`sim.agents.enterprise.SmugglerEnterprise` agents of one model, kept by home
+market node and by id, with the counts of exits (arrest, ruin), takeovers and spin-offs, the heirs
+of exited enterprises (consolidation (d)), and the market price of a segment: the mean standard
+price of the enterprises selling it, or the base fee times the markup where nobody does. What
+happens to the population (entry, exit, growth, partnerships) is :mod:`sim.enterprises`; the
+registry only keeps the books of who is there.
+
+See Also
+--------
+sim.enterprises : entry, exit, growth and partnerships of the enterprises.
+sim.agents.enterprise : one enterprise's own books (costs, arrest, hiring, prices).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.agents.enterprise import SmugglerEnterprise
+
+__all__ = ["EnterpriseRegistry"]
+
+
+class EnterpriseRegistry:
+    """The enterprises in the market, by home node and by id.
+
+    Parameters
+    ----------
+    market_nodes : iterable of int
+        Market node indices.
+
+    Attributes
+    ----------
+    at : dict of int to list of SmugglerEnterprise
+        Enterprises based at each market node, in order of entry.
+    by_id : dict of int to SmugglerEnterprise
+    exits : dict of str to int
+        Exits so far by reason (``"arrest"``, ``"ruin"``).
+    heirs : dict of int to int
+        Exited enterprise id to the id of the one that took over its customers (consolidation (d)).
+    takeovers, spinoffs, relocations : int
+        Counts so far: take-overs (d), spin-offs (b), moves to another market (:func:`sim.enterprises.relocate`).
+    """
+
+    def __init__(self, market_nodes):
+        self.at: dict[int, list[SmugglerEnterprise]] = {int(n): [] for n in market_nodes}
+        self.by_id: dict[int, SmugglerEnterprise] = {}
+        self.exits = {"arrest": 0, "ruin": 0}
+        self.heirs: dict[int, int] = {}
+        self.takeovers = 0
+        self.spinoffs = 0
+        self.relocations = 0
+
+    def add(self, ent: SmugglerEnterprise) -> None:
+        """Register a new enterprise at its home node."""
+        self.at[ent.home].append(ent)
+        self.by_id[ent.unique_id] = ent
+
+    def remove(self, ent: SmugglerEnterprise, reason: str) -> None:
+        """Take an enterprise out of the market (``reason`` "arrest" or "ruin"); partners forget it."""
+        self.exits[reason] += 1
+        self.at[ent.home].remove(ent)
+        del self.by_id[ent.unique_id]
+        for k in ent.partners:
+            other = self.by_id.get(k)
+            if other is not None:
+                other.partners.discard(ent.unique_id)
+        ent.remove()
+
+    def resolve(self, ids: np.ndarray) -> np.ndarray:
+        """Enterprise ids with every exited enterprise replaced by its heir (chains followed).
+
+        Parameters
+        ----------
+        ids : ndarray of int, shape (n,)
+            Enterprise ids (-1 for none).
+
+        Returns
+        -------
+        ndarray of int, shape (n,)
+        """
+        if not self.heirs or not len(ids):
+            return ids
+        out = np.asarray(ids).copy()
+        for old in np.unique(out):
+            new = int(old)
+            seen = 0
+            while new in self.heirs and seen < 1000:
+                new, seen = self.heirs[new], seen + 1
+            if new != old:
+                out[out == old] = new
+        return out
+
+    def market_price(self, edge: int, source: int, base_fee_eur: float, markup: float) -> float:
+        """Mean standard-level price (EUR per person) of the offers on ``edge``, or the base fee times ``markup``.
+
+        Parameters
+        ----------
+        edge : int
+        source : int
+            The edge's source node (where it is sold).
+        base_fee_eur : float
+        markup : float
+            ``enterprises.markup``.
+        """
+        prices = np.asarray([ent.price_eur[edge] for ent in self.at.get(source, ()) if edge in ent.price_eur],
+                            dtype=float)
+        if prices.size:  # np.add.reduce(x) / x.size is np.mean(x) bit for bit, without its wrapper
+            return float(np.add.reduce(prices) / prices.size)
+        return float(base_fee_eur * markup)
+
+
+def _price(reg: EnterpriseRegistry, net, edge: int, markup: float) -> float:
+    """:meth:`EnterpriseRegistry.market_price` of segment ``edge`` of ``net``, sold at its source node."""
+    return reg.market_price(edge, int(net.src[edge]), net.base_fee_eur[edge], markup)
