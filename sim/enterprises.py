@@ -10,17 +10,16 @@ any consolidation must come out of these rules.
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import numpy as np
 
-from sim import consolidation, hub_reputation, supply
+from sim import consolidation, relocation, supply
 from sim.agents.enterprise import SmugglerEnterprise
 from sim.enforcement import enterprise_effort
+from sim.network import upstream_markets
 from sim.registry import EnterpriseRegistry, _price
 
-__all__ = ["EnterpriseRegistry", "Location", "enter", "entry_deterrence_factor", "experience", "new_enterprise",
-           "offer_experience", "relocate", "seed_enterprises", "spin_off", "step_enterprises", "upstream_markets"]
+__all__ = ["EnterpriseRegistry", "enter", "entry_deterrence_factor", "experience", "new_enterprise", "offer_experience",
+           "seed_enterprises", "spin_off", "step_enterprises", "upstream_markets"]
 
 
 def experience(ent: SmugglerEnterprise, edge: int) -> float:
@@ -123,7 +122,7 @@ def seed_enterprises(model, reg: EnterpriseRegistry, net, params, rng: np.random
 
 def step_enterprises(reg: EnterpriseRegistry, net, effort_lists: tuple[list, list, list], params,
                      rng: np.random.Generator, *, supply_params=None, consolidation_params=None,
-                     desired: np.ndarray | None = None, location: Location | None = None) -> None:
+                     desired: np.ndarray | None = None, location: relocation.Location | None = None) -> None:
     """Each enterprise's day, in order of node and entry: costs and arrest, exit, hiring, growth,
     prices, partnerships.
 
@@ -147,9 +146,8 @@ def step_enterprises(reg: EnterpriseRegistry, net, effort_lists: tuple[list, lis
     consolidation_params : sim.parameters.ConsolidationParameters, optional
     desired : ndarray of float, shape (E,), optional
         Agents who wanted each edge today (the expected margin of a segment explored).
-    location : Location, optional
-        With supply on: where an enterprise over its loss tolerance that has nothing left to try at
-        home relocates (:func:`relocate`); None: it stays.
+    location : sim.relocation.Location, optional
+        Supply on: where an enterprise with nothing left to try at home relocates; None: it stays.
     """
     prevent, detect, arrest = effort_lists
     p = params
@@ -214,96 +212,22 @@ def step_enterprises(reg: EnterpriseRegistry, net, effort_lists: tuple[list, lis
                 other.partners.add(ent.unique_id)
 
 
-class Location(NamedTuple):
-    """Where relocating enterprises may settle and what draws them (mechanisms note (c), use (ii)).
-
-    Attributes
-    ----------
-    candidates : dict of int to ndarray of int
-        For each market node, the other market nodes of its region (same kind, within
-        ``hubs.region_radius_km``).
-    reputation : ndarray of float, shape (N,)
-        Hub reputation (0-1) of every node (0 off the markets).
-    queue_per_seat : ndarray of float, shape (N,)
-        Persons waiting per seat offered a day at each node (seats floored at one a day).
-    weight : float
-        ``hub_reputation.enterprise_location_weight`` (0 with hub reputation off: the queue alone).
-    floor : float
-        ``hub_reputation.queue_floor_per_seat``.
-    """
-
-    candidates: dict
-    reputation: np.ndarray
-    queue_per_seat: np.ndarray
-    weight: float
-    floor: float
-
-
-def _margins(reg: EnterpriseRegistry, net, p, edges: list[int], desired) -> np.ndarray:
-    """Expected margin of each edge: its market price less the variable cost, times today's wish for it."""
-    want = desired[edges] if desired is not None else np.ones(len(edges))
-    return np.array([_price(reg, net, e, p.markup) * (1.0 - p.variable_cost_share) for e in edges]) * (want + 1e-9)
-
-
 def _explore(reg: EnterpriseRegistry, ent: SmugglerEnterprise, net, p, prob: float, desired, rng,
-             location: Location | None = None, arrest_node=None, supply_params=None) -> None:
-    """Supply (b), NarcoLogic's expansion: with probability ``prob`` (over its loss tolerance), add the
-    untried segment of best expected margin; with nothing left to try at home, relocate (:func:`relocate`)."""
+             location: relocation.Location | None = None, arrest_node=None, supply_params=None) -> None:
+    """Supply (b), NarcoLogic's expansion: with probability ``prob`` (over its loss tolerance), add the untried
+    segment of best expected margin; with none left at home, :func:`sim.relocation.relocate`."""
     if rng.random() >= prob:
         return
     untried = [int(e) for e in net.out_edges[ent.home] if net.smuggled[e] and e not in ent.price_eur]
     if not untried:
         if location is not None:
-            relocate(reg, ent, net, p, location, desired, arrest_node, supply_params, rng)
+            relocation.relocate(reg, ent, net, p, location, desired, arrest_node, supply_params, rng)
         return
-    j = supply.choose_new_segment(_margins(reg, net, p, untried, desired), rng)
+    j = supply.choose_new_segment(relocation.segment_margins(reg, net, p, untried, desired), rng)
     if j >= 0:
         e = untried[j]
         ent.segments.append(e)
         ent.price_eur[e] = _price(reg, net, e, p.markup)
-
-
-def relocate(reg: EnterpriseRegistry, ent: SmugglerEnterprise, net, p, location: Location, desired, arrest_node,
-             supply_params, rng: np.random.Generator) -> int:
-    """Supply (b) with hub reputation (c): an enterprise with nothing left to try at home moves to another market of its region.
-
-    The new market is drawn by :func:`sim.hub_reputation.choose_location`, a logit on
-    ``weight * R + ln(max(queue per seat, floor))``: enterprises settle where customers wait for
-    few seats and where the market place is reputed (NarcoLogic's relocation after interdiction,
-    Magliocca et al. 2019; reputation as in the mechanisms note (c)). Moving costs the entry cost
-    at the new market's arrest effort (:func:`sim.supply.entry_cost_eur`); an enterprise that cannot
-    pay stays. It then sells one segment there, chosen as :func:`_explore` chooses one; its members,
-    cash, partners and experience move with it, its recent revenue and losses start afresh.
-
-    Returns
-    -------
-    int
-        The new home node, or -1 if it stayed.
-    """
-    cand = location.candidates.get(ent.home)
-    if cand is None or not len(cand):
-        return -1
-    k = hub_reputation.choose_location(location.reputation[cand], location.queue_per_seat[cand], location.weight,
-                                       location.floor, rng)
-    new = int(cand[k])
-    segs = [int(e) for e in net.out_edges[new] if net.smuggled[e]]
-    cost = float(supply.entry_cost_eur(arrest_node[new], supply_params.entry_cost_eur, supply_params.entry_cost_per_effort))
-    if not segs or ent.cash_eur < cost:
-        return -1
-    j = supply.choose_new_segment(_margins(reg, net, p, segs, desired), rng)
-    if j < 0:
-        return -1
-    e = segs[j]
-    price = _price(reg, net, e, p.markup)
-    ent.cash_eur -= cost
-    reg.at[ent.home].remove(ent)
-    ent.home = new
-    reg.at[new].append(ent)
-    ent.segments = [e]
-    ent.price_eur = {e: price}
-    ent.revenue_recent = ent.losses_recent = 0.0
-    reg.relocations += 1
-    return new
 
 
 def _take_over(reg: EnterpriseRegistry, ent: SmugglerEnterprise, cp, p, rng: np.random.Generator) -> None:
@@ -335,34 +259,21 @@ def _take_over(reg: EnterpriseRegistry, ent: SmugglerEnterprise, cp, p, rng: np.
     h.members = min(p.max_members, h.members + consolidation.members_taken_over(ent.members, cp.takeover_member_share, rng))
 
 
-def upstream_markets(net) -> np.ndarray:
-    """``up[a, b] = 1`` where a smuggled, non-retreat segment leads from node a to node b (a != b).
-
-    The markets one segment upstream of a market (the hub that feeds a departure point), whose
-    members recruit for it with ``supply.upstream_recruit_weight``. Shape (N, N), float.
-    """
-    up = np.zeros((net.n_nodes, net.n_nodes))
-    fwd = net.smuggled & ~net.is_retreat
-    up[net.src[fwd], net.dst[fwd]] = 1.0
-    np.fill_diagonal(up, 0.0)
-    return up
-
-
 def spin_off(model, reg: EnterpriseRegistry, net, wanted_persons: np.ndarray, capacity_persons: np.ndarray,
              node_effort: np.ndarray, params, supply_params, day: int, rng: np.random.Generator,
              queue_persons: np.ndarray | None = None, upstream: np.ndarray | None = None,
              effort_lists: tuple[list, list, list] | None = None) -> int:
     """Supply (b): new enterprises founded by members of enterprises at the market, where migrants wanted more than the capacity.
 
-    Per smuggled segment ``e`` leaving a market node ``m``: Poisson(:func:`sim.supply.spinoff_rate`)
-    spin-offs, with recruiters ``M`` the members of enterprises based at ``m`` or partnered with one
-    there plus ``upstream_recruit_weight`` times those at the markets with a segment into ``m``, and the
-    excess infinite on a segment nobody sells while persons wait at ``m``; each spin-off's parent is
-    drawn by members among the enterprises at ``m``, partnered with one there or upstream, founded only if the parent can pay :func:`sim.supply.entry_cost_eur` at the
-    node's arrest effort. The spin-off sells ``e`` at its parent's service level after a gamma
-    set-up lag (:func:`sim.supply.draw_setup_days`) and starts with ``inherit_experience`` of its
-    parent's experience there. With ``entry_deterrence_weight`` > 0 the rate is first multiplied by
-    the share of would-be founders not deterred by enforcement (:func:`entry_deterrence_factor`).
+    Per smuggled segment ``e`` leaving a market node ``m``: Poisson(:func:`sim.supply.spinoff_rate`) spin-offs, with
+    recruiters ``M`` the members of enterprises based at ``m`` or partnered with one there plus
+    ``upstream_recruit_weight`` times those at the markets with a segment into ``m``, and the excess infinite on a
+    segment nobody sells while persons wait at ``m``; each spin-off's parent is drawn by members among the
+    enterprises at ``m``, partnered with one there or upstream, founded only if the parent can pay
+    :func:`sim.supply.entry_cost_eur` at the node's arrest effort. The spin-off sells ``e`` at its parent's service
+    level after a gamma set-up lag (:func:`sim.supply.draw_setup_days`) and starts with ``inherit_experience`` of
+    its parent's experience there. With ``entry_deterrence_weight`` > 0 the rate is first multiplied by the share of
+    would-be founders not deterred by enforcement (:func:`entry_deterrence_factor`).
 
     Parameters
     ----------

@@ -23,7 +23,17 @@ import mesa
 import numpy as np
 
 from sim import awareness as aw
-from sim import crossing, enterprises, hubs, market, metrics, spawning, vulnerability, waiting
+from sim import (
+    crossing,
+    enterprises,
+    hubs,
+    market,
+    metrics,
+    relocation,
+    spawning,
+    vulnerability,
+    waiting,
+)
 from sim.agents.enforcement import EnforcementAgency, TimelineEvent
 from sim.agents.hub import Hub
 from sim.agents.migrant import Migrants, MigrantState, MigrantView  # noqa: F401 (MigrantView: return type)
@@ -461,7 +471,7 @@ class SmugglingModel(mesa.Model):
             for n, h in self.hubs.items():
                 rep[n] = h.reputation
             seats = np.bincount(self.net.src, weights=self.capacity_persons, minlength=N)
-            location = enterprises.Location(self._relocation_candidates, rep, q_entry / np.maximum(seats, 1.0),
+            location = relocation.Location(self._relocation_candidates, rep, q_entry / np.maximum(seats, 1.0),
                                             hp.enterprise_location_weight if hp.enabled else 0.0, hp.queue_floor_per_seat)
         enterprises.step_enterprises(reg, self.net, self._effort_lists, p, self.rng, supply_params=P.supply,
                                      consolidation_params=P.consolidation, desired=self.desired, location=location)

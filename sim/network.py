@@ -24,7 +24,7 @@ import numpy as np
 
 from sim.labels import MODES, text
 
-__all__ = ["RouteNetwork", "build_graph", "node_kinds", "haversine_km"]
+__all__ = ["RouteNetwork", "build_graph", "node_kinds", "haversine_km", "upstream_markets"]
 
 
 
@@ -229,3 +229,16 @@ class RouteNetwork:
     def nodes_of_kind(self, kind: str) -> np.ndarray:
         """Indices of nodes having ``kind``."""
         return np.array([i for i, k in enumerate(self.kinds) if kind in k], dtype=np.int64)
+
+
+def upstream_markets(net) -> np.ndarray:
+    """``up[a, b] = 1`` where a smuggled, non-retreat segment leads from node a to node b (a != b).
+
+    The markets one segment upstream of a market (the hub that feeds a departure point), whose
+    members recruit for it with ``supply.upstream_recruit_weight``. Shape (N, N), float.
+    """
+    up = np.zeros((net.n_nodes, net.n_nodes))
+    fwd = net.smuggled & ~net.is_retreat
+    up[net.src[fwd], net.dst[fwd]] = 1.0
+    np.fill_diagonal(up, 0.0)
+    return up

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from sim import enterprises as ent_mod
-from sim import market
+from sim import market, relocation
 from sim.model import SmugglingModel
 from sim.scenario import Scenario
 
@@ -45,7 +45,7 @@ def _relocation_case(tiny_scenario, weight=0.0):
     a, b = others[:2]
     queue = np.zeros(net.n_nodes)
     queue[a], queue[b] = 1.0, 100.0   # persons per seat
-    loc = ent_mod.Location({home: np.array([a, b])}, np.zeros(net.n_nodes), queue, weight, 0.01)
+    loc = relocation.Location({home: np.array([a, b])}, np.zeros(net.n_nodes), queue, weight, 0.01)
     return sc, model, reg, net, ent, home, a, b, loc
 
 
@@ -53,7 +53,7 @@ def test_relocation_goes_where_customers_wait_and_charges_the_entry_cost(tiny_sc
     sc, model, reg, net, ent, home, a, b, loc = _relocation_case(tiny_scenario)
     sp = sc.parameters.supply.model_copy(update={"entry_cost_eur": 100.0, "entry_cost_per_effort": 0.0})
     ent.cash_eur = 1000.0
-    moved = [ent_mod.relocate(reg, ent, net, sc.parameters.enterprises, loc, None, np.zeros(net.n_nodes), sp,
+    moved = [relocation.relocate(reg, ent, net, sc.parameters.enterprises, loc, None, np.zeros(net.n_nodes), sp,
                               model.rng)]
     assert moved == [b]  # odds 100 : 1 under a queue-only logit with this seed
     assert ent.home == b and ent in reg.at[b] and ent not in reg.at[home] and reg.relocations == 1
@@ -69,11 +69,11 @@ def test_relocation_reputation_outweighs_a_short_queue_and_a_poor_enterprise_sta
     sp = sc.parameters.supply.model_copy(update={"entry_cost_eur": 100.0, "entry_cost_per_effort": 0.0})
     ent.cash_eur = 50.0  # cannot pay the entry cost: stays
     segs = list(ent.segments)
-    assert ent_mod.relocate(reg, ent, net, sc.parameters.enterprises, loc, None, np.zeros(net.n_nodes), sp,
+    assert relocation.relocate(reg, ent, net, sc.parameters.enterprises, loc, None, np.zeros(net.n_nodes), sp,
                             model.rng) == -1
     assert ent.home == home and ent.segments == segs and reg.relocations == 0
     ent.cash_eur = 1000.0
-    assert ent_mod.relocate(reg, ent, net, sc.parameters.enterprises, loc, None, np.zeros(net.n_nodes), sp,
+    assert relocation.relocate(reg, ent, net, sc.parameters.enterprises, loc, None, np.zeros(net.n_nodes), sp,
                             model.rng) == a
 
 

@@ -1,0 +1,97 @@
+"""Where enterprises move: relocation to another market of the region (mechanisms notes (b) and (c)).
+
+An enterprise over its loss tolerance (supply (b), NarcoLogic's exploration) that has no segment
+left to try at its home market moves to another market node of its region. Where it settles is
+hub reputation's use (ii) (mechanisms note (c)): a logit on ``enterprise_location_weight * R +
+ln(max(queue per seat, floor))``, :func:`sim.hub_reputation.choose_location`. Enterprises so settle
+where customers wait for few seats and where the market place is reputed.
+
+Sources: Magliocca et al. 2019 (NarcoLogic: traffickers move nodes after interdiction, PNAS
+116(16):7784-7792); the mechanisms note (c) for the location logit.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from sim import hub_reputation, supply
+from sim.agents.enterprise import SmugglerEnterprise
+from sim.registry import EnterpriseRegistry, _price
+
+__all__ = ["Location", "relocate", "segment_margins"]
+
+
+class Location(NamedTuple):
+    """Where relocating enterprises may settle and what draws them (mechanisms note (c), use (ii)).
+
+    Attributes
+    ----------
+    candidates : dict of int to ndarray of int
+        For each market node, the other market nodes of its region (same kind, within
+        ``hubs.region_radius_km``).
+    reputation : ndarray of float, shape (N,)
+        Hub reputation (0-1) of every node (0 off the markets).
+    queue_per_seat : ndarray of float, shape (N,)
+        Persons waiting per seat offered a day at each node (seats floored at one a day).
+    weight : float
+        ``hub_reputation.enterprise_location_weight`` (0 with hub reputation off: the queue alone).
+    floor : float
+        ``hub_reputation.queue_floor_per_seat``.
+    """
+
+    candidates: dict
+    reputation: np.ndarray
+    queue_per_seat: np.ndarray
+    weight: float
+    floor: float
+
+
+def segment_margins(reg: EnterpriseRegistry, net, p, edges: list[int], desired) -> np.ndarray:
+    """Expected margin of each edge: its market price less the variable cost, times today's wish for it."""
+    want = desired[edges] if desired is not None else np.ones(len(edges))
+    return np.array([_price(reg, net, e, p.markup) * (1.0 - p.variable_cost_share) for e in edges]) * (want + 1e-9)
+
+
+def relocate(reg: EnterpriseRegistry, ent: SmugglerEnterprise, net, p, location: Location, desired, arrest_node,
+             supply_params, rng: np.random.Generator) -> int:
+    """Supply (b) with hub reputation (c): an enterprise with nothing left to try at home moves to another market of its region.
+
+    The new market is drawn by :func:`sim.hub_reputation.choose_location`, a logit on
+    ``weight * R + ln(max(queue per seat, floor))``: enterprises settle where customers wait for
+    few seats and where the market place is reputed (NarcoLogic's relocation after interdiction,
+    Magliocca et al. 2019; reputation as in the mechanisms note (c)). Moving costs the entry cost
+    at the new market's arrest effort (:func:`sim.supply.entry_cost_eur`); an enterprise that cannot
+    pay stays. It then sells one segment there, chosen as exploration chooses one (:func:`segment_margins`); its members,
+    cash, partners and experience move with it, its recent revenue and losses start afresh.
+
+    Returns
+    -------
+    int
+        The new home node, or -1 if it stayed.
+    """
+    cand = location.candidates.get(ent.home)
+    if cand is None or not len(cand):
+        return -1
+    k = hub_reputation.choose_location(location.reputation[cand], location.queue_per_seat[cand], location.weight,
+                                       location.floor, rng)
+    new = int(cand[k])
+    segs = [int(e) for e in net.out_edges[new] if net.smuggled[e]]
+    cost = float(supply.entry_cost_eur(arrest_node[new], supply_params.entry_cost_eur, supply_params.entry_cost_per_effort))
+    if not segs or ent.cash_eur < cost:
+        return -1
+    j = supply.choose_new_segment(segment_margins(reg, net, p, segs, desired), rng)
+    if j < 0:
+        return -1
+    e = segs[j]
+    price = _price(reg, net, e, p.markup)
+    ent.cash_eur -= cost
+    reg.at[ent.home].remove(ent)
+    ent.home = new
+    reg.at[new].append(ent)
+    ent.segments = [e]
+    ent.price_eur = {e: price}
+    ent.revenue_recent = ent.losses_recent = 0.0
+    reg.relocations += 1
+    return new
