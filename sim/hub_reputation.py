@@ -12,7 +12,8 @@ the smoothed share of journeys sold there that got across, and weights summing t
 taken within the hub's region (the market nodes of its kind near it), so that ``S`` does not scale
 with ``persons_per_agent`` and a region's hubs compete. ``R`` acts on (i) the choice between
 substitutable next markets, worth ``reputation_value_eur * R`` (EUR); (ii) where entrants and
-relocating enterprises settle, a logit on ``enterprise_location_weight * R + ln(queue per seat)``;
+relocating enterprises settle (:func:`sim.relocation.relocate`), a logit on
+``enterprise_location_weight * R + ln(queue per seat)``;
 (iii) hub information in :mod:`sim.awareness`. One switch turns all of them off.
 
 The old rule renormalised reputation daily by the region's maximum and was fed by traffic the graph

@@ -40,7 +40,7 @@ class EnterpriseRegistry:
     heirs : dict of int to int
         Exited enterprise id to the id of the one that took over its customers (consolidation (d)).
     takeovers, spinoffs, relocations : int
-        Counts so far: take-overs (d), spin-offs (b), moves to another market (:func:`sim.enterprises.relocate`).
+        Counts so far: take-overs (d), spin-offs (b), moves to another market (:func:`sim.relocation.relocate`).
     """
 
     def __init__(self, market_nodes):

@@ -16,7 +16,9 @@ and waits (``vulnerability.max_wait_days`` still sends it home). After a closure
 falls towards the new value; each waiting migrant goes on once the gap has shrunk below its own
 tolerance, so the flow resumes over months rather than at once. Departure points, transit nodes and
 origins are not hubs: there a migrant always takes part, unless the node is also of kind hub (the
-model tests ``"hub" in kinds``, so a ``hub;origin`` node such as Cairo is a hub for this rule).
+model tests ``"hub" in kinds``). A migrant who has not left its origin never waits, even at a
+``hub;origin`` node such as Cairo; and held-back migrants are left out of the queue that enterprise
+entry and spin-offs read (both in :class:`sim.model.SmugglingModel`).
 
 Anchors: the reference point of prospect theory (Kahneman and Tversky 1979, Econometrica 47:263-291);
 fragmented journeys and transit stays of months to years (Collyer 2007, Antipode 39:668-690;
