@@ -77,7 +77,13 @@ class EnforcementState:
     death_mult : ndarray of float, shape (E,)
         Multiplier on death risk.
     arrest_node : ndarray of float, shape (N,)
-        Effort on enterprises' arrest hazard at each node.
+        Effort on enterprises' arrest hazard at each node, the rule before consolidation (d): an
+        edge or route target's arrest effort goes to its source nodes.
+    arrest_at_node, arrest_edge : ndarray of float, shape (N,) and (E,)
+        The same effort as consolidation (d) places it: node targets on their nodes, and an edge or
+        route target's on the enterprises that sell those crossings, not on every enterprise at
+        their source (a Greek surge on the Evros arrests the guides who cross it, not the smugglers
+        in Edirne who sell the Bulgarian crossing).
     seen_det_yesterday, seen_prev_yesterday : ndarray of float, shape (E,)
         Persons detected, and crossings prevented, per edge yesterday (what adaptive agencies see).
     seen_det, seen_prev : ndarray of float, shape (E,)
@@ -93,6 +99,8 @@ class EnforcementState:
         self.return_add = np.zeros(E)
         self.death_mult = np.ones(E)
         self.arrest_node = np.zeros(n_nodes)
+        self.arrest_at_node = np.zeros(n_nodes)
+        self.arrest_edge = np.zeros(E)
         self.seen_det_yesterday = np.zeros(E)
         self.seen_prev_yesterday = np.zeros(E)
         self.seen_det = np.zeros(E)
@@ -100,7 +108,8 @@ class EnforcementState:
 
     def new_day(self) -> None:
         """No effort yet today; today's sightings become yesterday's."""
-        for a in (self.prevent, self.detect, self.arrest_node, self.barrier, self.return_add):
+        for a in (self.prevent, self.detect, self.arrest_node, self.arrest_at_node, self.arrest_edge, self.barrier,
+                  self.return_add):
             a[:] = 0.0
         self.death_mult[:] = 1.0
         self.seen_det_yesterday, self.seen_det = self.seen_det, self.seen_det_yesterday
@@ -112,6 +121,7 @@ class EnforcementState:
         """Add an agency's standing ``effort`` on its edges (on its ``side``) and nodes."""
         np.add.at(self.prevent if side == "prevent" else self.detect, edges, effort)
         np.add.at(self.arrest_node, nodes, effort)
+        np.add.at(self.arrest_at_node, nodes, effort)
 
     def apply_effect(self, eff, strength: float, edges: np.ndarray, nodes: np.ndarray) -> None:
         """Add an enforcement effect at ``strength`` (0-1) on ``edges`` and ``nodes``.
@@ -128,8 +138,10 @@ class EnforcementState:
             down to a multiplier of 0. The added return probability is clipped in :func:`crossing_odds`.
         edges, nodes : ndarray of int
             Targets. The arrest effort goes once to each node among ``nodes`` and the target
-            edges' source nodes (a crackdown on a hub is one crackdown, however many segments
-            leave it).
+            edges' source nodes (``arrest_node``: a crackdown on a hub is one crackdown, however
+            many segments leave it). As consolidation (d) places it: with target nodes, once to
+            each of them (``arrest_at_node``); with edges only (an edge or route target), to the
+            sellers of each target edge (``arrest_edge``).
         """
         s, e = strength, edges
         self.prevent[e] += s * eff.prevention_effort
@@ -138,6 +150,10 @@ class EnforcementState:
         self.return_add[e] += s * eff.return_probability
         self.death_mult[e] *= max(0.0, 1 + s * (eff.death_risk_multiplier - 1))
         self.arrest_node[np.union1d(nodes, self.src[e]).astype(np.int64)] += s * eff.arrest_effort
+        if len(nodes):  # consolidation (d): a node target (a hub crackdown) on the enterprises based there
+            self.arrest_at_node[np.unique(np.asarray(nodes, dtype=np.int64))] += s * eff.arrest_effort
+        else:  # an edge or route target on the enterprises that sell those crossings
+            self.arrest_edge[e] += s * eff.arrest_effort
 
 
 @dataclass
@@ -194,7 +210,9 @@ def enterprise_effort(home: int, segments: list[int], prevent: list[float], dete
     """Enforcement effort an enterprise faces (dimensionless).
 
     The effort on its node, plus the mean non-EU-side effort on its segments, plus
-    ``eu_side_weight`` times their mean EU-side effort. The effort arrays come as plain lists
+    ``eu_side_weight`` times their mean EU-side effort. With consolidation (d) on, the model passes
+    as ``prevent`` the non-EU-side effort plus the events' arrest effort aimed at each segment
+    (:attr:`EnforcementState.arrest_edge`), and as ``arrest_node`` ``arrest_at_node``. The effort arrays come as plain lists
     (per-agent arithmetic on floats is faster than on numpy scalars).
     """
     if len(segments) == 1:  # most enterprises: sum([x]) / 1 is 0.0 + x

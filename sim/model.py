@@ -244,7 +244,11 @@ class SmugglingModel(mesa.Model):
                 st.apply_effect(ev.effect, s * ev.magnitude, ev.edges, ev.nodes)
         self.odds = crossing_odds(self.net, st, self.params.crossing, self.first_date.toordinal() + self.day)
         # plain lists: the enterprises' per-agent arithmetic is faster on floats than numpy scalars
-        self._effort_lists = (st.prevent.tolist(), st.detect.tolist(), st.arrest_node.tolist())
+        if self.params.consolidation.enabled:  # (d): an event's arrest effort on a crossing falls on its sellers
+            self._arrest_node, seg = st.arrest_at_node, st.prevent + st.arrest_edge
+        else:  # the rule before it: on every enterprise at the crossing's source
+            self._arrest_node, seg = st.arrest_node, st.prevent
+        self._effort_lists = (seg.tolist(), st.detect.tolist(), self._arrest_node.tolist())
 
     def _replan(self) -> None:
         """Perceived costs-to-go (N, D) from prices, risks and perceived failure, and the utility-to-go."""
@@ -477,7 +481,7 @@ class SmugglingModel(mesa.Model):
                                      consolidation_params=P.consolidation, desired=self.desired, location=location)
         if P.supply.enabled:  # supply (b): spin-offs through members, with a cost and a lag
             enterprises.spin_off(self, reg, self.net, self.desired * self.persons_per_agent, self.capacity_persons,
-                                 self.enforcement.arrest_node, p, P.supply, self.day, self.rng, queue_persons=q_entry,
+                                 self._arrest_node, p, P.supply, self.day, self.rng, queue_persons=q_entry,
                                  upstream=self._upstream, effort_lists=self._effort_lists)
         else:
             enterprises.enter(self, reg, self.net, q_entry, self.desired, p, self.rng)

@@ -219,11 +219,29 @@ def test_a_full_hub_crackdown_on_agadez_adds_its_arrest_effort_once(reference_ne
     assert st.prevent[tam] == effect.prevention_effort and st.prevent[dirkou] == 0.0
 
 
-def test_an_edge_or_route_target_adds_arrest_effort_once_per_source_node():
+def test_an_edge_or_route_target_puts_its_arrest_effort_on_the_sellers_of_its_crossings():
+    """With consolidation (d), an event on crossings arrests those who sell them, not every enterprise
+    at their source (stop 19: a Greek surge on the Evros no longer raises the hazard of Edirne's
+    sellers of the Bulgarian crossing); a node target still acts on the node. The old placement is
+    kept for (d) switched off."""
+    from sim.enforcement import enterprise_effort
+
     st = EnforcementState(np.array([0, 0, 1]), 3)
     eff = Parameters().events.naval_operation
-    st.apply_effect(eff, 0.5, np.array([0, 1, 2]), np.zeros(0, int))
+    st.apply_effect(eff, 0.5, np.array([0, 2]), np.zeros(0, int))
+    # the rule before consolidation (d): once per source node
     assert st.arrest_node.tolist() == [0.5 * eff.arrest_effort, 0.5 * eff.arrest_effort, 0.0]
+    # as (d) places it: on the crossings' sellers
+    assert st.arrest_at_node.tolist() == [0.0, 0.0, 0.0]
+    assert st.arrest_edge.tolist() == [0.5 * eff.arrest_effort, 0.0, 0.5 * eff.arrest_effort]
+    seg = (st.prevent + st.arrest_edge).tolist()
+    on_0 = enterprise_effort(0, [0], seg, st.detect.tolist(), st.arrest_at_node.tolist(), 0.5)
+    on_1 = enterprise_effort(0, [1], seg, st.detect.tolist(), st.arrest_at_node.tolist(), 0.5)
+    assert on_0 == st.prevent[0] + 0.5 * eff.arrest_effort and on_1 == 0.0  # same node, other crossing
+    st.apply_effect(eff, 1.0, np.array([0, 1]), np.array([0, 0]))
+    assert st.arrest_at_node.tolist() == [eff.arrest_effort, 0.0, 0.0]
+    st.new_day()
+    assert not st.arrest_edge.any() and not st.arrest_at_node.any()
 
 
 def test_events_and_agencies_at_a_node_act_on_the_same_segments(reference_net):
