@@ -358,6 +358,21 @@ def test_patras_stowaways_are_enforced_and_priced():
     assert len(patras) == 1 and patras.effort.iloc[0] > 0
 
 
+def test_romania_hungary_border_is_smuggled_and_enforced():
+    """Constanta->Budapest crosses the Romania-Hungary border, checked in 2012-2014 (Romania outside
+    Schengen): a priced smuggled crossing with a prevent-side agency, no Frontex label (issue 9, item 7)."""
+    segs = _read("segments").set_index(["source", "target"])
+    ag = _read("agencies")
+    assert ("Constanta", "Budapest") not in segs.index
+    ro_hu = segs[segs.border == "RO-HU"]
+    assert list(ro_hu.index) == [("Nadlac", "Nagylak")]
+    e = ro_hu.iloc[0]
+    assert pd.isna(e.frontex_route)
+    assert e.base_fee_eur == round(DESERT_RATE * e.distance_km + 100)
+    nadlac = ag[(ag.target == "Nadlac") & (ag.side == "prevent")]
+    assert len(nadlac) == 1 and nadlac.effort.iloc[0] > 0
+
+
 def _assert_target(graph, target_type, target):
     if target_type == "edge":
         a, _, b = target.partition("->")
