@@ -46,6 +46,15 @@ COLUMNS = {
     "nationality_origins": ["nat_iso3", "origin_group", "origin", "note"],
 }
 ROAD_FACTOR = {"land": 1.3, "sea": 1.0, "air": 1.0}
+#: EUR per km of the ``desert`` class (scenarios/README.md, "Fees"); ``eu_land`` edges without a
+#: range pay it plus EUR 100 for the border.
+DESERT_RATE = 338 / 1930
+#: Press ranges (EUR per person) used for 2012-2014 fees that ``smuggling_fees.csv`` has no row
+#: for, as cited in scenarios/README.md ("Checks of the graph against 2012-2014 sources").
+PRESS_FEES = {
+    ("Patras", "Rome"): (500, 1000),  # hidden in lorries at Patras, Kathimerini, 2015
+    ("Budapest", "Vienna"): (400, 600),  # car, Hungary to western Europe, July 2014-February 2015
+}
 
 
 def _read(name):
@@ -242,11 +251,20 @@ def test_fees_inside_the_observed_ranges(segs):
     inside(libya, "Libya to Italy (sea)")
     inside([("Bodrum", "Kos"), ("Ayvalik", "Mytilene"), ("Cesme", "Chios"), ("Kusadasi", "Samos")],
            "Turkey to Greek islands (Aegean)")
-    inside([("Horgos", "Roszke"), ("Subotica", "Roszke")], "Serbia to Hungarian border (short leg)")
+    # the Serbia-Hungary range of smuggling_fees.csv is 2016 (after the fence): 2012-2014 fees
+    # follow the eu_land rule, as every EU-entry land crossing without a range of the period
+    for e in [("Horgos", "Roszke"), ("Subotica", "Roszke"), ("Sid", "Tovarnik"), ("Edirne", "Svilengrad")]:
+        assert lab.loc[e, "base_fee_eur"] == round(DESERT_RATE * lab.loc[e, "distance_km"] + 100), e
+    for e, (lo, hi) in PRESS_FEES.items():
+        assert lo <= lab.loc[e, "base_fee_eur"] <= hi, e
+    # Budapest->Vienna: not the 2015 row "Budapest to Austria (car)" (EUR 750) but the midpoint of
+    # EUR 400-600, car trips from Hungary to western Europe, 2014-2015 (press; scenarios/README.md,
+    # check 5), below the 2015 figure
+    assert lab.loc[("Budapest", "Vienna"), "base_fee_eur"] == (400 + 600) / 2
+    assert lab.loc[("Budapest", "Vienna"), "base_fee_eur"] < fees.loc["Budapest to Austria (car)", "low_eur"]
     inside([("Nador", "Almeria"), ("Tangier", "Tarifa")], "Morocco to Spain (Strait or Alboran)")
     inside([("Nouadhibou", "Las Palmas"), ("Tarfaya", "Las Palmas")], "Morocco to Canary Islands")
     inside([("Mersin", "Reggio Calabria")], "Mersin to Italy (cargo ship)")
-    inside([("Budapest", "Vienna")], "Budapest to Austria (car)")
     chain = [("Agadez", "Dirkou"), ("Dirkou", "Al Qatrun"), ("Al Qatrun", "Sabha")]
     total = sum(lab.loc[e, "base_fee_eur"] for e in chain)
     assert fees.loc["Agadez to Sabha", "low_eur"] <= total <= fees.loc["Agadez to Sabha", "high_eur"]
@@ -310,13 +328,49 @@ def test_agencies_targets_exist_and_efforts_in_range(t, graph):
     libya = ag[ag.agency == "Libyan coast guard"]
     assert sorted(libya.target) == ["Garabulli", "Sabratha", "Tripoli", "Zuwara"]
     assert (libya.side == "prevent").all() and (libya.target_type == "node").all()
-    # prevent acts on the non-EU side, detect on EU-entry targets
+    # prevent acts on the departure side, in the agency's own country: the non-EU side of a
+    # crossing, or an EU port before an intra-EU move that Frontex does not count (Patras);
+    # detect acts on EU-entry targets
     for r in ag.itertuples(index=False):
         if r.side == "prevent":
-            assert r.target_type == "node" and graph.nodes[r.target]["country"] not in EU28
+            assert r.target_type in {"node", "edge"}, r
+            if r.target_type == "node":
+                src = r.target
+                crossings = [(u, v) for u, v, d in graph.out_edges(src, data=True) if pd.notna(d["border"])]
+            else:
+                src, dst = r.target.split("->")
+                crossings = [(src, dst)]
+            assert graph.nodes[src]["country"] == r.country_iso2, r
+            if r.country_iso2 in EU28:
+                assert all(pd.isna(graph.edges[e]["frontex_route"]) for e in crossings), r
         elif r.target_type == "edge":
             a, b = r.target.split("->")
             assert pd.notna(graph.edges[a, b]["frontex_route"]), r.target  # an EU-entry edge
+
+
+def test_patras_stowaways_are_enforced_and_priced():
+    """Patras->Rome: intra-EU (no label), but not free and not unguarded (issue 9, item 7)."""
+    segs = _read("segments").set_index(["source", "target"])
+    ag = _read("agencies")
+    assert pd.isna(segs.loc[("Patras", "Rome"), "frontex_route"])
+    assert segs.loc[("Patras", "Rome"), "base_fee_eur"] >= 500
+    patras = ag[(ag.target == "Patras") & (ag.side == "prevent")]
+    assert len(patras) == 1 and patras.effort.iloc[0] > 0
+
+
+def test_romania_hungary_border_is_smuggled_and_enforced():
+    """Constanta->Budapest crosses the Romania-Hungary border, checked in 2012-2014 (Romania outside
+    Schengen): a priced smuggled crossing with a prevent-side agency, no Frontex label (issue 9, item 7)."""
+    segs = _read("segments").set_index(["source", "target"])
+    ag = _read("agencies")
+    assert ("Constanta", "Budapest") not in segs.index
+    ro_hu = segs[segs.border == "RO-HU"]
+    assert list(ro_hu.index) == [("Nadlac", "Nagylak")]
+    e = ro_hu.iloc[0]
+    assert pd.isna(e.frontex_route)
+    assert e.base_fee_eur == round(DESERT_RATE * e.distance_km + 100)
+    nadlac = ag[(ag.target == "Nadlac") & (ag.side == "prevent")]
+    assert len(nadlac) == 1 and nadlac.effort.iloc[0] > 0
 
 
 def _assert_target(graph, target_type, target):
