@@ -435,7 +435,8 @@ class SmugglingModel(mesa.Model):
         if at_dest.any():
             self._terminate(ids[at_dest], _S.ARRIVED)
         rest = ids[~at_dest]
-        mig.state[rest] = _S.WAITING
+        # back from work at its origin, a migrant who has not left is still AT_ORIGIN (waiting, e)
+        mig.state[rest] = np.where(mig.state[rest] == _S.AT_ORIGIN, _S.AT_ORIGIN, _S.WAITING)
         mig.wait_since[rest] = self.day
         self.waiting = np.concatenate([self.waiting, rest])
 
@@ -452,7 +453,7 @@ class SmugglingModel(mesa.Model):
             self._terminate(out.exploited, _S.EXPLOITED)
         ok, days = out.working, out.days
         mig.budget_eur[ok] += days * vp.daily_wage_eur
-        mig.state[ok] = _S.WAITING
+        mig.state[ok] = np.where(mig.state[ok] == _S.AT_ORIGIN, _S.AT_ORIGIN, _S.WAITING)  # not left yet: still at origin
         for d in np.unique(days):
             self.calendar[self.day + int(d)].append(ok[days == d])
 

@@ -34,7 +34,8 @@ class Location(NamedTuple):
     reputation : ndarray of float, shape (N,)
         Hub reputation (0-1) of every node (0 off the markets).
     queue_per_seat : ndarray of float, shape (N,)
-        Persons waiting per seat offered a day at each node (seats floored at one a day).
+        Persons waiting per seat offered a day at each node (seats floored at one a day); the model
+        counts only those who would buy today (held-back migrants, waiting (e), excluded).
     weight : float
         ``hub_reputation.enterprise_location_weight`` (0 with hub reputation off: the queue alone).
     floor : float

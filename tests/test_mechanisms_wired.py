@@ -252,3 +252,23 @@ def test_each_mechanism_alone_runs_and_keeps_the_accounting(tiny_scenario, mecha
     for _ in range(120):
         model.step()
         model.check_invariants()
+
+
+def test_relocations_in_a_run_keep_the_registry_consistent(tiny_scenario):
+    """Review 19: enterprises that move in a run (every one over its loss tolerance explores every
+    day) stay listed once, at their home, by id, selling only segments that leave their home, and
+    the hubs count them where they are."""
+    sc = with_groups(only(tiny_scenario, "supply", "hub_reputation", "consolidation"),
+                     supply={"enabled": True, "loss_tolerance": 0.0, "explore_prob_per_month": 1.0})
+    model = SmugglingModel(sc, seed=1)
+    reg, net = model.enterprises, model.net
+    for _ in range(120):
+        model.step()
+        listed = [ent for ents in reg.at.values() for ent in ents]
+        assert len(listed) == len({id(e) for e in listed}) == len(reg.by_id)
+        for n, ents in reg.at.items():
+            assert model.hubs[n].enterprises == len(ents)
+            for ent in ents:
+                assert ent.home == n and reg.by_id[ent.unique_id] is ent
+                assert all(int(net.src[e]) == n for e in ent.segments) and set(ent.segments) <= set(ent.price_eur)
+    assert reg.relocations > 0, "nobody moved: the test cannot tell"

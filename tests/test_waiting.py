@@ -150,3 +150,43 @@ def test_nobody_waits_at_an_origin_and_held_back_migrants_do_not_call_for_entry(
     model._enterprises()
     assert np.array_equal(seen["queue"], everyone - held)
     assert held.sum() > 0 and [h.queue for h in model.hub_list] == [int(everyone[h.node]) for h in model.hub_list]
+
+
+def test_a_migrant_back_from_work_at_its_origin_is_not_held_back():
+    """A migrant with no money for any option at its origin works (step 9) and comes back to the
+    queue (step 6) as WAITING, still at its origin: it has not left, so it is not held back either
+    (the rule the test above checks for ``AT_ORIGIN`` migrants). Every node is made a hub and every
+    expectation raised, as above, so that anyone who may be held back is.
+    """
+    from sim.agents.migrant import MigrantState
+
+    sc = with_waiting(load_scenario(SMALL_PATH), enabled=True)
+    model = SmugglingModel(sc, seed=3)
+    for _ in range(40):
+        model.step()
+    mig = model.migrants
+    model.is_hub = np.ones_like(model.is_hub)
+    model.expectation = model.expectation + 50.0
+    model._spawn()
+    at_origin = model.waiting[mig.state[model.waiting] == MigrantState.AT_ORIGIN]
+    assert len(at_origin), "nobody is at an origin on day 40: the test cannot tell"
+    # steps 9 and 6 as the model takes them: broke at the origin, they work, then rejoin the queue
+    model.waiting = np.setdiff1d(model.waiting, at_origin)
+    model._work(at_origin, mig.budget_eur[at_origin] + 1.0)
+    back = []
+    for d in list(model.calendar):
+        keep = []
+        for ids in model.calendar[d]:
+            mine = np.isin(ids, at_origin)
+            back.append(ids[mine])
+            if (~mine).any():
+                keep.append(ids[~mine])
+        model.calendar[d] = keep
+    back = np.concatenate(back) if back else np.zeros(0, np.int64)
+    assert len(back), "nobody worked: the test cannot tell"
+    model.calendar[model.day] = [back]
+    model._arrivals()
+    assert (mig.node[back] == mig.origin[back]).all()
+    model._markets()
+    assert len(model._deferred), "nobody was held back: the test cannot tell"
+    assert not np.isin(model._deferred, back).any(), "a migrant who has not left its origin was held back"
