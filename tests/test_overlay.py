@@ -359,7 +359,7 @@ def test_the_calibrated_overlay_sets_only_fitted_parameters_inside_their_bounds(
     got = {s.name: s.default for s in parameter_specs(sc.parameters)}
     base = {s.name: s.default for s in parameter_specs(baseline.parameters)}
     changed = {k: v for k, v in got.items() if v != base[k]}
-    assert len(changed) == sum(str(s.kind) == "fitted" for s in specs.values()) == 14, changed
+    assert len(changed) == sum(str(s.kind) == "fitted" for s in specs.values()) == 15, changed
     for name, value in changed.items():
         assert str(specs[name].kind) == "fitted", name
         assert float(specs[name].low) <= value <= float(specs[name].high), (name, value)
