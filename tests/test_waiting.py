@@ -111,6 +111,20 @@ def test_expectation_at_the_value_lets_everyone_take_part(awareness):
     assert outcome["at the value"] == outcome["none finite"]
 
 
+def _everyone_may_wait():
+    """The small fixture on day 40 with waiting on, every node a hub and every expectation raised by 50
+    logit units, after today's spawning (step 2): the model and the waiting migrants still at their origin."""
+    from sim.agents.migrant import MigrantState
+
+    model = SmugglingModel(with_waiting(load_scenario(SMALL_PATH), enabled=True), seed=3)
+    for _ in range(40):
+        model.step()
+    model.is_hub = np.ones_like(model.is_hub)
+    model.expectation = model.expectation + 50.0
+    model._spawn()
+    return model, model.waiting[model.migrants.state[model.waiting] == MigrantState.AT_ORIGIN]
+
+
 def test_nobody_waits_at_an_origin_and_held_back_migrants_do_not_call_for_entry(monkeypatch):
     """Review findings of stop 18, fixed: (1) a migrant who has not left (``AT_ORIGIN``) is never held
     back, even at an origin that is also a hub; (2) held-back migrants are not demand for the entry
@@ -121,17 +135,9 @@ def test_nobody_waits_at_an_origin_and_held_back_migrants_do_not_call_for_entry(
     :func:`sim.enterprises.spin_off`.
     """
     from sim import enterprises
-    from sim.agents.migrant import MigrantState
 
-    sc = with_waiting(load_scenario(SMALL_PATH), enabled=True)
-    model = SmugglingModel(sc, seed=3)
-    for _ in range(40):
-        model.step()
+    model, at_origin = _everyone_may_wait()
     mig = model.migrants
-    model.is_hub = np.ones_like(model.is_hub)
-    model.expectation = model.expectation + 50.0
-    model._spawn()  # step 2: today's new migrants are in the market round at their origins
-    at_origin = model.waiting[mig.state[model.waiting] == MigrantState.AT_ORIGIN]
     assert len(at_origin), "nobody is at an origin on day 40: the test cannot tell"
     model._markets()
     assert len(model._deferred), "nobody was held back: the test cannot tell"
@@ -158,17 +164,9 @@ def test_a_migrant_back_from_work_at_its_origin_is_not_held_back():
     (the rule the test above checks for ``AT_ORIGIN`` migrants). Every node is made a hub and every
     expectation raised, as above, so that anyone who may be held back is.
     """
-    from sim.agents.migrant import MigrantState
 
-    sc = with_waiting(load_scenario(SMALL_PATH), enabled=True)
-    model = SmugglingModel(sc, seed=3)
-    for _ in range(40):
-        model.step()
+    model, at_origin = _everyone_may_wait()
     mig = model.migrants
-    model.is_hub = np.ones_like(model.is_hub)
-    model.expectation = model.expectation + 50.0
-    model._spawn()
-    at_origin = model.waiting[mig.state[model.waiting] == MigrantState.AT_ORIGIN]
     assert len(at_origin), "nobody is at an origin on day 40: the test cannot tell"
     # steps 9 and 6 as the model takes them: broke at the origin, they work, then rejoin the queue
     model.waiting = np.setdiff1d(model.waiting, at_origin)
