@@ -14,7 +14,7 @@ from sim.agents.hub import Hub
 from sim.hub_reputation import next_market_value_eur, reputation_signal, reputation_step
 from sim.network import haversine_km
 
-__all__ = ["assign_regions", "offer_reputation_utility", "record_departures", "reputation_ahead",
+__all__ = ["assign_regions", "offer_reputation_utility", "record_departures", "reputation_ahead", "reputation_by_node",
            "reputation_value_cost_eur",
            "same_region_matrix", "step_hubs", "success_shares"]
 
@@ -164,6 +164,14 @@ def success_shares(hubs: list[Hub], enterprises_at: dict) -> np.ndarray:
     # np.add.reduce(r) / r.size is np.mean(r) bit for bit, without its wrapper (called per hub per day)
     reps = [np.asarray([e.reputation for e in enterprises_at[h.node]], dtype=float) for h in hubs]
     return np.array([np.add.reduce(r) / r.size if r.size else 0.0 for r in reps])
+
+
+def reputation_by_node(hubs: dict[int, Hub], n_nodes: int) -> np.ndarray:
+    """Every node's hub reputation (0-1), 0 off the market nodes; shape (N,)."""
+    rep = np.zeros(n_nodes)
+    for n, h in hubs.items():
+        rep[n] = h.reputation
+    return rep
 
 
 def same_region_matrix(hubs: list[Hub]) -> np.ndarray:

@@ -258,7 +258,7 @@ class SmugglingModel(mesa.Model):
         cost = edge_cost(price, net.travel_days, self.odds.incident, self.perceived_failure,
                          time_value_eur_per_day=cp.time_value_eur_per_day, risk_value_eur=cp.risk_value_eur,
                          prevention_penalty_eur=cp.prevention_penalty_eur, risk_tolerance=float(np.mean(self.group_risk)))
-        rep = np.array([self.hubs[n].reputation if n in self.hubs else 0.0 for n in range(net.n_nodes)])
+        rep = hubs.reputation_by_node(self.hubs, net.n_nodes)
         hp = self.params.hub_reputation
         if hp.enabled:  # hub reputation (c): entering a little-reputed market costs more
             cost = cost + hubs.reputation_value_cost_eur(net, rep, hp.reputation_value_eur)
@@ -469,15 +469,11 @@ class SmugglingModel(mesa.Model):
         q = np.bincount(self.migrants.node[self.waiting], minlength=N) * self.persons_per_agent
         # waiting (e): those who held back today refuse to buy, so they do not call for new enterprises
         q_entry = q - np.bincount(self.migrants.node[self._deferred], minlength=N) * self.persons_per_agent
-        location = None
+        hp, location = P.hub_reputation, None
         if P.supply.enabled:  # supply (b): where an enterprise with nothing left to try at home moves
-            hp = P.hub_reputation
-            rep = np.zeros(N)
-            for n, h in self.hubs.items():
-                rep[n] = h.reputation
-            seats = np.bincount(self.net.src, weights=self.capacity_persons, minlength=N)
-            location = relocation.Location(self._relocation_candidates, rep, q_entry / np.maximum(seats, 1.0),
-                                            hp.enterprise_location_weight if hp.enabled else 0.0, hp.queue_floor_per_seat)
+            location = relocation.location_today(self._relocation_candidates, hubs.reputation_by_node(self.hubs, N), q_entry,
+                                           self.capacity_persons, self.net.src,
+                                           hp.enterprise_location_weight if hp.enabled else 0.0, hp.queue_floor_per_seat)
         enterprises.step_enterprises(reg, self.net, self._effort_lists, p, self.rng, supply_params=P.supply,
                                      consolidation_params=P.consolidation, desired=self.desired, location=location)
         if P.supply.enabled:  # supply (b): spin-offs through members, with a cost and a lag

@@ -20,7 +20,7 @@ from sim import hub_reputation, supply
 from sim.agents.enterprise import SmugglerEnterprise
 from sim.registry import EnterpriseRegistry, _price
 
-__all__ = ["Location", "relocate", "segment_margins"]
+__all__ = ["Location", "location_today", "relocate", "segment_margins"]
 
 
 class Location(NamedTuple):
@@ -47,6 +47,29 @@ class Location(NamedTuple):
     queue_per_seat: np.ndarray
     weight: float
     floor: float
+
+
+def location_today(candidates: dict, reputation: np.ndarray, queue_persons: np.ndarray, capacity_persons: np.ndarray,
+             src: np.ndarray, weight: float, floor: float) -> Location:
+    """Today's :class:`Location`: queue per seat from the persons who would buy and the seats offered.
+
+    Parameters
+    ----------
+    candidates : dict of int to ndarray of int
+        As :attr:`Location.candidates`.
+    reputation : ndarray of float, shape (N,)
+        Hub reputation (0-1) of every node.
+    queue_persons : ndarray of float, shape (N,)
+        Persons waiting at each node who take part in the market (held-back migrants left out).
+    capacity_persons : ndarray of float, shape (E,)
+        Seats offered on each edge today (persons).
+    src : ndarray of int, shape (E,)
+        Each edge's source node.
+    weight, floor : float
+        As :attr:`Location.weight` (0 with hub reputation off) and :attr:`Location.floor`.
+    """
+    seats = np.bincount(src, weights=capacity_persons, minlength=len(queue_persons))
+    return Location(candidates, reputation, queue_persons / np.maximum(seats, 1.0), weight, floor)
 
 
 def segment_margins(reg: EnterpriseRegistry, net, p, edges: list[int], desired) -> np.ndarray:
