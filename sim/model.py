@@ -260,7 +260,7 @@ class SmugglingModel(mesa.Model):
                          prevention_penalty_eur=cp.prevention_penalty_eur, risk_tolerance=float(np.mean(self.group_risk)))
         rep = hubs.reputation_by_node(self.hubs, net.n_nodes)
         hp = self.params.hub_reputation
-        if hp.enabled:  # hub reputation (c): entering a little-reputed market costs more
+        if hp.enabled and hp.planning_toll:  # the old rule: every market on a path costs (1 - R) x value
             cost = cost + hubs.reputation_value_cost_eur(net, rep, hp.reputation_value_eur)
         # a hard minimum (vanishing logit scale): a soft minimum over a graph with cycles rewards loops;
         # without retreat edges: a departure point must not look farther than the hub feeding it

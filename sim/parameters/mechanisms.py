@@ -157,6 +157,12 @@ class HubReputationParameters(Group):
         description="Ablation switch: false turns off hub reputation's stock, its utility and its cost in the "
         "costs-to-go (awareness's hub information still reads the reputation, which then follows the old rule).",
     )
+    planning_toll: bool = param(
+        False, low=0, high=1, unit="switch", kind="structural", source=STRUCTURE,
+        description="True: the rule of stops 16-19, under which every segment into a market node also costs "
+        "reputation_value_eur * (1 - R) in the costs-to-go, so a path pays once for each market it passes. "
+        "False (the note's rule): reputation acts in the choice between next markets only.",
+    )
     timescale_days: float = param(
         365.0, ge=1.0, le=10000.0, low=180.0, high=1095.0, unit="days", kind="prior", source=NOTE_C,
         description="Time scale of the reputation stock of a market hub.",
