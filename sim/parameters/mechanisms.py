@@ -154,7 +154,7 @@ class HubReputationParameters(Group):
 
     enabled: bool = param(
         True, low=0, high=1, unit="switch", kind="structural", source=STRUCTURE,
-        description="Ablation switch: false turns off hub reputation's stock, its utility and its cost in the "
+        description="Ablation switch: false turns off hub reputation's stock, its utility and (with planning_toll) its cost in the "
         "costs-to-go (awareness's hub information still reads the reputation, which then follows the old rule).",
     )
     planning_toll: bool = param(
