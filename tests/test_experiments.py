@@ -55,9 +55,22 @@ def test_route_shift_metrics_hand_computed():
     assert m["displaced_share_6m"][0] == pytest.approx(25 / 100)  # Bulgaria +25, sea 0
     assert m["lost_12m"][0] == 150
     assert m["displaced_share_12m"][0] == pytest.approx(65 / 150)
+    # before (Feb-Jul 2012) the Evros had all of Eastern Med land's first entries in the shocked arm
+    assert m["shocked_share_before"][0] == pytest.approx(1.0)
     six = by_route[by_route["window"] == "6m"].set_index("route")["share"]
     assert six["Eastern Mediterranean/Land"] == pytest.approx(0.25)
     assert six["Eastern Mediterranean/Sea"] == 0
+
+
+def test_shocked_share_before_counts_only_the_shocked_edges_route_and_type():
+    ev, bg, sea = "Edirne->Orestiada", "Edirne->Svilengrad", "Bodrum->Kos"
+    em = "Eastern Mediterranean"
+    s = _crossings([(0, "2012-03", ev, em, "Land", 30), (0, "2012-04", bg, em, "Land", 90),
+                    (0, "2012-03", sea, em, "Sea", 500), (1, "2012-03", sea, em, "Sea", 5)])
+    m, _ = X.route_shift_metrics(s, s, [0, 1], ev, X.Window("2012-02", "2012-07"),
+                                 X.Window("2012-08", "2013-01"), X.Window("2012-08", "2013-07"))
+    assert m["shocked_share_before"][0] == pytest.approx(30 / 120)  # the sea's 500 do not count
+    assert np.isnan(m["shocked_share_before"][1])  # no land entries at all in replicate 1
 
 
 def test_hub_rank_correlation_and_route_shares():

@@ -123,7 +123,10 @@ def route_shift_metrics(
         edge (6-month window; NaN where a count is 0); ``displaced_share_6m`` and
         ``displaced_share_12m`` = first entries gained on every other EU-entry edge (S - C)
         divided by those lost on the shocked edge (C - S) (NaN where nothing was lost);
-        ``lost_6m``, ``lost_12m`` (persons, C - S on the shocked edge).
+        ``lost_6m``, ``lost_12m`` (persons, C - S on the shocked edge); ``shocked_share_before``
+        = the shocked edge's share of the first entries on the edges of its route/type in the
+        before window, shocked arm (NaN where the route had none): how much of its route the
+        shock could displace.
     by_route : DataFrame
         Columns replicate, window (``6m``/``12m``), route (``Route/Type``), gained (persons,
         S - C over that route's other edges), lost (persons), share (gained / lost).
@@ -131,10 +134,15 @@ def route_shift_metrics(
     def win(tab, w):
         return window_first_entries(tab, w, replicates)
 
-    s_b, c_b = win(shocked, before)[edge], win(counterfactual, before)[edge]
+    s_before = win(shocked, before)
+    s_b, c_b = s_before[edge], win(counterfactual, before)[edge]
     out: dict[str, np.ndarray] = {}
     rows = []
     labels = _edge_labels(pd.concat([shocked, counterfactual], ignore_index=True))
+    same = [e for e in s_before.columns if labels.get(e) == labels.get(edge)]
+    route_before = s_before[same].sum(axis=1).to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["shocked_share_before"] = np.where(route_before > 0, s_b.to_numpy(dtype=float) / route_before, np.nan)
     for tag, w in (("6m", after_6m), ("12m", after_12m)):
         s, c = win(shocked, w), win(counterfactual, w)
         cols = sorted(set(s.columns) | set(c.columns))
@@ -205,7 +213,8 @@ def route_shift(
     ExperimentResult
         Arms ``shocked`` and ``counterfactual``. Summary keys (each with ``_p05``/``_p95``):
         ``shock_route_change``, ``displaced_share_6m``, ``displaced_share_12m``, ``lost_6m`` and
-        ``lost_12m`` (persons), and ``displacement_by_route`` (route/type to the 6- and 12-month
+        ``lost_12m`` (persons), ``shocked_share_before`` (the shocked edge's share of its route/type
+        before the shock), and ``displacement_by_route`` (route/type to the 6- and 12-month
         shares). ``observed``: with the block's ``observed_route``, that route/type's observed
         detections in the before and 6-month windows and their change (``observed_route_before``,
         ``observed_route_after_6m``, ``observed_route_change_6m``), and with ``observed_shock`` the
@@ -232,7 +241,8 @@ def route_shift(
     summary: dict[str, Any] = {"experiment": "route-shift", **design(scenario, root_seed, replicates),
                                "shocked_edge": edge, "removed_events": kinds,
                                "windows": {"before": str(before), "after_6m": str(after_6m), "after_12m": str(after_12m)}}
-    for key in ("shock_route_change", "displaced_share_6m", "displaced_share_12m", "lost_6m", "lost_12m"):
+    for key in ("shock_route_change", "displaced_share_6m", "displaced_share_12m", "lost_6m", "lost_12m",
+                "shocked_share_before"):
         summary.update(ensemble_stats(metrics[key], key))
     summary["displacement_by_route"] = {
         route: {**ensemble_stats(g.loc[g["window"] == "6m", "share"], "share_6m"),

@@ -21,6 +21,9 @@ SHOCK_FACTS: dict[str, dict[str, object]] = {
         "evros_fall": "over 80 % (Evros crossings about 6,500 in July 2012, 1,800 in August, 71 in "
                       "September, 26 in October; data README)",
         "displaced_share_6m": 0.15,
+        # Evros about 6,500 of Eastern Med land's 7,055 detections in July 2012 (data README; revised
+        # monthly series): the Evros carried about nine tenths of the land route before the shock
+        "shocked_share_before": 0.92,
         "note": "observed changes have no counterfactual; the displaced share (about 15 % of the lost "
                 "Evros crossings reappeared on the Aegean sea after six months) is from the data README",
     },
