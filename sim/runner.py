@@ -131,8 +131,8 @@ def run_replicate(
     dict of str to pandas.DataFrame
         The tables of :func:`sim.metrics.collect_tables` (``detections_monthly``,
         ``crossings_by_edge``, ``hubs``, ``enterprises``, ``prices``, ``exploitation``,
-        ``deaths_monthly``), each a new frame with ``replicate`` and ``seed`` (int64) inserted as the
-        first two columns. Counts are persons.
+        ``deaths_monthly``, ``enforcement``), each a new frame with ``replicate`` and ``seed``
+        (int64) inserted as the first two columns. Counts are persons.
     """
     return _run(_new_model, _collect_tables, scenario, seed, replicate, progress)
 

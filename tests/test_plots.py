@@ -294,6 +294,34 @@ def test_detections_dots_one_replicate_says_na():
     assert footer(fig) == []  # no footer without the run's info
 
 
+def _ratio_table(means):
+    """A detections_by_route table with observed 1,000 per row and the given simulated means."""
+    means = np.asarray(means, dtype=float)
+    return pd.DataFrame({"route": [f"Route {i}" for i in range(len(means))], "type": "Sea",
+                         "observed_2014": 1000.0, "simulated_mean": means,
+                         "simulated_p05": means * 0.9, "simulated_p95": means * 1.1,
+                         "relative_error": means / 1000.0 - 1})
+
+
+@pytest.mark.parametrize("means, right, cut", [
+    ([500, 1500], 2.16, False),        # every ratio below 2: the axis ends at 2.16, nothing is cut
+    ([500, 2500], 2.5 * 1.1 * 1.08, False),  # the largest p95 ratio, 2.75, sets the end
+    ([500, 2800], 3.24, False),        # p95 ratio 3.08: the end is 3.24 at most, 3.08 still fits
+    ([500, 5000], 3.24, True),         # a mean of 5x: the axis ends at 3.24, the label says so
+])
+def test_detections_dots_ratio_label_says_where_the_axis_ends(means, right, cut):
+    fig = plots.detections_by_route_dots(_ratio_table(means), replicates=3)
+    ratio = fig.axes[1]
+    label = ratio.get_xlabel()
+    assert ratio.get_xlim()[1] == pytest.approx(right)
+    assert "capped" not in label
+    if cut:
+        assert f"axis ends at {right:.2f}" in label
+        assert [t.get_text() for t in ratio.texts if t.get_text().endswith("x")] == ["5.0x"]
+    else:
+        assert label == "simulated / observed (1 = match, linear)"
+
+
 def test_monthly_series_marks_the_scenario_events():
     events = pd.DataFrame({"start": ["2012-08-02", "2012-08-01", "2013-10-18", "2013-11-06", "2016-01-01"],
                            "kind": ["patrol_surge", "fence", "search_and_rescue", "patrol_surge", "fence"],

@@ -21,7 +21,8 @@ __all__ = ["detections_by_route_dots", "detections_by_route_bar", "monthly_serie
 #: The observed data the run figures compare with (their footer).
 OBSERVED_SOURCE = ("Frontex, Annual Risk Analysis 2015 (2014 by route) and revised monthly series "
                    "(sim/data/README.md)")
-#: Right end of the ratio axis (simulated / observed) of :func:`detections_by_route_dots`.
+#: Largest ratio (simulated / observed) that moves the right end of the ratio axis of
+#: :func:`detections_by_route_dots`: the axis ends at 1.08 max(2, min(largest ratio, RATIO_CAP)).
 RATIO_CAP = 3.0
 #: Events of the monthly series starting within this many days of a marked event share its line.
 EVENT_GROUP_DAYS = 45
@@ -57,9 +58,10 @@ def detections_by_route_dots(
         diamond and the simulated mean as a blue dot with its p05-p95 interval (an error bar),
         each row's numbers written at its right; ``axes[1]`` the ratio simulated / observed (mean
         and interval; rows without observed detections are left empty), with a line at 1, the axis
-        ending at :data:`RATIO_CAP` (a ratio beyond it is a ``>`` at the edge with its value); right
-        of it, each row's observed count and simulated mean with its interval (or "n/a (1
-        replicate)").
+        ending at 1.08 times the largest ratio (mean or p95) taken between 2 and :data:`RATIO_CAP`
+        (a mean beyond the end is a ``>`` at the edge with its value, an interval beyond it is cut,
+        and the axis label then says where the axis ends: :func:`_ratio_label`); right of it, each
+        row's observed count and simulated mean with its interval (or "n/a (1 replicate)").
     """
     obs_col = next(c for c in table.columns if c.startswith("observed_"))
     year = obs_col.removeprefix("observed_")
@@ -120,7 +122,7 @@ def detections_by_route_dots(
                           ha="right", va="center", fontsize=7, color="#1f77b4")
     ratio_ax.grid(axis="x", color="#dddddd", linewidth=0.6)
     ratio_ax.set_axisbelow(True)
-    ratio_ax.set_xlabel(f"simulated / observed (1 = match, linear; capped at {RATIO_CAP:g})")
+    ratio_ax.set_xlabel(_ratio_label(right, cut=high > right))
     ratio_ax.tick_params(axis="y", left=False)
     # the numbers of each row, right of the panels
     for i in range(len(rows)):
@@ -140,6 +142,34 @@ def detections_by_route_dots(
     if info:
         add_footer(fig, {**info, "data_source": info.get("data_source", OBSERVED_SOURCE)})
     return fig
+
+
+def _ratio_label(right: float, cut: bool) -> str:
+    """The x label of the ratio axis of :func:`detections_by_route_dots`.
+
+    Parameters
+    ----------
+    right : float
+        Right end of the axis.
+    cut : bool
+        Whether some ratio (a mean or an interval's end) lies beyond ``right``.
+
+    Returns
+    -------
+    str
+        "simulated / observed (1 = match, linear)", and where the axis ends when ``cut``.
+
+    Examples
+    --------
+    >>> _ratio_label(2.16, cut=False)
+    'simulated / observed (1 = match, linear)'
+    >>> _ratio_label(3.24, cut=True)
+    'simulated / observed (1 = match, linear; axis ends at 3.24, larger means marked >)'
+    """
+    label = "simulated / observed (1 = match, linear"
+    if cut:
+        label += f"; axis ends at {right:.2f}, larger means marked >"
+    return label + ")"
 
 
 def detections_by_route_bar(table: pd.DataFrame) -> Figure:
