@@ -28,6 +28,7 @@ from sim import (
     enterprises,
     hubs,
     market,
+    rationing,
     metrics,
     relocation,
     spawning,
@@ -155,6 +156,7 @@ class SmugglingModel(mesa.Model):
         self.desired = np.zeros(E)  # unconstrained demand per edge today (agents)
         enterprises.seed_enterprises(self, self.enterprises, net, p.enterprises, self.rng, supply_params=p.supply)
         self.capacity_persons = np.zeros(E)  # seats offered per edge today (persons)
+        self._queues = None  # rationing: smoothed (queue, seats a day) per edge (persons), choice.queue_in_planning
         self._upstream = enterprises.upstream_markets(net)  # supply (b): who recruits for a market
 
         # mechanisms: route awareness (a) and hub reputation (c) (each None/off when switched off)
@@ -262,6 +264,9 @@ class SmugglingModel(mesa.Model):
         hp = self.params.hub_reputation
         if hp.enabled and hp.planning_toll:  # the old rule: every market on a path costs (1 - R) x value
             cost = cost + hubs.reputation_value_cost_eur(net, rep, hp.reputation_value_eur)
+        if cp.queue_in_planning and self._queues is not None:  # rationing: the expected wait for a seat
+            cost = cost + rationing.wait_cost_eur(*self._queues, net.smuggled, time_value_eur_per_day=cp.time_value_eur_per_day,
+                                                  cap_days=cp.retreat_after_wait_days)
         # a hard minimum (vanishing logit scale): a soft minimum over a graph with cycles rewards loops;
         # without retreat edges: a departure point must not look farther than the hub feeding it
         keep = ~net.is_retreat
@@ -338,6 +343,10 @@ class SmugglingModel(mesa.Model):
         got = res.bought >= 0
         movers, opt = W[got], res.bought[got]
         stay = W[~got]
+        if p.choice.queue_in_planning:  # rationing: what the queues and seats looked like today
+            self._queues = rationing.record_market(self._queues, self.desired * self.persons_per_agent,
+                                                   self.capacity_persons, mig.node[stay], self.net.src,
+                                                   self.persons_per_agent, self.info_weight)
         # no way on from here at all: go home; no offer on the way today: wait for one
         lost = ~np.isfinite(self.J[mig.node[stay], mig.destination[stay]])
         if lost.any():

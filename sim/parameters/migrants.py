@@ -72,6 +72,12 @@ class ChoiceParameters(Group):
         description="Days waiting at a node after which a migrant who has not failed a crossing may "
         "also take a retreat segment back to the hub (one who failed may at once).",
     )
+    queue_in_planning: bool = param(
+        False, low=0, high=1, unit="switch", kind="structural", source=STRUCTURE,
+        description="True: each smuggled segment costs time_value_eur_per_day times the expected wait for a seat "
+        "(smoothed queue over seats a day, capped at retreat_after_wait_days; sim/rationing.py) in the costs-to-go. "
+        "False: the rule before it (planning ignores rationing).",
+    )
     self_travel_reputation: float = param(
         0.5, ge=0.0, le=1.0, low=0.0, high=1.0, unit="1", kind="structural", source=STRUCTURE,
         description="Reputation (0-1) credited to travelling without a smuggler on a segment nobody sells, "
