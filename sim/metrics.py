@@ -15,7 +15,8 @@ from sim.agents.enterprise import ServiceLevel
 from sim.agents.migrant import MigrantState
 from sim.labels import ROUTE_TYPES
 
-__all__ = ["check_invariants", "collect_tables", "observe", "person_days", "record_crossings", "state_counts"]
+__all__ = ["check_invariants", "collect_tables", "observe", "person_days", "record_crossings", "start_accumulators",
+           "state_counts"]
 
 EDGE_STAT_COLUMNS = ("attempts", "prevented", "detections", "undetected", "first_entries", "deaths")
 
@@ -149,6 +150,38 @@ def person_days(model) -> int:
     return int((end - mig.spawn_day).sum()) * model.persons_per_agent
 
 
+
+
+def start_accumulators(model) -> None:
+    """Empty accumulators on ``model``, for every month including the burn-in (the tables keep the reported ones).
+
+    Sets, with M months (``model.months``), E edges, RT Frontex route types and G origin groups:
+
+    - ``detections`` (M, RT, G) and ``edge_stats`` (M, E, 7: attempts, prevented, detections,
+      undetected, first entries, deaths, moved), persons (:func:`record_crossings`);
+    - ``agency_surge`` (M, agencies): monthly mean surge (0-1) (:func:`observe`);
+    - ``price_sum``, ``price_sold`` (M, E, 3 service levels): EUR and persons sold (:func:`sim.market.buy`);
+    - ``exploitation_cases``: (year, node, female, minor, class) per case (step 9);
+    - ``hub_rows``, ``enterprise_rows``: the weekly snapshots (:func:`observe`);
+    - ``crossing_log``: (agents, edges, day, detected) of each day's border crossings (:func:`record_crossings`);
+    - ``_snap_sold``: persons each enterprise had sold at the last weekly snapshot (:func:`observe`).
+
+    Parameters
+    ----------
+    model : sim.model.SmugglingModel
+        A model whose calendar, network, groups and agencies are set.
+    """
+    M, E, RT, G = len(model.months), model.net.n_edges, len(ROUTE_TYPES), len(model.groups)
+    model.detections = np.zeros((M, RT, G))
+    model.agency_surge = np.zeros((M, len(model.agencies)))
+    model.edge_stats = np.zeros((M, E, 7))
+    model.price_sum = np.zeros((M, E, 3))
+    model.price_sold = np.zeros((M, E, 3))
+    model.exploitation_cases = []
+    model.hub_rows = []
+    model.enterprise_rows = []
+    model.crossing_log = []
+    model._snap_sold = {}
 
 
 def observe(model) -> None:

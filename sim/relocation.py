@@ -20,7 +20,7 @@ from sim import hub_reputation, supply
 from sim.agents.enterprise import SmugglerEnterprise
 from sim.registry import EnterpriseRegistry, _price
 
-__all__ = ["Location", "location_today", "relocate", "segment_margins"]
+__all__ = ["Location", "location_today", "region_candidates", "relocate", "segment_margins"]
 
 
 class Location(NamedTuple):
@@ -47,6 +47,23 @@ class Location(NamedTuple):
     queue_per_seat: np.ndarray
     weight: float
     floor: float
+
+
+def region_candidates(hub_list: list) -> dict[int, np.ndarray]:
+    """Where an enterprise based at each market may relocate to: the other markets of its region.
+
+    Parameters
+    ----------
+    hub_list : list of sim.agents.hub.Hub
+        Every market's hub, with its ``region`` set (:func:`sim.hubs.assign_regions`).
+
+    Returns
+    -------
+    dict of int to ndarray of int
+        For each market node, the other market nodes of its region, in the region's order
+        (:attr:`Location.candidates`).
+    """
+    return {h.node: np.array([g.node for g in h.region if g.node != h.node], dtype=np.int64) for h in hub_list}
 
 
 def location_today(candidates: dict, reputation: np.ndarray, queue_persons: np.ndarray, capacity_persons: np.ndarray,
