@@ -3,7 +3,7 @@
 :func:`collect_tables` returns the per-replicate tables of DESIGN section 6 without the ``replicate``
 and ``seed`` columns (the runner adds them). Counts are persons: agents times ``persons_per_agent``.
 Concentration is the Herfindahl-Hirschman index (0-1) of enterprises' market shares at a node, by
-persons sold since the previous weekly snapshot.
+persons sold there since the previous weekly snapshot (an enterprise that relocated counts where it sold).
 """
 
 from __future__ import annotations
@@ -184,10 +184,39 @@ def start_accumulators(model) -> None:
     model._snap_sold = {}
 
 
+def _sales_before_moves(moves: list[tuple[int, int, float]], snap: dict[int, float]) -> dict[int, dict[int, float]]:
+    """Persons sold since the last weekly snapshot at the markets enterprises have left since.
+
+    Parameters
+    ----------
+    moves : list of (int, int, float)
+        :attr:`sim.registry.EnterpriseRegistry.moves`, in the order made: enterprise id, market
+        node left, persons it had sold by then. Emptied.
+    snap : dict of int to float
+        Persons each enterprise had sold at the last snapshot; set to the count at each move, so
+        that what the enterprise sells afterwards counts at its new market.
+
+    Returns
+    -------
+    dict of int to dict of int to float
+        Market node -> enterprise id -> persons sold there (an enterprise that came back is one entry).
+    """
+    left: dict[int, dict[int, float]] = {}
+    for uid, node, sold_by_then in moves:
+        at = left.setdefault(node, {})
+        at[uid] = at.get(uid, 0.0) + sold_by_then - snap.get(uid, 0.0)
+        snap[uid] = sold_by_then
+    moves.clear()
+    return left
+
+
 def observe(model) -> None:
     """Step 10: agencies' surges (monthly means); weekly snapshots of hubs and enterprises in the reported period.
 
-    Appends to ``model.agency_surge``, ``model.hub_rows`` and ``model.enterprise_rows``.
+    Appends to ``model.agency_surge``, ``model.hub_rows`` and ``model.enterprise_rows``. The weekly
+    concentration (``hhi``) counts each enterprise's sales since the previous snapshot at the market
+    where it made them: an enterprise that relocated in the week counts at the market it left for
+    what it sold there, and at its new market for what it sold since.
     """
     d = model.day
     month = model.month_of_day[d]
@@ -196,12 +225,16 @@ def observe(model) -> None:
         return
     date_s = model.current_date.isoformat()
     net, snap = model.net, model._snap_sold
+    left = _sales_before_moves(model.enterprises.moves, snap)  # a week's sales count where they were made
     for n, h in model.hubs.items():
         ents = model.enterprises.at[n]
         pi = [ent.offer_price(e) / max(net.base_fee_eur[e], 1.0) for ent in ents for e in ent.segments]
         h.price_index = float(np.mean(pi)) if pi else float("nan")
         model.hub_rows.append((date_s, net.nodes[n], h.kind, h.throughput, h.queue, h.reputation, h.price_index, len(ents)))
-        sold = np.array([ent.sold_persons - snap.get(ent.unique_id, 0.0) for ent in ents])
+        sales = {ent.unique_id: ent.sold_persons - snap.get(ent.unique_id, 0.0) for ent in ents}
+        for uid, persons in left.get(n, {}).items():  # enterprises that sold here, then moved
+            sales[uid] = sales.get(uid, 0.0) + persons
+        sold = np.array(list(sales.values()))
         for ent in ents:
             snap[ent.unique_id] = ent.sold_persons
         total = sold.sum() if len(sold) else 0.0

@@ -42,6 +42,10 @@ class EnterpriseRegistry:
         Exited enterprise id to the id of the one that took over its customers (consolidation (d)).
     takeovers, spinoffs, relocations : int
         Counts so far: take-overs (d), spin-offs (b), moves to another market (:func:`sim.relocation.relocate`).
+    moves : list of (int, int, float)
+        Moves not yet seen by the weekly snapshot (:func:`sim.metrics.observe`, which empties the
+        list): the enterprise's id, the market node it left, and the persons it had sold by then
+        (its ``sold_persons``), so that the week's sales count at the market where they were made.
     """
 
     def __init__(self, market_nodes):
@@ -52,11 +56,20 @@ class EnterpriseRegistry:
         self.takeovers = 0
         self.spinoffs = 0
         self.relocations = 0
+        self.moves: list[tuple[int, int, float]] = []
 
     def add(self, ent: SmugglerEnterprise) -> None:
         """Register a new enterprise at its home node."""
         self.at[ent.home].append(ent)
         self.by_id[ent.unique_id] = ent
+
+    def move(self, ent: SmugglerEnterprise, node: int) -> None:
+        """Move an enterprise's base to market ``node``, keeping note of what it sold where it was (:attr:`moves`)."""
+        self.moves.append((ent.unique_id, ent.home, ent.sold_persons))
+        self.at[ent.home].remove(ent)
+        ent.home = node
+        self.at[node].append(ent)
+        self.relocations += 1
 
     def remove(self, ent: SmugglerEnterprise, reason: str) -> None:
         """Take an enterprise out of the market (``reason`` "arrest" or "ruin"); partners forget it."""

@@ -128,11 +128,8 @@ def relocate(reg: EnterpriseRegistry, ent: SmugglerEnterprise, net, p, location:
     e = segs[j]
     price = _price(reg, net, e, p.markup)
     ent.cash_eur -= cost
-    reg.at[ent.home].remove(ent)
-    ent.home = new
-    reg.at[new].append(ent)
+    reg.move(ent, new)
     ent.segments = [e]
     ent.price_eur = {e: price}
     ent.revenue_recent = ent.losses_recent = 0.0
-    reg.relocations += 1
     return new

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from sim import enterprises as ent_mod
-from sim import market, relocation
+from sim import market, metrics, relocation
 from sim.model import SmugglingModel
 from sim.scenario import Scenario
 
@@ -75,6 +75,37 @@ def test_relocation_reputation_outweighs_a_short_queue_and_a_poor_enterprise_sta
     ent.cash_eur = 1000.0
     assert relocation.relocate(reg, ent, net, sc.parameters.enterprises, loc, None, np.zeros(net.n_nodes), sp,
                             model.rng) == a
+
+
+def test_weekly_concentration_counts_sales_where_they_were_made(tiny_scenario):
+    """Review finding A: an enterprise that relocates in a week counts in the weekly HHI at the market
+    where it sold: what it sold before the move at the market it left, what it sold after at its new
+    one (before the fix, the whole week's sales counted at the new market)."""
+    sc, model, reg, net, ent, home, a, b, loc = _relocation_case(tiny_scenario)
+    sp = sc.parameters.supply.model_copy(update={"entry_cost_eur": 0.0, "entry_cost_per_effort": 0.0})
+    model.day = model.start_day
+    metrics.observe(model)  # a weekly snapshot: sales are counted from here
+    for n in (home, b):
+        for i, other in enumerate(reg.at[n]):
+            other.sold_persons += 10.0 * (i + 1)  # this week's sales; the mover (first at home) sold 10
+    assert ent is reg.at[home][0] and len(reg.at[home]) > 1 and reg.at[b]
+    before = {n: [e.sold_persons - model._snap_sold[e.unique_id] for e in reg.at[n]] for n in (home, b)}
+    assert relocation.relocate(reg, ent, net, sc.parameters.enterprises, loc._replace(candidates={home: np.array([b])}),
+                               None, np.zeros(net.n_nodes), sp, model.rng) == b
+    ent.sold_persons += 5.0  # sold at its new market
+    model.day += 7
+    metrics.observe(model)
+    hhi = {row[1]: row[3] for row in model.enterprise_rows[-len(model.hubs):]}
+
+    def concentration(sales):
+        return sum((x / sum(sales)) ** 2 for x in sales)
+
+    assert hhi[net.nodes[home]] == pytest.approx(concentration(before[home]))  # the mover's 10 among them
+    assert hhi[net.nodes[b]] == pytest.approx(concentration(before[b] + [5.0]))
+    assert reg.moves == []
+    model.day += 7  # the next week starts from the move: nothing sold, nothing counted anywhere
+    metrics.observe(model)
+    assert all(np.isnan(row[3]) for row in model.enterprise_rows[-len(model.hubs):])
 
 
 # --- (a) route awareness -------------------------------------------------------------------------
