@@ -77,6 +77,34 @@ def test_relocation_reputation_outweighs_a_short_queue_and_a_poor_enterprise_sta
                             model.rng) == a
 
 
+def test_relocation_draws_only_markets_where_the_enterprise_could_sell(tiny_scenario):
+    """Review finding B: a market with no smuggled segment leaving it, or none with a positive expected
+    margin, takes no part in the draw, however long its queue (before the fix, the draw picked it
+    nearly always and the enterprise stayed home); with no market left to sell at, it stays."""
+    sc, model, reg, net, ent, home, a, b, loc = _relocation_case(tiny_scenario)
+    sp = sc.parameters.supply.model_copy(update={"entry_cost_eur": 0.0, "entry_cost_per_effort": 0.0})
+    queue = np.zeros(net.n_nodes)
+    queue[a], queue[b] = 1e9, 1.0  # odds of a billion to one for a, were it drawn
+    loc = loc._replace(queue_per_seat=queue)
+    p = sc.parameters.enterprises
+    from_a = [int(e) for e in net.out_edges[a] if net.smuggled[e]]
+    from_b = [int(e) for e in net.out_edges[b] if net.smuggled[e]]
+    net.smuggled[from_a] = False  # nothing smuggled leaves a
+    assert relocation.relocate(reg, ent, net, p, loc, None, np.zeros(net.n_nodes), sp, model.rng) == b
+    # back home; a sells again, at no margin (every price on its segments 0)
+    reg.move(ent, home)
+    net.smuggled[from_a] = True
+    net.base_fee_eur[from_a] = 0.0
+    for other in reg.at[a]:
+        other.price_eur = dict.fromkeys(other.price_eur, 0.0)
+    assert relocation.relocate(reg, ent, net, p, loc, None, np.zeros(net.n_nodes), sp, model.rng) == b
+    reg.move(ent, home)
+    net.smuggled[from_b] = False  # and now nowhere to sell: it stays
+    state = model.rng.bit_generator.state
+    assert relocation.relocate(reg, ent, net, p, loc, None, np.zeros(net.n_nodes), sp, model.rng) == -1
+    assert ent.home == home and model.rng.bit_generator.state == state
+
+
 def test_weekly_concentration_counts_sales_where_they_were_made(tiny_scenario):
     """Review finding A: an enterprise that relocates in a week counts in the weekly HHI at the market
     where it sold: what it sold before the move at the market it left, what it sold after at its new
