@@ -28,7 +28,7 @@ import numpy as np
 # numpy sums up to this many terms one after the other (pairwise summation above it)
 _PAIRWISE_BLOCK = 8
 
-__all__ = ["cost_to_go", "edge_cost", "logit_choice", "offer_utility", "soft_min"]
+__all__ = ["cost_to_go", "edge_cost", "group_costs_to_go", "logit_choice", "offer_utility", "soft_min"]
 
 
 def soft_min(values: np.ndarray, scale: float, axis: int = 0) -> np.ndarray:
@@ -206,6 +206,57 @@ def cost_to_go(
         if not changed and delta < tol:
             break
     return J
+
+
+def group_costs_to_go(
+    src: np.ndarray,
+    dst: np.ndarray,
+    cost: np.ndarray,
+    extra: np.ndarray,
+    n_nodes: int,
+    destinations: np.ndarray,
+    scale: float,
+) -> np.ndarray:
+    """Each origin group's cost-to-go over its own edge costs, in one pass of :func:`cost_to_go`.
+
+    The shared edge cost plus each group's extra cost (route awareness (a): what a segment the group
+    hardly knows costs it) gives one cost column per (group, destination); one value iteration
+    computes them all.
+
+    Parameters
+    ----------
+    src, dst : ndarray of int, shape (E,)
+        Edge endpoints (node indices).
+    cost : ndarray of float, shape (E,)
+        Edge cost shared by all groups (EUR-equivalent).
+    extra : ndarray of float, shape (G, E)
+        Each group's extra cost on each edge (EUR-equivalent).
+    n_nodes : int
+        Number of nodes N.
+    destinations : ndarray of int, shape (D,)
+        Node index of each destination.
+    scale : float
+        Logit scale (EUR), as in :func:`cost_to_go`.
+
+    Returns
+    -------
+    ndarray of float, shape (G, N, D)
+        Cost-to-go of each group (EUR-equivalent); ``inf`` where a destination cannot be reached.
+
+    Examples
+    --------
+    Group 1 finds the direct edge 500 EUR dearer and goes via node 1 instead.
+
+    >>> src = np.array([0, 0, 1]); dst = np.array([2, 1, 2])
+    >>> extra = np.array([[0.0, 0.0, 0.0], [500.0, 0.0, 0.0]])
+    >>> J = group_costs_to_go(src, dst, np.array([150.0, 100.0, 100.0]), extra, 3, np.array([2]), 1e-9)
+    >>> J[:, 0, 0].round(6).tolist()
+    [150.0, 200.0]
+    """
+    G, D = extra.shape[0], len(destinations)
+    J = cost_to_go(src, dst, np.repeat((cost[None, :] + extra).T, D, axis=1), n_nodes, np.tile(destinations, G),
+                   scale=scale)
+    return J.reshape(n_nodes, G, D).transpose(1, 0, 2)
 
 
 def _exp_in_place(x: np.ndarray) -> None:

@@ -25,7 +25,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["CrossingOutcome", "cross_groups", "detection_probability", "effort_probability", "form_groups", "word_of_mouth"]
+__all__ = ["CrossingOutcome", "cross_groups", "departure_groups", "detection_probability", "effort_probability",
+           "form_groups", "word_of_mouth"]
 
 
 @dataclass(frozen=True)
@@ -166,6 +167,51 @@ def form_groups(option: np.ndarray, size: np.ndarray, rng: np.random.Generator) 
     gkey[order] = o_sorted * 1_000_000 + chunk
     _, group = np.unique(gkey, return_inverse=True)
     return group
+
+
+def departure_groups(option: np.ndarray, edge: np.ndarray, level: np.ndarray, mode: np.ndarray,
+                     by_enterprise: np.ndarray, seats: tuple[float, float, float],
+                     group_size: tuple[float, float, float], persons_per_agent: int,
+                     rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Today's movers in travel groups (:func:`form_groups`), and each group's option, edge and service level.
+
+    The buyers of one option leave in groups of an enterprise's seats per departure, or of the size
+    of a self-organised group, by the mode of the edge (in agents: persons over
+    ``persons_per_agent``, rounded, at least 1).
+
+    Parameters
+    ----------
+    option, edge, level : ndarray of int, shape (M,)
+        Option (offer) bought by each mover, its edge and its service level.
+    mode : ndarray of int, shape (M,)
+        Mode (index into :data:`sim.labels.MODES`: land, sea, air) of each mover's edge.
+    by_enterprise : ndarray of bool, shape (M,)
+        The option is an enterprise's offer (else self-organised travel).
+    seats, group_size : tuple of 3 float
+        Seats per departure of an enterprise and size of a self-organised group, by mode (persons).
+    persons_per_agent : int
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    group : ndarray of int, shape (M,)
+        Group index (0..G-1) of each mover.
+    g_option, g_edge, g_level : ndarray of int, shape (G,)
+        Each group's option, edge and service level.
+
+    Examples
+    --------
+    >>> g, g_opt, g_edge, g_lvl = departure_groups(
+    ...     np.array([0, 0, 0, 1]), np.array([5, 5, 5, 6]), np.zeros(4, int), np.array([1, 1, 1, 0]),
+    ...     np.array([True, True, True, False]), (10.0, 2.0, 10.0), (3.0, 3.0, 3.0), 1, np.random.default_rng(0))
+    >>> sorted(np.bincount(g).tolist()), sorted(g_edge.tolist())
+    ([1, 1, 2], [5, 5, 6])
+    """
+    size = np.where(by_enterprise, np.array(seats)[mode], np.array(group_size)[mode])
+    group = form_groups(option, np.maximum(1, np.round(size / persons_per_agent)).astype(np.int64), rng)
+    g_option, g_edge, g_level = (np.zeros(group.max() + 1, dtype=np.int64) for _ in range(3))
+    g_option[group], g_edge[group], g_level[group] = option, edge, level
+    return group, g_option, g_edge, g_level
 
 
 def word_of_mouth(perceived: np.ndarray, edge: np.ndarray, failed: np.ndarray, current: np.ndarray,

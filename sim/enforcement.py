@@ -18,7 +18,7 @@ import numpy as np
 from sim.crossing import detection_probability, effort_probability
 from sim.labels import MODES
 
-__all__ = ["CrossingOdds", "EnforcementState", "crossing_odds", "enterprise_effort", "resolve_target"]
+__all__ = ["CrossingOdds", "EnforcementState", "crossing_odds", "effort_lists", "enterprise_effort", "resolve_target"]
 
 SEA = MODES.index("sea")
 
@@ -203,6 +203,35 @@ def crossing_odds(net, state: EnforcementState, cp, day_ordinal: int) -> Crossin
     return_ = np.clip(np.where(net.mode == SEA, cp.return_sea, cp.return_land) + state.return_add, 0, 1)
     incident = np.clip(net.death_risk * cp.death_risk_scale * state.death_mult, 0, 1)
     return CrossingOdds(prevent, detect, return_, incident, labelled)
+
+
+def effort_lists(state: EnforcementState, consolidation: bool) -> tuple[np.ndarray, tuple[list, list, list]]:
+    """Today's effort on enterprises, placed by the rule in force, as :func:`enterprise_effort` reads it.
+
+    Parameters
+    ----------
+    state : EnforcementState
+        Today's effort (after agencies and events have acted).
+    consolidation : bool
+        ``consolidation.enabled``. On (d): an event's arrest effort on a crossing falls on the
+        enterprises that sell it (``prevent + arrest_edge`` per segment, ``arrest_at_node`` per
+        node). Off, the rule before it: on every enterprise at the crossing's source (``prevent``
+        per segment, ``arrest_node`` per node).
+
+    Returns
+    -------
+    arrest_node : ndarray of float, shape (N,)
+        Arrest effort (dimensionless) on the enterprises based at each node (the state's own array).
+    lists : tuple of three lists of float
+        Per-segment non-EU-side effort (length E), per-segment EU-side effort (length E) and
+        per-node arrest effort (length N), as plain lists: the enterprises' per-agent arithmetic is
+        faster on floats than on numpy scalars.
+    """
+    if consolidation:
+        arrest_node, seg = state.arrest_at_node, state.prevent + state.arrest_edge
+    else:
+        arrest_node, seg = state.arrest_node, state.prevent
+    return arrest_node, (seg.tolist(), state.detect.tolist(), arrest_node.tolist())
 
 
 def enterprise_effort(home: int, segments: list[int], prevent: list[float], detect: list[float],

@@ -3,7 +3,7 @@
 :func:`collect_tables` returns the per-replicate tables of DESIGN section 6 without the ``replicate``
 and ``seed`` columns (the runner adds them). Counts are persons: agents times ``persons_per_agent``.
 Concentration is the Herfindahl-Hirschman index (0-1) of enterprises' market shares at a node, by
-persons sold since the previous weekly snapshot.
+persons sold there since the previous weekly snapshot (an enterprise that relocated counts where it sold).
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from sim.agents.enterprise import ServiceLevel
 from sim.agents.migrant import MigrantState
 from sim.labels import ROUTE_TYPES
 
-__all__ = ["check_invariants", "collect_tables", "observe", "person_days", "record_crossings", "state_counts"]
+__all__ = ["check_invariants", "collect_tables", "observe", "person_days", "record_crossings", "start_accumulators",
+           "state_counts"]
 
 EDGE_STAT_COLUMNS = ("attempts", "prevented", "detections", "undetected", "first_entries", "deaths")
 
@@ -151,10 +152,71 @@ def person_days(model) -> int:
 
 
 
+def start_accumulators(model) -> None:
+    """Empty accumulators on ``model``, for every month including the burn-in (the tables keep the reported ones).
+
+    Sets, with M months (``model.months``), E edges, RT Frontex route types and G origin groups:
+
+    - ``detections`` (M, RT, G) and ``edge_stats`` (M, E, 7: attempts, prevented, detections,
+      undetected, first entries, deaths, moved), persons (:func:`record_crossings`);
+    - ``agency_surge`` (M, agencies): monthly mean surge (0-1) (:func:`observe`);
+    - ``price_sum``, ``price_sold`` (M, E, 3 service levels): EUR and persons sold (:func:`sim.market.buy`);
+    - ``exploitation_cases``: (year, node, female, minor, class) per case (step 9);
+    - ``hub_rows``, ``enterprise_rows``: the weekly snapshots (:func:`observe`);
+    - ``crossing_log``: (agents, edges, day, detected) of each day's border crossings (:func:`record_crossings`);
+    - ``_snap_sold``: persons each enterprise had sold at the last weekly snapshot (:func:`observe`).
+
+    Parameters
+    ----------
+    model : sim.model.SmugglingModel
+        A model whose calendar, network, groups and agencies are set.
+    """
+    M, E, RT, G = len(model.months), model.net.n_edges, len(ROUTE_TYPES), len(model.groups)
+    model.detections = np.zeros((M, RT, G))
+    model.agency_surge = np.zeros((M, len(model.agencies)))
+    model.edge_stats = np.zeros((M, E, 7))
+    model.price_sum = np.zeros((M, E, 3))
+    model.price_sold = np.zeros((M, E, 3))
+    model.exploitation_cases = []
+    model.hub_rows = []
+    model.enterprise_rows = []
+    model.crossing_log = []
+    model._snap_sold = {}
+
+
+def _sales_before_moves(moves: list[tuple[int, int, float]], snap: dict[int, float]) -> dict[int, dict[int, float]]:
+    """Persons sold since the last weekly snapshot at the markets enterprises have left since.
+
+    Parameters
+    ----------
+    moves : list of (int, int, float)
+        :attr:`sim.registry.EnterpriseRegistry.moves`, in the order made: enterprise id, market
+        node left, persons it had sold by then. Emptied.
+    snap : dict of int to float
+        Persons each enterprise had sold at the last snapshot; set to the count at each move, so
+        that what the enterprise sells afterwards counts at its new market.
+
+    Returns
+    -------
+    dict of int to dict of int to float
+        Market node -> enterprise id -> persons sold there (an enterprise that came back is one entry).
+    """
+    left: dict[int, dict[int, float]] = {}
+    for uid, node, sold_by_then in moves:
+        at = left.setdefault(node, {})
+        at[uid] = at.get(uid, 0.0) + sold_by_then - snap.get(uid, 0.0)
+        snap[uid] = sold_by_then
+    moves.clear()
+    return left
+
+
 def observe(model) -> None:
     """Step 10: agencies' surges (monthly means); weekly snapshots of hubs and enterprises in the reported period.
 
-    Appends to ``model.agency_surge``, ``model.hub_rows`` and ``model.enterprise_rows``.
+    Appends to ``model.agency_surge``, ``model.hub_rows`` and ``model.enterprise_rows``. The weekly
+    concentration (``hhi``) counts each enterprise's sales since the previous snapshot at the market
+    where it made them: an enterprise that relocated in the week counts at the market it left for
+    what it sold there, and at its new market for what it sold since.
     """
     d = model.day
     month = model.month_of_day[d]
@@ -163,12 +225,16 @@ def observe(model) -> None:
         return
     date_s = model.current_date.isoformat()
     net, snap = model.net, model._snap_sold
+    left = _sales_before_moves(model.enterprises.moves, snap)  # a week's sales count where they were made
     for n, h in model.hubs.items():
         ents = model.enterprises.at[n]
         pi = [ent.offer_price(e) / max(net.base_fee_eur[e], 1.0) for ent in ents for e in ent.segments]
         h.price_index = float(np.mean(pi)) if pi else float("nan")
         model.hub_rows.append((date_s, net.nodes[n], h.kind, h.throughput, h.queue, h.reputation, h.price_index, len(ents)))
-        sold = np.array([ent.sold_persons - snap.get(ent.unique_id, 0.0) for ent in ents])
+        sales = {ent.unique_id: ent.sold_persons - snap.get(ent.unique_id, 0.0) for ent in ents}
+        for uid, persons in left.get(n, {}).items():  # enterprises that sold here, then moved
+            sales[uid] = sales.get(uid, 0.0) + persons
+        sold = np.array(list(sales.values()))
         for ent in ents:
             snap[ent.unique_id] = ent.sold_persons
         total = sold.sum() if len(sold) else 0.0

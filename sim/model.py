@@ -15,7 +15,6 @@ All randomness comes from ``self.rng`` (``mesa.Model(rng=seed)``).
 
 from __future__ import annotations
 
-import calendar as _calendar
 from collections import defaultdict
 from datetime import date, timedelta
 
@@ -38,8 +37,9 @@ from sim import (
 from sim.agents.enforcement import EnforcementAgency, TimelineEvent
 from sim.agents.hub import Hub
 from sim.agents.migrant import Migrants, MigrantState, MigrantView  # noqa: F401 (MigrantView: return type)
-from sim.choice import cost_to_go, edge_cost
-from sim.enforcement import EnforcementState, crossing_odds, resolve_target
+from sim.choice import cost_to_go, edge_cost, group_costs_to_go
+from sim.dates import model_day, month_calendar, to_date
+from sim.enforcement import EnforcementState, crossing_odds, effort_lists, resolve_target
 from sim.labels import MODES, ROUTE_TYPES, EventKind, text
 from sim.network import RouteNetwork
 from sim.registry import EnterpriseRegistry
@@ -48,12 +48,6 @@ __all__ = ["SmugglingModel"]
 
 SEA = MODES.index("sea")
 _S = MigrantState
-
-
-def _to_date(v) -> date | None:
-    if v is None or v == "":
-        return None
-    return v if isinstance(v, date) else date.fromisoformat(str(v))
 
 
 class SmugglingModel(mesa.Model):
@@ -84,6 +78,8 @@ class SmugglingModel(mesa.Model):
     n_days_total : int
         Burn-in plus reported days.
     persons_per_agent : int
+    detections, edge_stats, agency_surge, price_sum, price_sold, exploitation_cases, hub_rows, enterprise_rows, crossing_log
+        What is observed, by month or by week (:func:`sim.metrics.start_accumulators`).
 
     Examples
     --------
@@ -97,7 +93,7 @@ class SmugglingModel(mesa.Model):
         self.spec = scenario
         self.params = p = scenario.parameters
         self.persons_per_agent = int(scenario.persons_per_agent)
-        start, end = _to_date(scenario.start), _to_date(scenario.end)
+        start, end = to_date(scenario.start), to_date(scenario.end)
         self.first_date = start - timedelta(days=int(scenario.burn_in_days))
         self.start_date, self.end_date = start, end
         self.start_day = int(scenario.burn_in_days)
@@ -105,7 +101,7 @@ class SmugglingModel(mesa.Model):
         self.day = 0
         self.net = net = RouteNetwork.from_scenario(scenario, list(ROUTE_TYPES))
         E, N = net.n_edges, net.n_nodes
-        self._calendar_months()
+        self.months, self.month_of_day, self.days_in_month = month_calendar(self.first_date, self.n_days_total)
 
         # population and demand (step 2)
         self.population = pop = spawning.build_population(scenario, net)
@@ -130,9 +126,7 @@ class SmugglingModel(mesa.Model):
                                                    policy=text(a.policy), target=a.target))
         self.events: list[TimelineEvent] = []
         for ev in scenario.events:
-            s, f, e = _to_date(ev.start), _to_date(ev.full_effect), _to_date(ev.end)
-            days = dict(start=(s - self.first_date).days, full_effect=(f - self.first_date).days,
-                        end=None if e is None else (e - self.first_date).days)
+            days = {k: model_day(getattr(ev, k), self.first_date) for k in ("start", "full_effect", "end")}
             if ev.kind is EventKind.EFFORT_CHANGE:  # moves the standing effort of the agency rows it targets
                 ramp = TimelineEvent(text(ev.kind), **days, edges=np.zeros(0, np.int64), nodes=np.zeros(0, np.int64),
                                      effect=None, description=ev.description or "", magnitude=ev.magnitude)
@@ -162,9 +156,7 @@ class SmugglingModel(mesa.Model):
         # mechanisms: route awareness (a) and hub reputation (c) (each None/off when switched off)
         self.hub_list = list(self.hubs.values())
         self.same_region = hubs.same_region_matrix(self.hub_list)
-        # where a relocating enterprise may settle: the other markets of its region (supply b, reputation c)
-        self._relocation_candidates = {h.node: np.array([g.node for g in h.region if g.node != h.node], dtype=np.int64)
-                                       for h in self.hub_list}
+        self._relocation_candidates = relocation.region_candidates(self.hub_list)  # supply (b), reputation (c)
         self.awareness: aw.RouteAwareness | None = None
         if p.awareness.enabled:
             region = aw.region_partition([{g.node for g in h.region} for h in self.hub_list], N)
@@ -185,31 +177,8 @@ class SmugglingModel(mesa.Model):
         self._replan()
 
         # accumulators (all months incl. burn-in; metrics keeps the reported ones)
-        M, RT, G = len(self.months), len(ROUTE_TYPES), len(self.groups)
-        self.detections = np.zeros((M, RT, G))
-        self.agency_surge = np.zeros((M, len(self.agencies)))  # monthly mean surge (0-1)
-        self.edge_stats = np.zeros((M, E, 7))  # attempts, prevented, detections, undetected, first_entries, deaths, moved
-        self.price_sum = np.zeros((M, E, 3))
-        self.price_sold = np.zeros((M, E, 3))
-        self.exploitation_cases: list[tuple[int, int, int, int, str]] = []  # year, node, female, minor, class
-        self.hub_rows: list[tuple] = []
-        self.enterprise_rows: list[tuple] = []
-        self.crossing_log: list[tuple[np.ndarray, np.ndarray, int, np.ndarray]] = []
-        self._snap_sold: dict[int, float] = {}
+        metrics.start_accumulators(self)
         self.running = True
-
-    def _calendar_months(self) -> None:
-        months: list[str] = []
-        self.month_of_day = np.zeros(self.n_days_total, dtype=np.int64)
-        self.days_in_month: list[int] = []
-        for d in range(self.n_days_total):
-            dt = self.first_date + timedelta(days=d)
-            key = f"{dt.year:04d}-{dt.month:02d}"
-            if not months or months[-1] != key:
-                months.append(key)
-                self.days_in_month.append(_calendar.monthrange(dt.year, dt.month)[1])
-            self.month_of_day[d] = len(months) - 1
-        self.months = months
 
     @property
     def current_date(self) -> date:
@@ -245,12 +214,8 @@ class SmugglingModel(mesa.Model):
             if s > 0:
                 st.apply_effect(ev.effect, s * ev.magnitude, ev.edges, ev.nodes)
         self.odds = crossing_odds(self.net, st, self.params.crossing, self.first_date.toordinal() + self.day)
-        # plain lists: the enterprises' per-agent arithmetic is faster on floats than numpy scalars
-        if self.params.consolidation.enabled:  # (d): an event's arrest effort on a crossing falls on its sellers
-            self._arrest_node, seg = st.arrest_at_node, st.prevent + st.arrest_edge
-        else:  # the rule before it: on every enterprise at the crossing's source
-            self._arrest_node, seg = st.arrest_node, st.prevent
-        self._effort_lists = (seg.tolist(), st.detect.tolist(), self._arrest_node.tolist())
+        # where effort falls on enterprises: on a crossing's sellers with consolidation (d), else at its source
+        self._arrest_node, self._effort_lists = effort_lists(st, self.params.consolidation.enabled)
 
     def _replan(self) -> None:
         """Perceived costs-to-go (N, D) from prices, risks and perceived failure, and the utility-to-go."""
@@ -277,10 +242,8 @@ class SmugglingModel(mesa.Model):
             self.information = aw.hub_information(rep, net.is_market, net.src, net.dst,
                                                   self.params.awareness.hub_info_strength)
             extra = self.awareness.planning_cost_eur(self.information, cp.cost_scale_eur)
-            G, D = len(self.groups), len(self.destinations)  # one pass: a column per (group, destination)
-            Jg = cost_to_go(net.src[keep], net.dst[keep], np.repeat((cost[None, :] + extra)[:, keep].T, D, axis=1),
-                            net.n_nodes, np.tile(self.destinations, G), scale=1e-6)
-            Jg = Jg.reshape(net.n_nodes, G, D).transpose(1, 0, 2)
+            Jg = group_costs_to_go(net.src[keep], net.dst[keep], cost[keep], extra[:, keep], net.n_nodes,
+                                   self.destinations, scale=1e-6)
             self.Jr_group = -Jg / cp.cost_scale_eur + ahead
         wp = self.params.waiting
         if wp.enabled:  # waiting at hubs: each group's value (its own with awareness), and its slow expectation
@@ -314,11 +277,10 @@ class SmugglingModel(mesa.Model):
                 W = W[~too_long]
         deferred = W[:0]
         if p.waiting.enabled and len(W):  # waiting at hubs: stay out while the way on is worth less than expected
-            # only migrants who have left: an origin that is also a hub (Khartoum, Kyiv, ...) holds nobody back
-            wait = waiting.held_back(self.value_to_go, self.expectation, self.is_hub, mig.group[W], mig.node[W],
-                                     mig.destination[W], mig.wait_tolerance_eur[W] / p.choice.cost_scale_eur)
-            wait &= mig.state[W] != _S.AT_ORIGIN
-            deferred, W = W[wait], W[~wait]
+            deferred, W = waiting.split_held_back(W, self.value_to_go, self.expectation, self.is_hub, mig.group[W],
+                                                  mig.node[W], mig.destination[W],
+                                                  mig.wait_tolerance_eur[W] / p.choice.cost_scale_eur,
+                                                  has_left=mig.state[W] != _S.AT_ORIGIN)
         ep = p.enterprises
         offers = market.build_offers(self.net, self.enterprises.at, p.choice.self_travel_reputation,
                                      (ep.seats_land, ep.seats_sea, ep.seats_air), self.persons_per_agent, self.rng,
@@ -371,18 +333,12 @@ class SmugglingModel(mesa.Model):
         cp, ep, odds = self.params.crossing, self.params.enterprises, self.odds
         edge, lvl = offers.edge[opt], offers.level[opt]
         # groups: departures of one option, chunked by seats (enterprises) or group size (self-travel)
-        seats = np.array([ep.seats_land, ep.seats_sea, ep.seats_air])[net.mode[edge]]
-        gsize = np.array([cp.group_size_land, cp.group_size_sea, cp.group_size_air])[net.mode[edge]]
-        size = np.maximum(1, np.round(np.where(offers.enterprise[opt] >= 0, seats, gsize) / K)).astype(np.int64)
-        group = crossing.form_groups(opt, size, rng)
-        g_edge = np.zeros(group.max() + 1, dtype=np.int64)
-        g_lvl = np.zeros(group.max() + 1, dtype=np.int64)
-        g_edge[group], g_lvl[group] = edge, lvl
+        group, g_opt, g_edge, g_lvl = crossing.departure_groups(
+            opt, edge, lvl, net.mode[edge], offers.enterprise[opt] >= 0, (ep.seats_land, ep.seats_sea, ep.seats_air),
+            (cp.group_size_land, cp.group_size_sea, cp.group_size_air), K, rng)
         labelled = odds.labelled[edge] >= 0
         g_prevent = odds.prevent[g_edge] * np.asarray(cp.service_prevention_factor)[g_lvl]
         if self.params.supply.enabled:  # supply (b): experienced enterprises are prevented less
-            g_opt = np.zeros(group.max() + 1, dtype=np.int64)
-            g_opt[group] = opt
             g_prevent = g_prevent * enterprises.offer_experience(offers.sellers, offers.edge, g_opt)
         out = crossing.cross_groups(
             group,
@@ -396,18 +352,9 @@ class SmugglingModel(mesa.Model):
         metrics.record_crossings(self, ids, edge, out, labelled, first_entry)
         if self.awareness is not None:  # awareness (a): co-nationals' onward passages
             self.awareness.record(mig.group[ids[out.passed]], edge[out.passed], K)
-        # enterprise reputation from the share of their customers who got across
-        has_ent = offers.enterprise[opt] >= 0
-        if has_ent.any():
-            uo, inv = np.unique(opt[has_ent], return_inverse=True)
-            succ = np.bincount(inv, weights=out.passed[has_ent].astype(float)) / np.bincount(inv)
-            lost = np.bincount(inv, weights=(out.prevented | out.returned)[has_ent].astype(float)) * K
-            for o, s, n_lost in zip(uo, succ, lost, strict=True):
-                ent = offers.sellers[o]
-                if ent is not None and ent.unique_id in self.enterprises.by_id:
-                    ent.record_outcome(float(s))
-                    if ent.supply is not None and n_lost > 0:  # supply (b): value lost to enforcement
-                        ent.record_losses(float(n_lost * offers.price[o]))
+        # enterprise reputation from the share of their customers who got across; supply (b): value lost
+        self.enterprises.record_departures(offers.sellers, offers.price, opt, offers.enterprise[opt] >= 0, out.passed,
+                                           out.prevented | out.returned, K)
         self.perceived_failure = crossing.word_of_mouth(self.perceived_failure, edge, out.prevented | out.returned,
                                                         self.odds.failure(), self.info_weight)
         # who goes where

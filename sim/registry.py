@@ -3,7 +3,8 @@
 The set of :class:`sim.agents.enterprise.SmugglerEnterprise` agents of one model, kept by home
 market node and by id, with the counts of exits (arrest, ruin), takeovers and spin-offs, the heirs
 of exited enterprises (consolidation (d)), and the market price of a segment: the mean standard
-price of the enterprises selling it, or the base fee times the markup where nobody does. What
+price of the enterprises selling it, or the base fee times the markup where nobody does. It passes
+the outcomes of a day's departures on to the sellers still in the market. What
 happens to the population (entry, exit, growth, partnerships) is :mod:`sim.enterprises`; the
 registry only keeps the books of who is there.
 
@@ -41,6 +42,10 @@ class EnterpriseRegistry:
         Exited enterprise id to the id of the one that took over its customers (consolidation (d)).
     takeovers, spinoffs, relocations : int
         Counts so far: take-overs (d), spin-offs (b), moves to another market (:func:`sim.relocation.relocate`).
+    moves : list of (int, int, float)
+        Moves not yet seen by the weekly snapshot (:func:`sim.metrics.observe`, which empties the
+        list): the enterprise's id, the market node it left, and the persons it had sold by then
+        (its ``sold_persons``), so that the week's sales count at the market where they were made.
     """
 
     def __init__(self, market_nodes):
@@ -51,11 +56,20 @@ class EnterpriseRegistry:
         self.takeovers = 0
         self.spinoffs = 0
         self.relocations = 0
+        self.moves: list[tuple[int, int, float]] = []
 
     def add(self, ent: SmugglerEnterprise) -> None:
         """Register a new enterprise at its home node."""
         self.at[ent.home].append(ent)
         self.by_id[ent.unique_id] = ent
+
+    def move(self, ent: SmugglerEnterprise, node: int) -> None:
+        """Move an enterprise's base to market ``node``, keeping note of what it sold where it was (:attr:`moves`)."""
+        self.moves.append((ent.unique_id, ent.home, ent.sold_persons))
+        self.at[ent.home].remove(ent)
+        ent.home = node
+        self.at[node].append(ent)
+        self.relocations += 1
 
     def remove(self, ent: SmugglerEnterprise, reason: str) -> None:
         """Take an enterprise out of the market (``reason`` "arrest" or "ruin"); partners forget it."""
@@ -91,6 +105,42 @@ class EnterpriseRegistry:
             if new != old:
                 out[out == old] = new
         return out
+
+    def record_departures(self, sellers: list, price_eur: np.ndarray, option: np.ndarray, by_enterprise: np.ndarray,
+                          passed: np.ndarray, failed: np.ndarray, persons_per_agent: int) -> None:
+        """Each seller still in the market learns how its customers fared today (step 5).
+
+        Per option sold by an enterprise: the share of its movers who got across updates the
+        seller's reputation (:meth:`SmugglerEnterprise.record_outcome`); with supply (b) on, the
+        value of those prevented or returned (persons times the offer's price) adds to its recent
+        losses (:meth:`SmugglerEnterprise.record_losses`). Sellers that have left the market since
+        (arrest, ruin) learn nothing.
+
+        Parameters
+        ----------
+        sellers : list, length O
+            Today's offers' sellers (None for self-travel), :attr:`sim.market.Offers.sellers`.
+        price_eur : ndarray of float, shape (O,)
+            Each offer's price per person (EUR).
+        option : ndarray of int, shape (M,)
+            The offer each mover bought.
+        by_enterprise : ndarray of bool, shape (M,)
+            The mover's offer is an enterprise's.
+        passed, failed : ndarray of bool, shape (M,)
+            The mover got across; it was prevented or returned.
+        persons_per_agent : int
+        """
+        if not by_enterprise.any():
+            return
+        uo, inv = np.unique(option[by_enterprise], return_inverse=True)
+        succ = np.bincount(inv, weights=passed[by_enterprise].astype(float)) / np.bincount(inv)
+        lost = np.bincount(inv, weights=failed[by_enterprise].astype(float)) * persons_per_agent
+        for o, s, n_lost in zip(uo, succ, lost, strict=True):
+            ent = sellers[o]
+            if ent is not None and ent.unique_id in self.by_id:
+                ent.record_outcome(float(s))
+                if ent.supply is not None and n_lost > 0:
+                    ent.record_losses(float(n_lost * price_eur[o]))
 
     def market_price(self, edge: int, source: int, base_fee_eur: float, markup: float) -> float:
         """Mean standard-level price (EUR per person) of the offers on ``edge``, or the base fee times ``markup``.

@@ -1,7 +1,8 @@
 """Where enterprises move: relocation to another market of the region (mechanisms notes (b) and (c)).
 
 An enterprise over its loss tolerance (supply (b), NarcoLogic's exploration) that has no segment
-left to try at its home market moves to another market node of its region. Where it settles is
+left to try at its home market moves to another market node of its region where it could sell (a
+smuggled segment leaves it with a positive expected margin). Where it settles is
 hub reputation's use (ii) (mechanisms note (c)): a logit on ``enterprise_location_weight * R +
 ln(max(queue per seat, floor))``, :func:`sim.hub_reputation.choose_location`. Enterprises so settle
 where customers wait for few seats and where the market place is reputed.
@@ -20,7 +21,7 @@ from sim import hub_reputation, supply
 from sim.agents.enterprise import SmugglerEnterprise
 from sim.registry import EnterpriseRegistry, _price
 
-__all__ = ["Location", "location_today", "relocate", "segment_margins"]
+__all__ = ["Location", "location_today", "region_candidates", "relocate", "segment_margins"]
 
 
 class Location(NamedTuple):
@@ -47,6 +48,23 @@ class Location(NamedTuple):
     queue_per_seat: np.ndarray
     weight: float
     floor: float
+
+
+def region_candidates(hub_list: list) -> dict[int, np.ndarray]:
+    """Where an enterprise based at each market may relocate to: the other markets of its region.
+
+    Parameters
+    ----------
+    hub_list : list of sim.agents.hub.Hub
+        Every market's hub, with its ``region`` set (:func:`sim.hubs.assign_regions`).
+
+    Returns
+    -------
+    dict of int to ndarray of int
+        For each market node, the other market nodes of its region, in the region's order
+        (:attr:`Location.candidates`).
+    """
+    return {h.node: np.array([g.node for g in h.region if g.node != h.node], dtype=np.int64) for h in hub_list}
 
 
 def location_today(candidates: dict, reputation: np.ndarray, queue_persons: np.ndarray, capacity_persons: np.ndarray,
@@ -85,7 +103,9 @@ def relocate(reg: EnterpriseRegistry, ent: SmugglerEnterprise, net, p, location:
     The new market is drawn by :func:`sim.hub_reputation.choose_location`, a logit on
     ``weight * R + ln(max(queue per seat, floor))``: enterprises settle where customers wait for
     few seats and where the market place is reputed (NarcoLogic's relocation after interdiction,
-    Magliocca et al. 2019; reputation as in the mechanisms note (c)). Moving costs the entry cost
+    Magliocca et al. 2019; reputation as in the mechanisms note (c)). Only the candidates where it
+    could sell take part in the draw: a smuggled segment leaves them with a positive expected margin
+    (:func:`segment_margins`); with none, it stays. Moving costs the entry cost
     at the new market's arrest effort (:func:`sim.supply.entry_cost_eur`); an enterprise that cannot
     pay stays. It then sells one segment there, chosen as exploration chooses one (:func:`segment_margins`); its members,
     cash, partners and experience move with it, its recent revenue and losses start afresh.
@@ -98,24 +118,27 @@ def relocate(reg: EnterpriseRegistry, ent: SmugglerEnterprise, net, p, location:
     cand = location.candidates.get(ent.home)
     if cand is None or not len(cand):
         return -1
-    k = hub_reputation.choose_location(location.reputation[cand], location.queue_per_seat[cand], location.weight,
+    # only markets where it could sell: a smuggled segment leaving them with a positive expected margin
+    usable = []
+    for c in cand:
+        segs = [int(e) for e in net.out_edges[c] if net.smuggled[e]]
+        margins = segment_margins(reg, net, p, segs, desired) if segs else np.zeros(0)
+        if len(margins) and margins.max() > 0:
+            usable.append((int(c), segs, margins))
+    if not usable:
+        return -1
+    where = np.array([c for c, _, _ in usable], dtype=np.int64)
+    k = hub_reputation.choose_location(location.reputation[where], location.queue_per_seat[where], location.weight,
                                        location.floor, rng)
-    new = int(cand[k])
-    segs = [int(e) for e in net.out_edges[new] if net.smuggled[e]]
+    new, segs, margins = usable[k]
     cost = float(supply.entry_cost_eur(arrest_node[new], supply_params.entry_cost_eur, supply_params.entry_cost_per_effort))
-    if not segs or ent.cash_eur < cost:
+    if ent.cash_eur < cost:
         return -1
-    j = supply.choose_new_segment(segment_margins(reg, net, p, segs, desired), rng)
-    if j < 0:
-        return -1
-    e = segs[j]
+    e = segs[supply.choose_new_segment(margins, rng)]  # a positive margin: a segment is chosen
     price = _price(reg, net, e, p.markup)
     ent.cash_eur -= cost
-    reg.at[ent.home].remove(ent)
-    ent.home = new
-    reg.at[new].append(ent)
+    reg.move(ent, new)
     ent.segments = [e]
     ent.price_eur = {e: price}
     ent.revenue_recent = ent.losses_recent = 0.0
-    reg.relocations += 1
     return new

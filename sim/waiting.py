@@ -48,7 +48,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["defer", "draw_tolerance_eur", "group_values", "held_back", "update_expectation"]
+__all__ = ["defer", "draw_tolerance_eur", "group_values", "held_back", "split_held_back", "update_expectation"]
 
 
 def update_expectation(R: np.ndarray | None, V: np.ndarray, days: float, halflife_days: float) -> np.ndarray:
@@ -143,6 +143,48 @@ def held_back(value: np.ndarray, expectation: np.ndarray, is_hub: np.ndarray, gr
     ndarray of bool, shape (W,)
     """
     return is_hub[node] & defer(value[group, node, destination], expectation[group, node, destination], tolerance)
+
+
+def split_held_back(ids: np.ndarray, value: np.ndarray, expectation: np.ndarray, is_hub: np.ndarray,
+                    group: np.ndarray, node: np.ndarray, destination: np.ndarray, tolerance: np.ndarray,
+                    has_left: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Today's waiting migrants split into those held back (:func:`held_back`) and those who take part.
+
+    Only a migrant who has left its origin can be held back: at an origin that is also a hub, one
+    who has not left yet always takes part.
+
+    Parameters
+    ----------
+    ids : ndarray of int, shape (W,)
+        The waiting migrants (agent indices).
+    value, expectation : ndarray of float, shape (G, N, D)
+        As in :func:`held_back` (logit units).
+    is_hub : ndarray of bool, shape (N,)
+        Nodes of kind ``hub``.
+    group, node, destination : ndarray of int, shape (W,)
+        Each migrant's origin group, node and destination index.
+    tolerance : ndarray of float, shape (W,)
+        Each migrant's tolerance (logit units).
+    has_left : ndarray of bool, shape (W,)
+        The migrant has left its origin (its state is not ``AT_ORIGIN``).
+
+    Returns
+    -------
+    held : ndarray of int
+        Migrants who stay out of today's market, in the order of ``ids``.
+    taking_part : ndarray of int
+        The others, in the order of ``ids``.
+
+    Examples
+    --------
+    >>> V = np.zeros((1, 2, 1)); R = np.full((1, 2, 1), 5.0)
+    >>> held, rest = split_held_back(np.array([7, 8, 9]), V, R, np.array([True, False]), np.zeros(3, int),
+    ...                              np.array([0, 0, 1]), np.zeros(3, int), np.ones(3), np.array([True, False, True]))
+    >>> held.tolist(), rest.tolist()
+    ([7], [8, 9])
+    """
+    wait = held_back(value, expectation, is_hub, group, node, destination, tolerance) & has_left
+    return ids[wait], ids[~wait]
 
 
 def draw_tolerance_eur(n: int, mean_eur: float, shape: float, rng: np.random.Generator) -> np.ndarray:

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from sim import enterprises as ent_mod
-from sim import market, relocation
+from sim import market, metrics, relocation
 from sim.model import SmugglingModel
 from sim.scenario import Scenario
 
@@ -75,6 +75,65 @@ def test_relocation_reputation_outweighs_a_short_queue_and_a_poor_enterprise_sta
     ent.cash_eur = 1000.0
     assert relocation.relocate(reg, ent, net, sc.parameters.enterprises, loc, None, np.zeros(net.n_nodes), sp,
                             model.rng) == a
+
+
+def test_relocation_draws_only_markets_where_the_enterprise_could_sell(tiny_scenario):
+    """Review finding B: a market with no smuggled segment leaving it, or none with a positive expected
+    margin, takes no part in the draw, however long its queue (before the fix, the draw picked it
+    nearly always and the enterprise stayed home); with no market left to sell at, it stays."""
+    sc, model, reg, net, ent, home, a, b, loc = _relocation_case(tiny_scenario)
+    sp = sc.parameters.supply.model_copy(update={"entry_cost_eur": 0.0, "entry_cost_per_effort": 0.0})
+    queue = np.zeros(net.n_nodes)
+    queue[a], queue[b] = 1e9, 1.0  # odds of a billion to one for a, were it drawn
+    loc = loc._replace(queue_per_seat=queue)
+    p = sc.parameters.enterprises
+    from_a = [int(e) for e in net.out_edges[a] if net.smuggled[e]]
+    from_b = [int(e) for e in net.out_edges[b] if net.smuggled[e]]
+    net.smuggled[from_a] = False  # nothing smuggled leaves a
+    assert relocation.relocate(reg, ent, net, p, loc, None, np.zeros(net.n_nodes), sp, model.rng) == b
+    # back home; a sells again, at no margin (every price on its segments 0)
+    reg.move(ent, home)
+    net.smuggled[from_a] = True
+    net.base_fee_eur[from_a] = 0.0
+    for other in reg.at[a]:
+        other.price_eur = dict.fromkeys(other.price_eur, 0.0)
+    assert relocation.relocate(reg, ent, net, p, loc, None, np.zeros(net.n_nodes), sp, model.rng) == b
+    reg.move(ent, home)
+    net.smuggled[from_b] = False  # and now nowhere to sell: it stays
+    state = model.rng.bit_generator.state
+    assert relocation.relocate(reg, ent, net, p, loc, None, np.zeros(net.n_nodes), sp, model.rng) == -1
+    assert ent.home == home and model.rng.bit_generator.state == state
+
+
+def test_weekly_concentration_counts_sales_where_they_were_made(tiny_scenario):
+    """Review finding A: an enterprise that relocates in a week counts in the weekly HHI at the market
+    where it sold: what it sold before the move at the market it left, what it sold after at its new
+    one (before the fix, the whole week's sales counted at the new market)."""
+    sc, model, reg, net, ent, home, a, b, loc = _relocation_case(tiny_scenario)
+    sp = sc.parameters.supply.model_copy(update={"entry_cost_eur": 0.0, "entry_cost_per_effort": 0.0})
+    model.day = model.start_day
+    metrics.observe(model)  # a weekly snapshot: sales are counted from here
+    for n in (home, b):
+        for i, other in enumerate(reg.at[n]):
+            other.sold_persons += 10.0 * (i + 1)  # this week's sales; the mover (first at home) sold 10
+    assert ent is reg.at[home][0] and len(reg.at[home]) > 1 and reg.at[b]
+    before = {n: [e.sold_persons - model._snap_sold[e.unique_id] for e in reg.at[n]] for n in (home, b)}
+    assert relocation.relocate(reg, ent, net, sc.parameters.enterprises, loc._replace(candidates={home: np.array([b])}),
+                               None, np.zeros(net.n_nodes), sp, model.rng) == b
+    ent.sold_persons += 5.0  # sold at its new market
+    model.day += 7
+    metrics.observe(model)
+    hhi = {row[1]: row[3] for row in model.enterprise_rows[-len(model.hubs):]}
+
+    def concentration(sales):
+        return sum((x / sum(sales)) ** 2 for x in sales)
+
+    assert hhi[net.nodes[home]] == pytest.approx(concentration(before[home]))  # the mover's 10 among them
+    assert hhi[net.nodes[b]] == pytest.approx(concentration(before[b] + [5.0]))
+    assert reg.moves == []
+    model.day += 7  # the next week starts from the move: nothing sold, nothing counted anywhere
+    metrics.observe(model)
+    assert all(np.isnan(row[3]) for row in model.enterprise_rows[-len(model.hubs):])
 
 
 # --- (a) route awareness -------------------------------------------------------------------------
