@@ -27,8 +27,8 @@ from sim import (
     enterprises,
     hubs,
     market,
-    rationing,
     metrics,
+    rationing,
     relocation,
     spawning,
     vulnerability,
@@ -230,8 +230,7 @@ class SmugglingModel(mesa.Model):
         if hp.enabled and hp.planning_toll:  # the old rule: every market on a path costs (1 - R) x value
             cost = cost + hubs.reputation_value_cost_eur(net, rep, hp.reputation_value_eur)
         if cp.queue_in_planning and self._queues is not None:  # rationing: the expected wait for a seat
-            cost = cost + rationing.wait_cost_eur(*self._queues, net.smuggled, time_value_eur_per_day=cp.time_value_eur_per_day,
-                                                  cap_days=cp.retreat_after_wait_days)
+            cost = cost + rationing.wait_cost_eur(*self._queues, net.smuggled, cp.time_value_eur_per_day, cp.retreat_after_wait_days)
         # a hard minimum (vanishing logit scale): a soft minimum over a graph with cycles rewards loops;
         # without retreat edges: a departure point must not look farther than the hub feeding it
         keep = ~net.is_retreat

@@ -89,7 +89,7 @@ def smooth(previous: np.ndarray | None, today: np.ndarray, weight: float) -> np.
     return (1.0 - float(weight)) * previous + float(weight) * today
 
 
-def wait_cost_eur(wanted_persons: np.ndarray, seats_persons: np.ndarray, smuggled: np.ndarray, *,
+def wait_cost_eur(wanted_persons: np.ndarray, seats_persons: np.ndarray, smuggled: np.ndarray,
                   time_value_eur_per_day: float, cap_days: float) -> np.ndarray:
     """The expected wait's cost on each smuggled segment (EUR; 0 on the others).
 
