@@ -157,14 +157,8 @@ def split_held_back(ids: np.ndarray, value: np.ndarray, expectation: np.ndarray,
     ----------
     ids : ndarray of int, shape (W,)
         The waiting migrants (agent indices).
-    value, expectation : ndarray of float, shape (G, N, D)
-        As in :func:`held_back` (logit units).
-    is_hub : ndarray of bool, shape (N,)
-        Nodes of kind ``hub``.
-    group, node, destination : ndarray of int, shape (W,)
-        Each migrant's origin group, node and destination index.
-    tolerance : ndarray of float, shape (W,)
-        Each migrant's tolerance (logit units).
+    value, expectation, is_hub, group, node, destination, tolerance
+        As in :func:`held_back`.
     has_left : ndarray of bool, shape (W,)
         The migrant has left its origin (its state is not ``AT_ORIGIN``).
 
