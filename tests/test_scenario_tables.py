@@ -41,7 +41,7 @@ COLUMNS = {
     ],
     "events": [
         "start", "full_effect", "end", "kind", "target_type", "target", "description",
-        "source_quality",
+        "source_quality", "magnitude",
     ],
     "nationality_origins": ["nat_iso3", "origin_group", "origin", "note"],
 }
@@ -393,7 +393,9 @@ def test_events_are_the_observed_events_up_to_2014(t, graph):
     # the shared events first, unchanged; then only the documented pre-2012 enclave fences and
     # Bulgaria's containment plan of November 2013 (issue 9, item 6: no agency adaptive, every
     # documented reaction an event; Human Rights Watch 2014)
-    pd.testing.assert_frame_equal(ev.iloc[: len(src)].astype(str).reset_index(drop=True), src.astype(str))
+    shared = ev.iloc[: len(src)].reset_index(drop=True)
+    pd.testing.assert_frame_equal(shared[list(src.columns)].astype(str), src.astype(str))
+    assert (shared.magnitude.astype(float) == 1.0).all()  # the shared events at the size they have
     extra = ev.iloc[len(src):]
     fences = extra[extra.kind == "fence"]
     assert set(fences.target) == {"Tangier->Ceuta", "Nador->Melilla"} and (fences.start < "2012-01-01").all()
@@ -401,6 +403,9 @@ def test_events_are_the_observed_events_up_to_2014(t, graph):
     assert plan[["start", "kind", "target"]].astype(str).values.tolist() == [
         ["2013-11-06", "patrol_surge", "Edirne->Svilengrad"]]
     assert "Human Rights Watch 2014" in plan.description.iloc[0]
+    # its size against Aspida's, on which patrol_surge is sized: 1,500 officers / 1,881 (scenarios/README.md)
+    assert float(plan.magnitude.iloc[0]) == 0.8 and "1,500 police officers" in plan.description.iloc[0]
+    assert (fences.magnitude.astype(float) == 1.0).all()
     for r in ev.itertuples(index=False):
         _assert_target(graph, r.target_type, r.target)
 
