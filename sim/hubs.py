@@ -144,8 +144,7 @@ def offer_reputation_utility(net, hubs: dict[int, Hub], edges: np.ndarray, value
     -------
     ndarray of float, shape (O,), <= 0
     """
-    rep = np.array([hubs[n].reputation if n in hubs else 0.0 for n in range(net.n_nodes)])
-    return -reputation_value_cost_eur(net, rep, value_eur)[edges] / cost_scale_eur
+    return -reputation_value_cost_eur(net, reputation_by_node(hubs, net.n_nodes), value_eur)[edges] / cost_scale_eur
 
 
 def success_shares(hubs: list[Hub], enterprises_at: dict) -> np.ndarray:
