@@ -307,7 +307,7 @@ class SmugglingModel(mesa.Model):
         if p.choice.queue_in_planning:  # rationing: what the queues and seats looked like today
             self._queues = rationing.record_market(self._queues, self.desired * self.persons_per_agent,
                                                    self.capacity_persons, mig.node[stay], self.net.src,
-                                                   self.persons_per_agent, self.info_weight)
+                                                   self.persons_per_agent, p.choice.information_halflife_days)
         # no way on from here at all: go home; no offer on the way today: wait for one
         lost = ~np.isfinite(self.J[mig.node[stay], mig.destination[stay]])
         if lost.any():

@@ -37,7 +37,9 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["expected_wait_days", "queue_today", "record_market", "smooth", "wait_cost_eur"]
+from sim.awareness import smooth_passages
+
+__all__ = ["expected_wait_days", "queue_today", "record_market", "wait_cost_eur"]
 
 
 def expected_wait_days(wanted_persons: np.ndarray, seats_persons: np.ndarray, cap_days: float) -> np.ndarray:
@@ -62,31 +64,6 @@ def expected_wait_days(wanted_persons: np.ndarray, seats_persons: np.ndarray, ca
     with np.errstate(divide="ignore", invalid="ignore"):
         w = np.where(seats > 0, wanted / np.where(seats > 0, seats, 1.0), np.where(wanted > 0, np.inf, 0.0))
     return np.minimum(w, float(cap_days))
-
-
-def smooth(previous: np.ndarray | None, today: np.ndarray, weight: float) -> np.ndarray:
-    """Exponential smoothing ``(1 - weight) * previous + weight * today`` (None starts at today).
-
-    Parameters
-    ----------
-    previous : ndarray of float, shape (E,), or None
-    today : ndarray of float, shape (E,)
-    weight : float
-        Daily weight of today's news, in (0, 1] (``SmugglingModel.info_weight``).
-
-    Returns
-    -------
-    ndarray of float, shape (E,)
-
-    Examples
-    --------
-    >>> smooth(np.array([10.0]), np.array([0.0]), 0.25).tolist()
-    [7.5]
-    """
-    today = np.asarray(today, dtype=float)
-    if previous is None:
-        return today.copy()
-    return (1.0 - float(weight)) * previous + float(weight) * today
 
 
 def wait_cost_eur(wanted_persons: np.ndarray, seats_persons: np.ndarray, smuggled: np.ndarray,
@@ -154,8 +131,11 @@ def queue_today(wanted_persons: np.ndarray, seats_persons: np.ndarray, stuck_nod
 
 def record_market(state: tuple[np.ndarray, np.ndarray] | None, wanted_persons: np.ndarray, seats_persons: np.ndarray,
                   stuck_nodes: np.ndarray, src: np.ndarray, persons_per_agent: float,
-                  weight: float) -> tuple[np.ndarray, np.ndarray]:
-    """The smoothed record (queue, seats a day) after today's market round (:func:`queue_today`, :func:`smooth`).
+                  halflife_days: float) -> tuple[np.ndarray, np.ndarray]:
+    """The smoothed record (queue, seats a day) after today's market round.
+
+    Today's queue is :func:`queue_today`; both are smoothed by
+    :func:`sim.awareness.smooth_passages` (the same exponential smoother as word of mouth).
 
     Parameters
     ----------
@@ -163,8 +143,8 @@ def record_market(state: tuple[np.ndarray, np.ndarray] | None, wanted_persons: n
         The record so far (None: start at today).
     wanted_persons, seats_persons, stuck_nodes, src, persons_per_agent
         As in :func:`queue_today`.
-    weight : float
-        Daily weight of today's news (from ``choice.information_halflife_days``).
+    halflife_days : float
+        Half-life of the record (days, > 0): ``choice.information_halflife_days``.
 
     Returns
     -------
@@ -175,4 +155,4 @@ def record_market(state: tuple[np.ndarray, np.ndarray] | None, wanted_persons: n
     seats = np.asarray(seats_persons, dtype=float)
     if state is None:
         return q, seats.copy()
-    return smooth(state[0], q, weight), smooth(state[1], seats, weight)
+    return (smooth_passages(state[0], q, halflife_days), smooth_passages(state[1], seats, halflife_days))

@@ -26,8 +26,9 @@ def test_a_segment_nobody_sells_queues_those_stuck_at_its_market():
 
 
 def test_the_record_follows_the_news_with_its_weight_and_only_smuggled_segments_cost():
-    s = rationing.record_market(None, np.array([10.0]), np.array([5.0]), np.array([], dtype=int), np.array([0]), 1, 0.5)
-    s = rationing.record_market(s, np.array([0.0]), np.array([5.0]), np.array([], dtype=int), np.array([0]), 1, 0.5)
+    # a half-life of one day: today's news weighs one half
+    s = rationing.record_market(None, np.array([10.0]), np.array([5.0]), np.array([], dtype=int), np.array([0]), 1, 1.0)
+    s = rationing.record_market(s, np.array([0.0]), np.array([5.0]), np.array([], dtype=int), np.array([0]), 1, 1.0)
     assert s[0].tolist() == [5.0] and s[1].tolist() == [5.0]
     cost = rationing.wait_cost_eur(np.array([20.0, 20.0]), np.array([10.0, 10.0]), np.array([True, False]), 15.0, 14)
     assert cost.tolist() == [30.0, 0.0]
