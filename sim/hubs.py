@@ -14,7 +14,7 @@ from sim.agents.hub import Hub
 from sim.hub_reputation import next_market_value_eur, reputation_signal, reputation_step
 from sim.network import haversine_km
 
-__all__ = ["assign_regions", "offer_reputation_utility", "record_departures", "reputation_ahead", "reputation_by_node",
+__all__ = ["assign_regions", "offer_reputation_utility", "record_departures", "reputation_ahead", "reputation_by_node", "reputation_to_go",
            "reputation_value_cost_eur",
            "same_region_matrix", "step_hubs", "success_shares"]
 
@@ -74,6 +74,36 @@ def reputation_ahead(net, cost: np.ndarray, J: np.ndarray, reputation: np.ndarra
             break
         ahead = new
     return ahead
+
+
+def reputation_to_go(net, cost: np.ndarray, J: np.ndarray, reputation: np.ndarray, hub_params,
+                     choice_params) -> np.ndarray | float:
+    """Utility (logit units) of the next market ahead, added to the utility-to-go of every node.
+
+    Three rules: without mechanism (c) (``hub_params.enabled`` false) the rule before it,
+    ``choice_params.reputation_weight * R_ahead``; with (c) and ``hub_params.planning_ahead``,
+    ``reputation_value_eur * R_ahead / cost_scale_eur``, where ``R_ahead`` is the reputation of the first
+    market on the cheapest path (:func:`reputation_ahead`), so each option carries the market beyond it
+    once and no path pays twice; otherwise 0 (the note's rule acts on offers, :func:`offer_reputation_utility`).
+
+    Parameters
+    ----------
+    net : sim.network.RouteNetwork
+    cost : ndarray of float, shape (E,)
+    J : ndarray of float, shape (N, D)
+    reputation : ndarray of float, shape (N,)
+    hub_params : sim.parameters.HubReputationParameters
+    choice_params : sim.parameters.ChoiceParameters
+
+    Returns
+    -------
+    ndarray of float, shape (N, D), or the float 0.0
+    """
+    if not hub_params.enabled:
+        return choice_params.reputation_weight * reputation_ahead(net, cost, J, reputation)
+    if hub_params.planning_ahead:
+        return hub_params.reputation_value_eur / choice_params.cost_scale_eur * reputation_ahead(net, cost, J, reputation)
+    return 0.0
 
 
 def record_departures(hubs: dict[int, Hub], source_nodes: np.ndarray, persons_per_agent: int, n_nodes: int) -> None:

@@ -235,7 +235,7 @@ class SmugglingModel(mesa.Model):
         # without retreat edges: a departure point must not look farther than the hub feeding it
         keep = ~net.is_retreat
         self.J = cost_to_go(net.src[keep], net.dst[keep], cost[keep, None], net.n_nodes, self.destinations, scale=1e-6)
-        ahead = 0.0 if hp.enabled else cp.reputation_weight * hubs.reputation_ahead(net, cost, self.J, rep)
+        ahead = hubs.reputation_to_go(net, cost, self.J, rep, hp, cp)
         self.Jr = -self.J / cp.cost_scale_eur + ahead
         if self.awareness is not None:  # awareness (a): per-group costs-to-go over what each group knows
             self.information = aw.hub_information(rep, net.is_market, net.src, net.dst,
@@ -292,7 +292,7 @@ class SmugglingModel(mesa.Model):
         self._advertised = np.zeros(self.net.n_edges, dtype=bool)
         self._advertised[offers.edge[sold]] = True
         extra = None
-        if p.hub_reputation.enabled:  # hub reputation (c) of the market an offer leads to
+        if p.hub_reputation.enabled and not p.hub_reputation.planning_ahead:  # (c): the market an offer leads to
             extra = hubs.offer_reputation_utility(self.net, self.hubs, offers.edge, p.hub_reputation.reputation_value_eur,
                                                   p.choice.cost_scale_eur)
         res = market.run_market(W, mig, offers, net=self.net, perceived_failure=self.perceived_failure,

@@ -103,3 +103,57 @@ def test_reputation_keeps_a_hub_ahead_through_a_shock_beyond_it():
     # and without the shock the lead is kept (lock-in), not lost
     assert two_hub_region(2000.0, shock_eur=0.0)[-1] > 0.6
 
+
+
+def _chain_net():
+    """0 -> 1 (no market) -> 2 (market); 0 -> 3 (market); 2 -> 4 and 3 -> 4 (the destination)."""
+    from types import SimpleNamespace
+    src, dst = np.array([0, 1, 0, 2, 3]), np.array([1, 2, 3, 4, 4])
+    market = np.array([True, False, True, True, False])
+    return SimpleNamespace(src=src, dst=dst, n_edges=5, n_nodes=5, is_retreat=np.zeros(5, dtype=bool),
+                           is_market=market)
+
+
+def test_reputation_to_go_carries_the_market_beyond_an_option_once():
+    from types import SimpleNamespace
+
+    from sim.hubs import reputation_to_go
+    net = _chain_net()
+    cost = np.array([100.0, 100.0, 150.0, 100.0, 100.0])
+    J = np.array([[300.0], [200.0], [100.0], [100.0], [0.0]])
+    R = np.array([0.5, 0.0, 0.8, 0.2, 0.0])
+    cp = SimpleNamespace(reputation_weight=3.0, cost_scale_eur=500.0)
+    on = SimpleNamespace(enabled=True, planning_ahead=True, reputation_value_eur=1000.0)
+    u = reputation_to_go(net, cost, J, R, on, cp)
+    # node 1 is no market: it carries node 2's reputation (the market beyond it), 1000 * 0.8 / 500
+    np.testing.assert_allclose(u[:, 0], [1.0, 1.6, 1.6, 0.4, 0.0])
+    # the note's rule: nothing in the utility-to-go (the offers carry it)
+    assert reputation_to_go(net, cost, J, R, SimpleNamespace(enabled=True, planning_ahead=False,
+                                                             reputation_value_eur=1000.0), cp) == 0.0
+    # without (c): the rule before it, weight x reputation ahead
+    off = reputation_to_go(net, cost, J, R, SimpleNamespace(enabled=False, planning_ahead=True,
+                                                            reputation_value_eur=1000.0), cp)
+    np.testing.assert_allclose(off[:, 0], [1.5, 2.4, 2.4, 0.6, 0.0])
+
+
+def test_planning_ahead_puts_the_reputation_ahead_in_the_utility_to_go_and_the_note_rule_does_not():
+    from pathlib import Path
+
+    from sim.model import SmugglingModel
+    from sim.scenario import load_scenario
+    sc = load_scenario(Path(__file__).parent / "fixtures" / "scenario_small" / "scenario.yaml")
+    p = sc.parameters
+    on = sc.with_overrides(parameters=p.model_copy(update={
+        "hub_reputation": p.hub_reputation.model_copy(update={"planning_ahead": True})}))
+    m = SmugglingModel(on, 3)
+    for _ in range(m.start_day + 30):
+        m.step()
+    assert isinstance(m.Jr, np.ndarray)
+    rep = np.array([h.reputation for h in m.hubs.values()])
+    assert rep.max() > 0, "no reputation anywhere: the test says nothing"
+    J_scaled = -m.J / p.choice.cost_scale_eur
+    assert np.any(m.Jr > J_scaled + 1e-9), "planning_ahead is not in the utility-to-go"
+    m2 = SmugglingModel(sc, 3)
+    for _ in range(m2.start_day + 30):
+        m2.step()
+    np.testing.assert_allclose(m2.Jr, -m2.J / p.choice.cost_scale_eur)

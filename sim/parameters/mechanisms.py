@@ -163,6 +163,13 @@ class HubReputationParameters(Group):
         "reputation_value_eur * (1 - R) in the costs-to-go, so a path pays once for each market it passes. "
         "False (the note's rule): reputation acts in the choice between next markets only.",
     )
+    planning_ahead: bool = param(
+        False, low=0, high=1, unit="switch", kind="structural", source=STRUCTURE,
+        description="True: the reputation of the next market on the cheapest path beyond each option (the first "
+        "market reached, the option's own end if it is one) is worth reputation_value_eur * R in the choice, so "
+        "an option that crosses a border carries the reputation of the market beyond it and no path pays twice. "
+        "It replaces the offer term of the note's rule. False: the note's rule, next markets adjacent to the offer only.",
+    )
     timescale_days: float = param(
         365.0, ge=1.0, le=10000.0, low=180.0, high=1095.0, unit="days", kind="prior", source=NOTE_C,
         description="Time scale of the reputation stock of a market hub.",
