@@ -43,6 +43,8 @@ ARD_NOTE = [
     "  the replicates' errors, so it is at most the mean of the single replicates' ARDs and can lie",
     "  below their p05-p95.",
 ]
+#: What the deaths tables' ``Total`` row sums (:func:`sim.validation.routes.deaths_matrix`).
+DEATHS_TOTAL_NOTE = "Total: the routes with an observed figure"
 #: What an interval cell says when there is a single replicate (the figures say the same).
 ONE_REPLICATE = "n/a"
 
@@ -167,7 +169,7 @@ def format_summary(
         lines.append("")
         lines.append(
             f"Deaths {dobs.removeprefix('observed_')} by Frontex route, on its sea and land "
-            "segments (observed: IOM Missing Migrants, dead and missing)"
+            f"segments (observed: IOM Missing Migrants, dead and missing; {DEATHS_TOTAL_NOTE})"
         )
         drows = [
             [
@@ -211,7 +213,7 @@ def format_validation(table: pd.DataFrame, *, replicates: int | None = None) -> 
         "syrians": "Syrians by route (persons; observed: detections by nationality, SYR)",
         "syrians_share": "Syrians' split (share of the three pairs)",
         "deaths": "Deaths by Frontex route, on its sea and land segments (observed: IOM dead and "
-                  "missing; Total: the routes with an observed figure)",
+                  f"missing; {DEATHS_TOTAL_NOTE})",
     }
     ard_noted = False
     for year, by_year in table.groupby("year", sort=True):

@@ -225,3 +225,30 @@ def test_deaths_tables_say_they_count_land_segments_and_when_nothing_is_observed
                              {"deaths_by_route": validation.deaths_by_route(deaths)})
     assert "Deaths at sea" not in summary
     assert "Deaths 2014 by Frontex route, on its sea and land segments" in summary
+
+
+def test_run_summary_deaths_have_the_total_row_of_validate():
+    """`routesim run`'s deaths table ends with validate's Total (the routes with an observed figure):
+    same rows, same figures, both from sim.validation.routes.deaths_matrix."""
+    from sim.summary import format_summary, format_validation
+
+    det = pd.DataFrame({"replicate": [0, 1] * 12, "route": CM[0], "type": "Sea",
+                        "origin_group": "Syria", "detections": 100.0,
+                        "month": [f"2014-{m:02d}" for m in range(1, 13) for _ in (0, 1)]})
+    deaths = pd.DataFrame({"replicate": [0, 1, 0, 1, 0], "route": [CM[0], CM[0], BS[0], BS[0],
+                                                                   "Western Balkan"],
+                           "month": "2014-05", "deaths": [1000.0, 3000.0, 7.0, 9.0, 34.0]})
+    by_route = validation.deaths_by_route(deaths)
+    t = validation.validation_table({"detections_monthly": det, "deaths_monthly": deaths}, 2014)
+    rows = t[t.measure == "deaths"]
+    assert rows.route.tolist() == by_route.route.tolist()
+    assert by_route.route.iloc[-1] == "Total"
+    np.testing.assert_allclose(rows.observed.to_numpy(), by_route.observed_2014.to_numpy())
+    for column in ("simulated_mean", "simulated_p05", "simulated_p95"):
+        np.testing.assert_allclose(rows[column].to_numpy(), by_route[column].to_numpy())
+    # Total: IOM 2014 over the four routes with a figure, 3,318; simulated: Central Med only
+    # (Black Sea and Western Balkan have no observed figure), replicates 1,000 and 3,000
+    summary = format_summary(validation.detections_by_route(det), {"deaths_by_route": by_route})
+    assert "Total: the routes with an observed figure" in summary
+    assert re.search(r"^  Total\s+3,318\s+2,000\s+1,100-2,900$", summary, re.M)
+    assert re.search(r"^Total\s.*3,318\s+2,000\s+1,100-2,900\s+-39\.7 %$", format_validation(t), re.M)

@@ -17,7 +17,7 @@ from sim.validation.monthly import (
     simulated_pair_month,
 )
 from sim.validation.replicates import replicate_matrix, replicate_numbers, rows_in_year
-from sim.validation.routes import SYRIAN_SPLIT_PAIRS, deaths_by_route, syrian_split
+from sim.validation.routes import SYRIAN_SPLIT_PAIRS, deaths_matrix, syrian_split
 
 #: Columns of the validation table (:func:`validation_table`), one row per figure.
 VALIDATION_COLUMNS = [
@@ -206,18 +206,11 @@ def validation_table(
         if obs_t.deaths is not None:
             d = obs_t.deaths[obs_t.deaths["year"] == year]
             obs_deaths = {str(k): float(v) for k, v in d.groupby("route")["dead_missing"].sum().items()}
-        table = deaths_by_route(dm, year, observed_deaths=obs_deaths, replicates=reps)
-        in_year = rows_in_year(dm, year)
-        index = pd.Index(table["route"], name="route")
-        values = replicate_matrix(in_year, ["route"], "deaths", index, reps)
+        routes, obs, values = deaths_matrix(dm, year, obs_deaths, reps)
         source = "IOM dead and missing" if obs_deaths else "no observed figure"
-        for i, route in enumerate(table["route"]):
-            rows.append(_row(year, "deaths", "year", route, "", obs_deaths.get(route, np.nan),
-                             values[i], source))
-        if obs_deaths:
-            mask = np.array([r in obs_deaths for r in table["route"]])
-            rows.append(_row(year, "deaths", "year", "Total", "", sum(obs_deaths.values()),
-                             values[mask].sum(axis=0), "IOM dead and missing, routes with a figure"))
+        for i, route in enumerate(routes):
+            label = "IOM dead and missing, routes with a figure" if route == "Total" else source
+            rows.append(_row(year, "deaths", "year", route, "", obs[i], values[i], label))
 
     if has_monthly:
         naive = naive_forecasts(obs_t.monthly, year)
