@@ -240,10 +240,14 @@ def format_validation(table: pd.DataFrame, *, replicates: int | None = None) -> 
                          + ("" if scope == "year" else f", {scope} ({block['source'].iloc[0]})"))
             if measure == "deaths" and (block["source"] == "no observed figure").all():
                 lines.append(f"  (no observed deaths for {year}: the observed column is empty)")
-            rows = [[str(r["route"]), str(r["type"]), fmt(r["observed"]), fmt(r["simulated_mean"]),
+            # deaths are by route only (sea and land segments together): no type column
+            typed = measure != "deaths"
+            rows = [[str(r["route"]), *([str(r["type"])] if typed else []), fmt(r["observed"]),
+                     fmt(r["simulated_mean"]),
                      _interval(r["simulated_p05"], r["simulated_p95"], fmt, replicates),
                      _percent(r["relative_error"])]
                     for _, r in block.iterrows()]
-            lines += _table(["route", "type", "observed", "simulated mean", "p05-p95",
-                             "rel. error"], rows, right={2, 3, 5})
+            header = ["route", *(["type"] if typed else []), "observed", "simulated mean",
+                      "p05-p95", "rel. error"]
+            lines += _table(header, rows, right={2, 3, 5} if typed else {1, 2, 4})
     return "\n".join(lines).lstrip("\n") + "\n"

@@ -252,3 +252,27 @@ def test_run_summary_deaths_have_the_total_row_of_validate():
     assert "Total: the routes with an observed figure" in summary
     assert re.search(r"^  Total\s+3,318\s+2,000\s+1,100-2,900$", summary, re.M)
     assert re.search(r"^Total\s.*3,318\s+2,000\s+1,100-2,900\s+-39\.7 %$", format_validation(t), re.M)
+
+
+def test_validate_deaths_tables_have_no_type_column():
+    """Deaths are by route, sea and land segments together: validate's deaths tables print no
+    (always empty) type column; the detections tables keep theirs."""
+    from sim.summary import format_validation
+
+    det = pd.DataFrame({"replicate": 0, "route": CM[0], "type": "Sea", "origin_group": "Syria",
+                        "month": [f"{y}-{m:02d}" for y in (2013, 2014) for m in range(1, 13)],
+                        "detections": 100.0})
+    deaths = pd.DataFrame({"replicate": 0, "route": [CM[0], "Western Balkan"],
+                           "month": ["2013-05", "2014-06"], "deaths": [50.0, 34.0]})
+    tables = {"detections_monthly": det, "deaths_monthly": deaths}
+    lines = format_validation(pd.concat([validation.validation_table(tables, y)
+                                         for y in (2013, 2014)])).splitlines()
+    titles = [i for i, x in enumerate(lines) if " Deaths by Frontex route" in x]
+    assert len(titles) == 2
+    for i in titles:
+        header = next(x for x in lines[i + 1:] if x.startswith("route"))
+        assert re.match(r"route\s+observed\s+simulated mean\s+p05-p95\s+rel\. error$", header)
+    assert re.search(r"^Western Balkan\s+-\s+34\s+34-34\s+-$", "\n".join(lines), re.M)
+    assert re.search(r"^Total\s+3,318\s+0\s+0-0\s+-100\.0 %$", "\n".join(lines), re.M)
+    detections = [x for x in lines if x.startswith("route") and " type " in x]
+    assert len(detections) == 3 * 2  # detections, Syrians and their split keep it, 2013 and 2014

@@ -109,7 +109,8 @@ def validation_table(
           interval across replicates' shares), when the nationality table has ``year``;
         - ``deaths``: every sea route and any route with observed or simulated deaths, and
           ``Total`` over the routes with an observed figure (persons; observed NaN where IOM has
-          none, e.g. Black Sea);
+          none, e.g. Black Sea; ``type`` empty: a route's deaths are on its sea and land segments
+          together);
         - ``ard``: route = forecaster (:data:`FORECASTERS`), ``scope`` ``year``, ``in_window``,
           ``out_of_window``: the monthly averaged relative difference over the ten pairs
           (``simulated_mean``: the model's ARD of the replicates' mean, or the naive forecast's;
