@@ -45,6 +45,10 @@ ARD_NOTE = [
 ]
 #: What the deaths tables' ``Total`` row sums (:func:`sim.validation.routes.deaths_matrix`).
 DEATHS_TOTAL_NOTE = "Total: the routes with an observed figure"
+#: The ``source`` of validation rows without an observed figure (:mod:`sim.validation.table`).
+NO_FIGURE = "no observed figure"
+#: Measures whose validation block says so when nothing was observed in a year, and what it names.
+UNOBSERVED = {"deaths": "deaths", "syrians": "Syrians", "syrians_share": "Syrians' split"}
 #: What an interval cell says when there is a single replicate (the figures say the same).
 ONE_REPLICATE = "n/a"
 
@@ -238,8 +242,11 @@ def format_validation(table: pd.DataFrame, *, replicates: int | None = None) -> 
             fmt = _share if share else _count
             lines.append(f"{year} {titles.get(measure, measure)}"
                          + ("" if scope == "year" else f", {scope} ({block['source'].iloc[0]})"))
-            if measure == "deaths" and (block["source"] == "no observed figure").all():
-                lines.append(f"  (no observed deaths for {year}: the observed column is empty)")
+            sources = block["source"].astype(str)
+            if measure in UNOBSERVED and sources.str.startswith(NO_FIGURE).all():
+                why = sources.iloc[0].removeprefix(NO_FIGURE).lstrip(": ")
+                lines.append(f"  (no observed {UNOBSERVED[measure]} for {year}: the observed column "
+                             "is empty" + (f"; {why})" if why else ")"))
             # deaths are by route only (sea and land segments together): no type column
             typed = measure != "deaths"
             rows = [[str(r["route"]), *([str(r["type"])] if typed else []), fmt(r["observed"]),

@@ -276,3 +276,30 @@ def test_validate_deaths_tables_have_no_type_column():
     assert re.search(r"^Total\s+3,318\s+0\s+0-0\s+-100\.0 %$", "\n".join(lines), re.M)
     detections = [x for x in lines if x.startswith("route") and " type " in x]
     assert len(detections) == 3 * 2  # detections, Syrians and their split keep it, 2013 and 2014
+
+
+def test_validate_says_when_no_syrians_were_observed_in_a_year():
+    """2012 has no nationality table: validate prints the simulated Syrians with a note naming the
+    years observed, instead of leaving the block out; 2013 keeps its observed figures."""
+    from sim.summary import format_validation
+
+    det = pd.DataFrame({"replicate": 0, "route": CM[0], "type": "Sea", "origin_group": "Syria",
+                        "month": [f"{y}-{m:02d}" for y in (2012, 2013) for m in range(1, 13)],
+                        "detections": 100.0})
+    deaths = pd.DataFrame({"replicate": 0, "route": CM[0], "month": ["2012-05"], "deaths": [5.0]})
+    t = pd.concat([validation.validation_table({"detections_monthly": det, "deaths_monthly": deaths}, y)
+                   for y in (2012, 2013)])
+    syr12 = _get(t[t.year == 2012], "syrians", CM[0])
+    assert np.isnan(syr12.observed) and syr12.simulated_mean == 1200
+    assert syr12.source == "no observed figure: the nationality table has 2013, 2014"
+    assert _get(t[t.year == 2012], "syrians_share", CM[0]).simulated_mean == 1.0
+    assert _get(t[t.year == 2013], "syrians", CM[0]).observed == 11503
+    text = format_validation(t)
+    assert ("2012 Syrians by route (persons; observed: detections by nationality, SYR)\n"
+            "  (no observed Syrians for 2012: the observed column is empty; the nationality table "
+            "has 2013, 2014)\n") in text
+    assert "(no observed Syrians' split for 2012" in text
+    assert "(no observed Syrians for 2013" not in text
+    assert ("(no observed deaths for 2012: the observed column is empty; the IOM table has 2014)"
+            in text)
+    assert re.search(r"^Central Mediterranean\s+Sea\s+-\s+1,200\s+", text, re.M)
