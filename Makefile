@@ -6,6 +6,11 @@ PY := $(VENV)/bin/python
 SCENARIO ?= scenarios/baseline_2014.yaml
 PERSONS_PER_AGENT ?= 1
 RUN_ARGS ?=
+# pip's output level for the .venv install. -qq prints errors only: a single -q still prints pip's
+# warnings, and a machine whose pip config lists local indexes (extra-index-url file:///...) gets one
+# "WARNING: Location '...' is ignored" line per package missing from each of them (about 140 lines
+# on the project's machine). `make venv INSTALL_QUIET=-q` shows pip's warnings, `INSTALL_QUIET=` everything.
+INSTALL_QUIET ?= -qq
 
 .PHONY: run test venv lint bench clean
 
@@ -22,9 +27,9 @@ $(VENV)/.installed: pyproject.toml
 	  echo "error: routesim needs Python >= 3.12 (Mesa 3.5). Tried python3.12, PYENV_VERSION=3.12.1 python3.12, python3.13, PYENV_VERSION=3.13.0 python3.13, python3, python." >&2; \
 	  echo "Install Python 3.12 or newer, or select it with pyenv, then run make again." >&2; exit 2; fi; \
 	if [ ! -x $(PY) ]; then echo "creating $(VENV) with $$PYBIN"; env $$PYBIN -m venv $(VENV); fi; \
-	echo "installing routesim and its dev, app and ema extras into $(VENV) (quiet; a few minutes the first time)"; \
-	$(PY) -m pip install -q --upgrade pip >/dev/null && \
-	$(PY) -m pip install -q -e ".[dev,app,ema]" && touch $@
+	echo "installing routesim and its dev, app and ema extras into $(VENV) with pip install $(INSTALL_QUIET) (-qq: errors only; a few minutes the first time)"; \
+	$(PY) -m pip install $(INSTALL_QUIET) --upgrade pip >/dev/null && \
+	$(PY) -m pip install $(INSTALL_QUIET) -e ".[dev,app,ema]" && touch $@
 
 venv: $(VENV)/.installed
 

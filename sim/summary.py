@@ -43,6 +43,12 @@ ARD_NOTE = [
     "  the replicates' errors, so it is at most the mean of the single replicates' ARDs and can lie",
     "  below their p05-p95.",
 ]
+#: What the deaths tables' ``Total`` row sums (:func:`sim.validation.routes.deaths_matrix`).
+DEATHS_TOTAL_NOTE = "Total: the routes with an observed figure"
+#: The ``source`` of validation rows without an observed figure (:mod:`sim.validation.table`).
+NO_FIGURE = "no observed figure"
+#: Measures whose validation block says so when nothing was observed in a year, and what it names.
+UNOBSERVED = {"deaths": "deaths", "syrians": "Syrians", "syrians_share": "Syrians' split"}
 #: What an interval cell says when there is a single replicate (the figures say the same).
 ONE_REPLICATE = "n/a"
 
@@ -167,7 +173,7 @@ def format_summary(
         lines.append("")
         lines.append(
             f"Deaths {dobs.removeprefix('observed_')} by Frontex route, on its sea and land "
-            "segments (observed: IOM Missing Migrants, dead and missing)"
+            f"segments (observed: IOM Missing Migrants, dead and missing; {DEATHS_TOTAL_NOTE})"
         )
         drows = [
             [
@@ -211,7 +217,7 @@ def format_validation(table: pd.DataFrame, *, replicates: int | None = None) -> 
         "syrians": "Syrians by route (persons; observed: detections by nationality, SYR)",
         "syrians_share": "Syrians' split (share of the three pairs)",
         "deaths": "Deaths by Frontex route, on its sea and land segments (observed: IOM dead and "
-                  "missing; Total: the routes with an observed figure)",
+                  f"missing; {DEATHS_TOTAL_NOTE})",
     }
     ard_noted = False
     for year, by_year in table.groupby("year", sort=True):
@@ -236,12 +242,19 @@ def format_validation(table: pd.DataFrame, *, replicates: int | None = None) -> 
             fmt = _share if share else _count
             lines.append(f"{year} {titles.get(measure, measure)}"
                          + ("" if scope == "year" else f", {scope} ({block['source'].iloc[0]})"))
-            if measure == "deaths" and (block["source"] == "no observed figure").all():
-                lines.append(f"  (no observed deaths for {year}: the observed column is empty)")
-            rows = [[str(r["route"]), str(r["type"]), fmt(r["observed"]), fmt(r["simulated_mean"]),
+            sources = block["source"].astype(str)
+            if measure in UNOBSERVED and sources.str.startswith(NO_FIGURE).all():
+                why = sources.iloc[0].removeprefix(NO_FIGURE).lstrip(": ")
+                lines.append(f"  (no observed {UNOBSERVED[measure]} for {year}: the observed column "
+                             "is empty" + (f"; {why})" if why else ")"))
+            # deaths are by route only (sea and land segments together): no type column
+            typed = measure != "deaths"
+            rows = [[str(r["route"]), *([str(r["type"])] if typed else []), fmt(r["observed"]),
+                     fmt(r["simulated_mean"]),
                      _interval(r["simulated_p05"], r["simulated_p95"], fmt, replicates),
                      _percent(r["relative_error"])]
                     for _, r in block.iterrows()]
-            lines += _table(["route", "type", "observed", "simulated mean", "p05-p95",
-                             "rel. error"], rows, right={2, 3, 5})
+            header = ["route", *(["type"] if typed else []), "observed", "simulated mean",
+                      "p05-p95", "rel. error"]
+            lines += _table(header, rows, right={2, 3, 5} if typed else {1, 2, 4})
     return "\n".join(lines).lstrip("\n") + "\n"

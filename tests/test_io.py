@@ -137,6 +137,7 @@ def test_deaths_csv_leaves_observed_blank_where_none(tmp_path, scenario):
     black_sea = next(line for line in lines if line.startswith("Black Sea,"))
     assert black_sea.split(",")[1] == ""
     assert next(line for line in lines if line.startswith("Central")).split(",")[1] == "3126.0"
+    assert lines[-1].startswith("Total,3318.0,")  # IOM 2014 over the routes with a figure
     by_route = (out / "detections_by_route.csv").read_text().splitlines()
     assert by_route[-1].startswith("Total,,283532")
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
 import tomllib
 from pathlib import Path
 
+import pytest
 from ruamel.yaml import YAML
 
 from sim.cli import main
@@ -47,3 +51,16 @@ def test_odd_has_the_seven_sections():
         "Input data",
         "Submodels",
     ]
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_venv_installs_with_pip_errors_only():
+    """`make venv` runs pip at -qq: a single -q prints about 140 "Location ... is ignored" warnings
+    on a machine whose pip config lists sparse local indexes (the project's machine)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("INSTALL_QUIET", "MAKEFLAGS")}
+    dry = subprocess.run(
+        ["make", "-n", "-B", "venv"], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    ).stdout
+    installs = [line for line in dry.splitlines() if " -m pip install " in line]
+    assert len(installs) == 2, dry
+    assert all(" pip install -qq " in line for line in installs), installs

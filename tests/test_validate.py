@@ -225,3 +225,81 @@ def test_deaths_tables_say_they_count_land_segments_and_when_nothing_is_observed
                              {"deaths_by_route": validation.deaths_by_route(deaths)})
     assert "Deaths at sea" not in summary
     assert "Deaths 2014 by Frontex route, on its sea and land segments" in summary
+
+
+def test_run_summary_deaths_have_the_total_row_of_validate():
+    """`routesim run`'s deaths table ends with validate's Total (the routes with an observed figure):
+    same rows, same figures, both from sim.validation.routes.deaths_matrix."""
+    from sim.summary import format_summary, format_validation
+
+    det = pd.DataFrame({"replicate": [0, 1] * 12, "route": CM[0], "type": "Sea",
+                        "origin_group": "Syria", "detections": 100.0,
+                        "month": [f"2014-{m:02d}" for m in range(1, 13) for _ in (0, 1)]})
+    deaths = pd.DataFrame({"replicate": [0, 1, 0, 1, 0], "route": [CM[0], CM[0], BS[0], BS[0],
+                                                                   "Western Balkan"],
+                           "month": "2014-05", "deaths": [1000.0, 3000.0, 7.0, 9.0, 34.0]})
+    by_route = validation.deaths_by_route(deaths)
+    t = validation.validation_table({"detections_monthly": det, "deaths_monthly": deaths}, 2014)
+    rows = t[t.measure == "deaths"]
+    assert rows.route.tolist() == by_route.route.tolist()
+    assert by_route.route.iloc[-1] == "Total"
+    np.testing.assert_allclose(rows.observed.to_numpy(), by_route.observed_2014.to_numpy())
+    for column in ("simulated_mean", "simulated_p05", "simulated_p95"):
+        np.testing.assert_allclose(rows[column].to_numpy(), by_route[column].to_numpy())
+    # Total: IOM 2014 over the four routes with a figure, 3,318; simulated: Central Med only
+    # (Black Sea and Western Balkan have no observed figure), replicates 1,000 and 3,000
+    summary = format_summary(validation.detections_by_route(det), {"deaths_by_route": by_route})
+    assert "Total: the routes with an observed figure" in summary
+    assert re.search(r"^  Total\s+3,318\s+2,000\s+1,100-2,900$", summary, re.M)
+    assert re.search(r"^Total\s.*3,318\s+2,000\s+1,100-2,900\s+-39\.7 %$", format_validation(t), re.M)
+
+
+def test_validate_deaths_tables_have_no_type_column():
+    """Deaths are by route, sea and land segments together: validate's deaths tables print no
+    (always empty) type column; the detections tables keep theirs."""
+    from sim.summary import format_validation
+
+    det = pd.DataFrame({"replicate": 0, "route": CM[0], "type": "Sea", "origin_group": "Syria",
+                        "month": [f"{y}-{m:02d}" for y in (2013, 2014) for m in range(1, 13)],
+                        "detections": 100.0})
+    deaths = pd.DataFrame({"replicate": 0, "route": [CM[0], "Western Balkan"],
+                           "month": ["2013-05", "2014-06"], "deaths": [50.0, 34.0]})
+    tables = {"detections_monthly": det, "deaths_monthly": deaths}
+    lines = format_validation(pd.concat([validation.validation_table(tables, y)
+                                         for y in (2013, 2014)])).splitlines()
+    titles = [i for i, x in enumerate(lines) if " Deaths by Frontex route" in x]
+    assert len(titles) == 2
+    for i in titles:
+        header = next(x for x in lines[i + 1:] if x.startswith("route"))
+        assert re.match(r"route\s+observed\s+simulated mean\s+p05-p95\s+rel\. error$", header)
+    assert re.search(r"^Western Balkan\s+-\s+34\s+34-34\s+-$", "\n".join(lines), re.M)
+    assert re.search(r"^Total\s+3,318\s+0\s+0-0\s+-100\.0 %$", "\n".join(lines), re.M)
+    detections = [x for x in lines if x.startswith("route") and " type " in x]
+    assert len(detections) == 3 * 2  # detections, Syrians and their split keep it, 2013 and 2014
+
+
+def test_validate_says_when_no_syrians_were_observed_in_a_year():
+    """2012 has no nationality table: validate prints the simulated Syrians with a note naming the
+    years observed, instead of leaving the block out; 2013 keeps its observed figures."""
+    from sim.summary import format_validation
+
+    det = pd.DataFrame({"replicate": 0, "route": CM[0], "type": "Sea", "origin_group": "Syria",
+                        "month": [f"{y}-{m:02d}" for y in (2012, 2013) for m in range(1, 13)],
+                        "detections": 100.0})
+    deaths = pd.DataFrame({"replicate": 0, "route": CM[0], "month": ["2012-05"], "deaths": [5.0]})
+    t = pd.concat([validation.validation_table({"detections_monthly": det, "deaths_monthly": deaths}, y)
+                   for y in (2012, 2013)])
+    syr12 = _get(t[t.year == 2012], "syrians", CM[0])
+    assert np.isnan(syr12.observed) and syr12.simulated_mean == 1200
+    assert syr12.source == "no observed figure: the nationality table has 2013, 2014"
+    assert _get(t[t.year == 2012], "syrians_share", CM[0]).simulated_mean == 1.0
+    assert _get(t[t.year == 2013], "syrians", CM[0]).observed == 11503
+    text = format_validation(t)
+    assert ("2012 Syrians by route (persons; observed: detections by nationality, SYR)\n"
+            "  (no observed Syrians for 2012: the observed column is empty; the nationality table "
+            "has 2013, 2014)\n") in text
+    assert "(no observed Syrians' split for 2012" in text
+    assert "(no observed Syrians for 2013" not in text
+    assert ("(no observed deaths for 2012: the observed column is empty; the IOM table has 2014)"
+            in text)
+    assert re.search(r"^Central Mediterranean\s+Sea\s+-\s+1,200\s+", text, re.M)

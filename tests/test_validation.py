@@ -155,6 +155,7 @@ def test_deaths_by_route_hand_computed():
         "Western Mediterranean",
         "Western African",
         "Black Sea",
+        "Total",
     ]
     cm = table.iloc[0]
     assert cm["observed_2014"] == 10
@@ -164,6 +165,13 @@ def test_deaths_by_route_hand_computed():
     em = table.iloc[1]
     assert math.isnan(em["observed_2014"])
     assert em["simulated_mean"] == pytest.approx(1.5)
+    # Total: the routes with an observed figure (CM, Western African), each replicate's sum
+    total = table.iloc[-1]
+    assert total["observed_2014"] == 14
+    assert (total["simulated_mean"], total["simulated_p05"], total["simulated_p95"]) == pytest.approx(
+        (10, 8.2, 11.8))
+    # without an observed figure there is nothing to total
+    assert "Total" not in validation.deaths_by_route(deaths, observed_deaths={})["route"].tolist()
 
 
 def test_deaths_by_route_iom_observed_blank_where_none():

@@ -104,6 +104,66 @@ def detections_by_route(
     return table
 
 
+def deaths_matrix(
+    deaths_monthly: pd.DataFrame | Mapping[str, pd.DataFrame],
+    year: int,
+    observed_deaths: Mapping[str, float],
+    replicates: Sequence[int] | None = None,
+) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Deaths by Frontex route and replicate, with a ``Total`` over the routes with an observed figure.
+
+    The rows of :func:`deaths_by_route` and of the ``deaths`` measure of
+    :func:`sim.validation.validation_table`.
+
+    Parameters
+    ----------
+    deaths_monthly : pandas.DataFrame or mapping of str to DataFrame
+        Columns ``replicate`` (optional), ``route``, ``month`` (``YYYY-MM``), ``deaths`` (persons).
+    year : int
+        Calendar year compared.
+    observed_deaths : mapping of str to number
+        Observed deaths by route (may be empty).
+    replicates : sequence of int, optional
+        Replicate numbers (default: those present in the table); a replicate without a row counts 0.
+
+    Returns
+    -------
+    routes : list of str
+        The routes with a sea type in :data:`sim.observed.ROUTE_TYPES` order, then any other route
+        with an observed figure or with simulated deaths in ``year``, then ``"Total"`` when
+        ``observed_deaths`` has any figure.
+    observed : numpy.ndarray, shape (n_rows,)
+        Observed deaths (persons), NaN where there is none; the ``Total`` row's is their sum.
+    values : numpy.ndarray, shape (n_rows, n_replicates)
+        Simulated deaths (persons) by row and replicate; the ``Total`` row's is each replicate's sum
+        over the routes with an observed figure.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"replicate": [0, 1, 0], "route": ["Black Sea", "Central Mediterranean",
+    ...     "Central Mediterranean"], "month": "2014-03", "deaths": [5, 7, 1]})
+    >>> routes, obs, values = deaths_matrix(d, 2014, {"Central Mediterranean": 10})
+    >>> routes[-1], float(obs[-1]), values[-1].tolist()
+    ('Total', 10.0, [1.0, 7.0])
+    """
+    deaths_monthly = pick_table(deaths_monthly, "deaths_monthly")
+    routes = list(dict.fromkeys(r for r, t in observed.ROUTE_TYPES if t == "Sea"))
+    in_year = rows_in_year(deaths_monthly, year)
+    with_deaths = in_year.loc[in_year["deaths"] > 0, "route"].dropna().unique()
+    extra = [*observed_deaths, *with_deaths]
+    routes += [r for r in dict.fromkeys(extra) if r not in routes]
+    reps = replicate_numbers(deaths_monthly, replicates)
+    index = pd.Index(routes, name="route")
+    values = replicate_matrix(in_year, ["route"], "deaths", index, reps)
+    obs = np.array([float(observed_deaths.get(r, np.nan)) for r in routes])
+    if observed_deaths:
+        with_figure = np.array([r in observed_deaths for r in routes])
+        routes.append("Total")
+        obs = np.append(obs, float(sum(observed_deaths.values())))
+        values = np.vstack([values, values[with_figure].sum(axis=0, keepdims=True)])
+    return routes, obs, values
+
+
 def deaths_by_route(
     deaths_monthly: pd.DataFrame | Mapping[str, pd.DataFrame],
     year: int = 2014,
@@ -132,30 +192,19 @@ def deaths_by_route(
 
     Returns
     -------
-    pandas.DataFrame, shape (n_routes, 5)
+    pandas.DataFrame, shape (n_routes [+ 1], 5)
         Columns ``route, observed_<year>, simulated_mean, simulated_p05, simulated_p95``. Rows: the
         routes with a sea type in :data:`sim.observed.ROUTE_TYPES` order, then any other route with an
         observed figure or with simulated deaths in ``year`` (a land route whose rows are all 0 is
-        left out). ``observed_<year>`` is NaN (written blank) where IOM has none
+        left out), then, when there is an observed figure, a ``Total`` row over the routes with one
+        (observed: their sum, 3,318 in 2014; simulated: each replicate's sum over those routes), as
+        in ``routesim validate``. ``observed_<year>`` is NaN (written blank) where IOM has none
         (Black Sea).
     """
-    deaths_monthly = pick_table(deaths_monthly, "deaths_monthly")
-    routes = list(dict.fromkeys(r for r, t in observed.ROUTE_TYPES if t == "Sea"))
     if observed_deaths is None:
         observed_deaths = observed.deaths_2014_by_route() if year == 2014 else {}
-    in_year = rows_in_year(deaths_monthly, year)
-    with_deaths = in_year.loc[in_year["deaths"] > 0, "route"].dropna().unique()
-    extra = [*observed_deaths, *with_deaths]
-    routes += [r for r in dict.fromkeys(extra) if r not in routes]
-    reps = replicate_numbers(deaths_monthly, replicates)
-    index = pd.Index(routes, name="route")
-    values = replicate_matrix(in_year, ["route"], "deaths", index, reps)
-    table = pd.DataFrame(
-        {
-            "route": routes,
-            f"observed_{year}": [float(observed_deaths.get(r, np.nan)) for r in routes],
-        }
-    )
+    routes, obs, values = deaths_matrix(deaths_monthly, year, observed_deaths, replicates)
+    table = pd.DataFrame({"route": routes, f"observed_{year}": obs})
     for name, column in ensemble_stats(values).items():
         table[name] = column
     return table

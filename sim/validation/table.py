@@ -17,7 +17,7 @@ from sim.validation.monthly import (
     simulated_pair_month,
 )
 from sim.validation.replicates import replicate_matrix, replicate_numbers, rows_in_year
-from sim.validation.routes import SYRIAN_SPLIT_PAIRS, deaths_by_route, syrian_split
+from sim.validation.routes import SYRIAN_SPLIT_PAIRS, deaths_matrix, syrian_split
 
 #: Columns of the validation table (:func:`validation_table`), one row per figure.
 VALIDATION_COLUMNS = [
@@ -54,6 +54,14 @@ def split_by_window(year: int, window: tuple[str, str] | None) -> tuple[list[int
         return [], []
     inside = [m for m in range(1, 13) if window[0] <= f"{year:04d}-{m:02d}" <= window[1]]
     return inside, [m for m in range(1, 13) if m not in inside]
+
+
+def _no_figure(name: str, observed_table: pd.DataFrame | None) -> str:
+    """The ``source`` of rows without an observed figure, naming the years the table has."""
+    if observed_table is None or observed_table.empty:
+        return f"no observed figure: no {name} table"
+    years = sorted({int(y) for y in observed_table["year"]})
+    return f"no observed figure: the {name} table has {', '.join(map(str, years))}"
 
 
 def _row(year, measure, scope, route, type_, obs, values, source) -> dict:
@@ -106,10 +114,13 @@ def validation_table(
           inside / outside ``window``, observed from the monthly series;
         - ``syrians`` (the three pairs of :data:`SYRIAN_SPLIT_PAIRS`, persons) and
           ``syrians_share`` (``simulated_mean`` the simulated share of the three pairs' sum,
-          interval across replicates' shares), when the nationality table has ``year``;
+          interval across replicates' shares), when ``detections_monthly`` has ``origin_group``;
+          observed NaN and ``source`` ``"no observed figure: ..."`` (naming the years the
+          nationality table has) for a year the table lacks (2012 in the shipped tables);
         - ``deaths``: every sea route and any route with observed or simulated deaths, and
           ``Total`` over the routes with an observed figure (persons; observed NaN where IOM has
-          none, e.g. Black Sea);
+          none, e.g. Black Sea; ``type`` empty: a route's deaths are on its sea and land segments
+          together);
         - ``ard``: route = forecaster (:data:`FORECASTERS`), ``scope`` ``year``, ``in_window``,
           ``out_of_window``: the monthly averaged relative difference over the ten pairs
           (``simulated_mean``: the model's ARD of the replicates' mean, or the naive forecast's;
@@ -170,7 +181,12 @@ def validation_table(
                          sim[:, cols].sum(axis=(0, 1)), label))
 
     nat = obs_t.nationality
-    if nat is not None and (nat["year"] == year).any() and "origin_group" in det.columns:
+    if "origin_group" in det.columns:
+        if nat is not None and (nat["year"] == year).any():
+            syr_source = "nationality table, SYR"
+        else:  # e.g. 2012: the simulated Syrians, and a note that nothing was observed
+            syr_source = _no_figure("nationality", nat)
+            nat = pd.DataFrame(columns=["year", "route", "type", "nat_iso3", "detections"])
         split = syrian_split(det, year, replicates=reps, observed_nationality=nat)
         frame = rows_in_year(det, year)
         frame = frame[frame["origin_group"] == "Syria"]
@@ -181,9 +197,9 @@ def validation_table(
         for i, (route, type_) in enumerate(SYRIAN_SPLIT_PAIRS):
             v = split[f"{route}/{type_}"]
             rows.append(_row(year, "syrians", "year", route, type_, v["observed"], values[i],
-                             "nationality table, SYR"))
+                             syr_source))
             share_row = _row(year, "syrians_share", "year", route, type_, v["observed_share"],
-                             shares[i][~np.isnan(shares[i])], "nationality table, SYR")
+                             shares[i][~np.isnan(shares[i])], syr_source)
             share_row["simulated_mean"] = v["simulated_share"]
             obs_share = v["observed_share"]
             share_row["relative_error"] = (
@@ -206,18 +222,11 @@ def validation_table(
         if obs_t.deaths is not None:
             d = obs_t.deaths[obs_t.deaths["year"] == year]
             obs_deaths = {str(k): float(v) for k, v in d.groupby("route")["dead_missing"].sum().items()}
-        table = deaths_by_route(dm, year, observed_deaths=obs_deaths, replicates=reps)
-        in_year = rows_in_year(dm, year)
-        index = pd.Index(table["route"], name="route")
-        values = replicate_matrix(in_year, ["route"], "deaths", index, reps)
-        source = "IOM dead and missing" if obs_deaths else "no observed figure"
-        for i, route in enumerate(table["route"]):
-            rows.append(_row(year, "deaths", "year", route, "", obs_deaths.get(route, np.nan),
-                             values[i], source))
-        if obs_deaths:
-            mask = np.array([r in obs_deaths for r in table["route"]])
-            rows.append(_row(year, "deaths", "year", "Total", "", sum(obs_deaths.values()),
-                             values[mask].sum(axis=0), "IOM dead and missing, routes with a figure"))
+        routes, obs, values = deaths_matrix(dm, year, obs_deaths, reps)
+        source = "IOM dead and missing" if obs_deaths else _no_figure("IOM", obs_t.deaths)
+        for i, route in enumerate(routes):
+            label = "IOM dead and missing, routes with a figure" if route == "Total" else source
+            rows.append(_row(year, "deaths", "year", route, "", obs[i], values[i], label))
 
     if has_monthly:
         naive = naive_forecasts(obs_t.monthly, year)
