@@ -24,6 +24,7 @@ import numpy as np
 from sim import awareness as aw
 from sim import (
     crossing,
+    detention,
     enterprises,
     hubs,
     market,
@@ -34,13 +35,13 @@ from sim import (
     vulnerability,
     waiting,
 )
-from sim.agents.enforcement import EnforcementAgency, TimelineEvent
+from sim.agencies import build_enforcement
 from sim.agents.hub import Hub
 from sim.agents.migrant import Migrants, MigrantState, MigrantView  # noqa: F401 (MigrantView: return type)
 from sim.choice import cost_to_go, edge_cost, group_costs_to_go
-from sim.dates import model_day, month_calendar, to_date
-from sim.enforcement import EnforcementState, crossing_odds, effort_lists, resolve_target
-from sim.labels import MODES, ROUTE_TYPES, EventKind, text
+from sim.dates import month_calendar, to_date
+from sim.enforcement import EnforcementState, crossing_odds, effort_lists
+from sim.labels import MODES, ROUTE_TYPES
 from sim.network import RouteNetwork
 from sim.registry import EnterpriseRegistry
 
@@ -119,26 +120,7 @@ class SmugglingModel(mesa.Model):
 
         # enforcement (steps 1 and 3): agencies and events share one target resolver
         self.enforcement = EnforcementState(net.src, N)
-        self.agencies: list[EnforcementAgency] = []
-        for a in scenario.agencies:
-            edges, nodes = resolve_target(net, text(a.target_type), a.target)
-            self.agencies.append(EnforcementAgency(self, a.agency, text(a.side), edges, nodes, a.effort,
-                                                   policy=text(a.policy), target=a.target))
-        self.events: list[TimelineEvent] = []
-        for ev in scenario.events:
-            days = {k: model_day(getattr(ev, k), self.first_date) for k in ("start", "full_effect", "end")}
-            if ev.kind is EventKind.EFFORT_CHANGE:  # moves the standing effort of the agency rows it targets
-                ramp = TimelineEvent(text(ev.kind), **days, edges=np.zeros(0, np.int64), nodes=np.zeros(0, np.int64),
-                                     effect=None, description=ev.description or "", magnitude=ev.magnitude)
-                for row, agency in zip(scenario.agencies, self.agencies, strict=True):
-                    if ev.changes_effort_of(row):
-                        agency.effort_changes.append((ramp, ev.effort, ev.magnitude))
-                continue
-            edges, nodes = resolve_target(net, text(ev.target_type), ev.target)
-            self.events.append(TimelineEvent(
-                kind=text(ev.kind), **days, edges=edges, nodes=nodes,
-                effect=getattr(p.events, text(ev.kind)), description=ev.description or "", magnitude=ev.magnitude,
-            ))
+        self.agencies, self.events = build_enforcement(self, scenario, net, self.first_date)
 
         # hubs at market nodes (step 8) and their enterprises (step 7)
         self.hubs: dict[int, Hub] = {
@@ -152,6 +134,8 @@ class SmugglingModel(mesa.Model):
         self.capacity_persons = np.zeros(E)  # seats offered per edge today (persons)
         self._queues = None  # rationing: smoothed (queue, seats a day) per edge (persons), choice.queue_in_planning
         self._upstream = enterprises.upstream_markets(net)  # supply (b): who recruits for a market
+        self.detention = detention.from_agencies(scenario.agencies, self.agencies, E, p.choice.information_halflife_days) \
+            if p.detention.enabled else None  # detention with finite places (f)
 
         # mechanisms: route awareness (a) and hub reputation (c) (each None/off when switched off)
         self.hub_list = list(self.hubs.values())
@@ -207,6 +191,8 @@ class SmugglingModel(mesa.Model):
         """Steps 1 and 3: agencies' effort and events' strength -> today's crossing probabilities."""
         st = self.enforcement
         st.new_day()
+        if self.detention is not None:  # (f): places freed today
+            self.detention.release(self.day)
         for agency in self.agencies:
             agency.step(st, self.params, self.day, self.start_day)
         for ev in self.events:
@@ -231,6 +217,8 @@ class SmugglingModel(mesa.Model):
             cost = cost + hubs.reputation_value_cost_eur(net, rep, hp.reputation_value_eur)
         if cp.queue_in_planning and self._queues is not None:  # rationing: the expected wait for a seat
             cost = cost + rationing.wait_cost_eur(*self._queues, net.smuggled, cp.time_value_eur_per_day, cp.retreat_after_wait_days)
+        if self.detention is not None:  # (f): the expected days held
+            cost = cost + detention.planning_cost_eur(self.detention, self.odds.detect, self.odds.return_, cp.time_value_eur_per_day)
         # a hard minimum (vanishing logit scale): a soft minimum over a graph with cycles rewards loops;
         # without retreat edges: a departure point must not look farther than the hub feeding it
         keep = ~net.is_retreat
@@ -376,6 +364,8 @@ class SmugglingModel(mesa.Model):
             mig.state[passed] = _S.IN_TRANSIT
             mig.node[passed] = net.dst[edge[out.passed]]
             arrive = self.day + np.maximum(1, np.round(net.travel_days[edge[out.passed]])).astype(np.int64) - 1
+            if self.detention is not None:  # (f): the detected are held while places are free
+                arrive += self.detention.admit(edge[out.passed], K, self.day, rng, detected=out.detected[out.passed])
             for d in np.unique(arrive):
                 self.calendar[int(d)].append(passed[arrive == d])
 

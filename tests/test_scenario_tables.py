@@ -37,7 +37,7 @@ COLUMNS = {
     "demand": ["month", "origin_group", "origin", "persons_detected"],
     "agencies": [
         "agency", "country_iso2", "side", "target_type", "target", "effort", "effort_low",
-        "effort_high", "policy", "note",
+        "effort_high", "policy", "note", "detention_days", "detention_places",
     ],
     "events": [
         "start", "full_effect", "end", "kind", "target_type", "target", "description",

@@ -37,7 +37,13 @@ Examples
 {'hubs': {'reputation_decay': 0.02}}
 """
 
-from sim.parameters.enforcement import EnforcementParameters, EventEffect, EventParameters, effect
+from sim.parameters.enforcement import (
+    DetentionParameters,
+    EnforcementParameters,
+    EventEffect,
+    EventParameters,
+    effect,
+)
 from sim.parameters.fields import (
     ASSUMED,
     CALIBRATED,
@@ -93,6 +99,7 @@ __all__ = [
     "ConsolidationParameters",
     "CrossingParameters",
     "DemandParameters",
+    "DetentionParameters",
     "EnforcementParameters",
     "EnterpriseParameters",
     "EventEffect",

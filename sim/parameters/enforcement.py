@@ -143,3 +143,18 @@ class EnforcementParameters(Group):
     )
 
 
+
+
+class DetentionParameters(Group):
+    """Detention of detected entrants with finite places (``sim/detention.py``; mechanism f).
+
+    The days held and the places are the agencies' (``agencies.csv``: ``detention_days``,
+    ``detention_places``, each with its source); this group only switches the rule on.
+    """
+
+    enabled: bool = param(
+        False, low=0, high=1, unit="switch", kind="structural", source=STRUCTURE,
+        description="Ablation switch: true holds detected entrants of a detaining jurisdiction while its places "
+        "are free, and migrants plan with the expected days held (time value x days x P(detect) x (1 - P(return)) "
+        "x the reported share held); false: detection costs no time.",
+    )

@@ -17,7 +17,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from sim.parameters.enforcement import EnforcementParameters, EventEffect, EventParameters
+from sim.parameters.enforcement import (
+    DetentionParameters,
+    EnforcementParameters,
+    EventEffect,
+    EventParameters,
+)
 from sim.parameters.fields import Group
 from sim.parameters.mechanisms import (
     AwarenessParameters,
@@ -53,6 +58,7 @@ class Parameters(Group):
     hub_reputation: HubReputationParameters = HubReputationParameters()
     consolidation: ConsolidationParameters = ConsolidationParameters()
     waiting: WaitingParameters = WaitingParameters()
+    detention: DetentionParameters = DetentionParameters()
 
 
 @dataclass(frozen=True)

@@ -253,10 +253,22 @@ class AgencyRow(_Row):
         Policy.TIMELINE, description="timeline, or adaptive (reacts to rising detections; empty: timeline)."
     )
     note: str | None = None
+    detention_days: float | None = Field(
+        None, gt=0.0, le=548.0,
+        description="Days a detected entrant is held before going on, while places are free (detect side; "
+        "empty: no detention; at most 18 months, the Return Directive's maximum).",
+    )
+    detention_places: float | None = Field(
+        None, gt=0.0, le=1e6, description="Detention places (persons) of the jurisdiction; with detention_days.",
+    )
 
     @model_validator(mode="after")
     def _check(self) -> AgencyRow:
         items: list[tuple[str, str]] = []
+        if (self.detention_days is None) != (self.detention_places is None):
+            items.append(("detention_places", "detention_days and detention_places go together (both or neither)"))
+        elif self.detention_days is not None and self.side is not Side.DETECT:
+            items.append(("detention_days", "only an EU-side (detect) agency detains entrants"))
         if self.target_type is TargetType.AGENCY:
             items.append(("target_type", "an agency row targets an edge, a node or a route, not an agency"))
         elif (msg := _target_problem(self.target_type, self.target)) is not None:
@@ -380,5 +392,6 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {t: tuple(m.model_fields) for t, m i
 #: Columns a table's CSV header may leave out (each the last ones of its table, so every other
 #: column keeps its position), with the value a row then has. A scenario written before they
 #: existed loads, runs and hashes as before.
-OPTIONAL_COLUMNS: dict[str, dict[str, object]] = {"events": {"magnitude": 1.0, "effort": None}}
+OPTIONAL_COLUMNS: dict[str, dict[str, object]] = {"events": {"magnitude": 1.0, "effort": None},
+                                                   "agencies": {"detention_days": None, "detention_places": None}}
 

@@ -1,0 +1,197 @@
+"""Detention of detected entrants with finite places (mechanism f): a border's cost that saturates.
+
+On an EU-side jurisdiction whose agency detains (``detention_days`` and ``detention_places`` in the
+scenario's ``agencies.csv``), a detected entrant who is not returned is held for ``detention_days``
+before going on, if a place is free; once the places are full the rest are released at once. The
+places empty as the held are released. Each day, in random order:
+
+    held_today = min(detected_today, places - occupancy)
+
+Migrants plan with the time the border is expected to cost them: each segment of a detaining
+jurisdiction costs
+
+    time_value_eur_per_day x detention_days x P(detect) x (1 - P(return)) x h
+
+where ``h`` is the share of the detected who were held, as word of mouth reports it (smoothed with
+``choice.information_halflife_days``; 1 before anyone was detected: the policy is known).
+
+Why: before autumn 2013 Bulgaria held apprehended entrants for months (about 60-90 days; AFP 30 Aug
+2013, Reuters Sep 2013) in about 700 places (Busmantsi 400, Lyubimets 300; Global Detention Project),
+while Greece's Evros detention (Fylakio, 375 places, 450 held in December 2010; Human Rights Watch 2011,
+The EU's Dirty Hands) took about 100 arrests a day and had to release most within days. The same rule
+saturates Bulgaria's places once its crossings pass about 300 a month: in September 2013 more than 2,000
+were detained and new open centres were opened (Bordermonitoring Bulgaria; The Sofia Globe 26 Sep
+2013). Frontex links detention length to route choice (FRAN Q3 2012, Q1 2013). Collected with figures
+and addresses in ``docs/detention-sources.md``.
+
+Switch: ``detention.enabled`` (False: detection costs no time). Without a ``detention_days`` value an
+agency does not detain. Pure functions and a small state; no model.
+
+Examples
+--------
+>>> import numpy as np
+>>> st = DetentionState(np.array([30.0, 0.0]), np.array([10.0, 0.0]), np.array([0, -1, 1]), memory_days=20.0)
+>>> held = st.admit(np.array([0, 0, 0]), persons_per_agent=4, day=0, rng=np.random.default_rng(1))
+>>> held.tolist().count(30), st.occupancy.tolist()
+(2, [8.0, 0.0])
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+
+from sim.awareness import smoothing_weight
+
+__all__ = ["DetentionState", "from_agencies", "planning_cost_eur"]
+
+
+class DetentionState:
+    """Places, occupancy and the reported held share of each detaining jurisdiction.
+
+    Parameters
+    ----------
+    days : ndarray of float, shape (A,)
+        Days a held entrant stays (0: the jurisdiction does not detain).
+    places : ndarray of float, shape (A,)
+        Detention places (persons).
+    jurisdiction_of_edge : ndarray of int, shape (E,)
+        Index (0..A-1) of the detaining jurisdiction of each segment, -1 where none.
+    memory_days : float
+        Half-life (days) of the word-of-mouth record of the held share (``choice.information_halflife_days``).
+
+    Raises
+    ------
+    ValueError
+        If a jurisdiction detains (days > 0) without places, or an index is out of range.
+    """
+
+    def __init__(self, days: np.ndarray, places: np.ndarray, jurisdiction_of_edge: np.ndarray, memory_days: float):
+        self.days = np.asarray(days, dtype=float)
+        self.places = np.asarray(places, dtype=float)
+        self.of_edge = np.asarray(jurisdiction_of_edge, dtype=np.int64)
+        if ((self.days > 0) & ~(self.places > 0)).any():
+            raise ValueError("a detaining jurisdiction (detention_days > 0) needs detention_places > 0")
+        if (self.of_edge >= len(self.days)).any():
+            raise ValueError("jurisdiction index out of range")
+        A = len(self.days)
+        #: persons held now, per jurisdiction
+        self.occupancy = np.zeros(A)
+        #: smoothed persons detected and held a day (word of mouth), per jurisdiction
+        self.detected = np.zeros(A)
+        self.held = np.zeros(A)
+        self._release: dict[int, np.ndarray] = defaultdict(lambda: np.zeros(A))
+        self._weight = smoothing_weight(memory_days)
+
+    @property
+    def held_share(self) -> np.ndarray:
+        """Reported share of the detected who were held, shape (A,); 1 before anyone was detected."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(self.detected > 0, self.held / np.where(self.detected > 0, self.detected, 1.0), 1.0)
+
+    def release(self, day: int) -> None:
+        """Free the places of those whose detention ends on ``day``."""
+        out = self._release.pop(day, None)
+        if out is not None:
+            self.occupancy = np.maximum(0.0, self.occupancy - out)
+
+    def admit(self, edges: np.ndarray, persons_per_agent: int, day: int, rng: np.random.Generator,
+              detected: np.ndarray | None = None) -> np.ndarray:
+        """Hold today's detected entrants (one agent per element of ``edges``) while places are free.
+
+        Parameters
+        ----------
+        edges : ndarray of int, shape (M,)
+            Segment each agent that got across crossed.
+        persons_per_agent : int
+        day : int
+            Today (model day).
+        rng : numpy.random.Generator
+            The model's generator (who among today's detected gets a place).
+        detected : ndarray of bool, shape (M,), optional
+            Which of them were detected (None: all).
+
+        Returns
+        -------
+        ndarray of int, shape (M,)
+            Days each agent is held (0: released at once, or no detention there).
+        """
+        out = np.zeros(len(edges), dtype=np.int64)
+        a = self.of_edge[np.asarray(edges, dtype=np.int64)]
+        if detected is not None:
+            a = np.where(detected, a, -1)
+        K = float(persons_per_agent)
+        seen = np.zeros(len(self.days))
+        held = np.zeros(len(self.days))
+        for j in np.unique(a[a >= 0]):
+            if self.days[j] <= 0:
+                continue
+            idx = np.flatnonzero(a == j)
+            free = int(max(0.0, self.places[j] - self.occupancy[j]) // K)
+            take = idx if free >= len(idx) else rng.permutation(idx)[:free]
+            stay = int(round(self.days[j]))
+            out[take] = stay
+            seen[j] = len(idx) * K
+            held[j] = len(take) * K
+            self.occupancy[j] += held[j]
+            self._release[day + stay][j] += held[j]
+        self.detected = self.detected + self._weight * (seen - self.detected)
+        self.held = self.held + self._weight * (held - self.held)
+        return out
+
+
+def planning_cost_eur(state: DetentionState, p_detect: np.ndarray, p_return: np.ndarray,
+                      time_value_eur_per_day: float) -> np.ndarray:
+    """Expected detention as a cost on each segment (EUR), shape (E,); 0 where nobody detains.
+
+    ``time_value x days x P(detect) x (1 - P(return)) x held_share`` of the segment's jurisdiction.
+
+    Parameters
+    ----------
+    state : DetentionState
+    p_detect, p_return : ndarray of float, shape (E,)
+        Today's crossing odds (:class:`sim.enforcement.CrossingOdds`).
+    time_value_eur_per_day : float
+        ``choice.time_value_eur_per_day``.
+
+    Returns
+    -------
+    ndarray of float, shape (E,), >= 0
+    """
+    j = state.of_edge
+    has = j >= 0
+    days = np.where(has, state.days[np.maximum(j, 0)], 0.0)
+    share = np.where(has, state.held_share[np.maximum(j, 0)], 0.0)
+    return time_value_eur_per_day * days * np.asarray(p_detect) * (1.0 - np.asarray(p_return)) * share
+
+
+def from_agencies(rows, agencies, n_edges: int, memory_days: float) -> DetentionState:
+    """The detaining jurisdictions of a scenario: one per agency row with ``detention_days``.
+
+    Parameters
+    ----------
+    rows : sequence of sim.scenario.rows.AgencyRow
+        The scenario's agencies table.
+    agencies : sequence of sim.agents.enforcement.EnforcementAgency
+        The model's agencies, one per row, in order (their ``edges`` are the jurisdiction).
+    n_edges : int
+    memory_days : float
+        ``choice.information_halflife_days``.
+
+    Returns
+    -------
+    DetentionState
+        Where two detaining rows cover one segment, the first row's jurisdiction holds there.
+    """
+    days, places = [], []
+    of_edge = np.full(n_edges, -1, dtype=np.int64)
+    for row, agency in zip(rows, agencies, strict=True):
+        if row.detention_days is None:
+            continue
+        j = len(days)
+        days.append(row.detention_days)
+        places.append(row.detention_places)
+        e = np.asarray(agency.edges, dtype=np.int64)
+        of_edge[e[of_edge[e] < 0]] = j
+    return DetentionState(np.array(days, dtype=float), np.array(places, dtype=float), of_edge, memory_days)

@@ -1,0 +1,109 @@
+"""Detention of detected entrants with finite places (sim/detention.py, mechanism f)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from pydantic import ValidationError
+
+from sim import detention
+from sim.model import SmugglingModel
+from sim.scenario import load_scenario
+from sim.scenario.rows import AgencyRow
+
+SMALL_PATH = Path(__file__).parent / "fixtures" / "scenario_small" / "scenario.yaml"
+
+
+def _state(days=(30.0,), places=(10.0,), of_edge=(0, -1), memory_days=20.0):
+    return detention.DetentionState(np.array(days), np.array(places), np.array(of_edge), memory_days)
+
+
+def test_places_fill_and_the_rest_go_on_at_once():
+    st = _state()
+    rng = np.random.default_rng(0)
+    # 12 detected agents of 1 person on edge 0, 10 places: 10 held 30 days, 2 released
+    held = st.admit(np.zeros(12, dtype=np.int64), 1, day=5, rng=rng)
+    assert sorted(held.tolist()) == [0, 0] + [30] * 10
+    assert st.occupancy.tolist() == [10.0]
+    # the next day nobody gets a place
+    assert st.admit(np.zeros(3, dtype=np.int64), 1, day=6, rng=rng).tolist() == [0, 0, 0]
+    st.release(34)
+    assert st.occupancy.tolist() == [10.0]
+    st.release(35)  # those held on day 5 leave on day 35
+    assert st.occupancy.tolist() == [0.0]
+    assert st.admit(np.zeros(1, dtype=np.int64), 1, day=36, rng=rng).tolist() == [30]
+
+
+def test_places_count_persons_not_agents_and_only_the_detected_are_held():
+    st = _state(places=(10.0,))
+    rng = np.random.default_rng(0)
+    # agents of 4 persons: 10 places take 2 agents (8 persons)
+    held = st.admit(np.zeros(4, dtype=np.int64), 4, day=0, rng=rng, detected=np.array([True, True, True, False]))
+    assert int((held > 0).sum()) == 2 and held[3] == 0
+    assert st.occupancy.tolist() == [8.0]
+    # a segment without a detaining jurisdiction holds nobody
+    assert _state().admit(np.array([1, 1]), 1, day=0, rng=rng).tolist() == [0, 0]
+
+
+def test_the_reported_held_share_starts_at_one_and_follows_the_places():
+    st = _state(places=(10.0,))
+    assert st.held_share.tolist() == [1.0]
+    st.admit(np.zeros(20, dtype=np.int64), 1, day=0, rng=np.random.default_rng(0))
+    # both smoothed from 0 with the same weight: the ratio is today's 10 / 20
+    assert st.held_share.tolist() == pytest.approx([0.5])
+
+
+def test_planning_cost_is_time_value_days_detection_and_held_share():
+    st = _state(days=(75.0,), places=(700.0,), of_edge=(0, -1))
+    cost = detention.planning_cost_eur(st, np.array([0.5, 0.9]), np.array([0.2, 0.0]), time_value_eur_per_day=10.0)
+    # 10 EUR/day x 75 days x 0.5 detected x 0.8 not returned x share 1; the other segment has no detention
+    assert cost.tolist() == pytest.approx([300.0, 0.0])
+
+
+def test_a_detaining_jurisdiction_needs_places():
+    with pytest.raises(ValueError, match="detention_places"):
+        _state(days=(30.0,), places=(0.0,))
+
+
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [({"detention_days": 30.0}, "detention_places"),
+     ({"detention_days": 30.0, "detention_places": 100.0, "side": "prevent"}, "detention_days"),
+     ({"detention_days": 600.0, "detention_places": 100.0}, "detention_days")],
+)
+def test_agency_rows_reject_half_or_misplaced_detention(extra, field):
+    row = dict(agency="Bulgarian border police", country_iso2="BG", side="detect", target_type="edge",
+               target="Edirne->Svilengrad", effort=0.5, effort_low=0.2, effort_high=1.5)
+    with pytest.raises(ValidationError, match=field):
+        AgencyRow(**(row | extra))
+
+
+def _with_detention(days: float, places: float, enabled: bool = True):
+    sc = load_scenario(SMALL_PATH)
+    rows = tuple(r.model_copy(update={"detention_days": days, "detention_places": places})
+                 if r.target == "Edirne->Svilengrad" else r for r in sc.agencies)
+    return sc.with_overrides(agencies=rows, parameters={"detention": {"enabled": enabled}})
+
+
+def test_in_the_model_the_detected_are_held_and_migrants_plan_with_it():
+    m = SmugglingModel(_with_detention(75.0, 1e5), 3)
+    for _ in range(m.start_day + 60):
+        m.step()
+    st = m.detention
+    assert st is not None and st.occupancy.sum() > 0, "nobody held in 60 days: the test says nothing"
+    e = int(np.flatnonzero(st.of_edge >= 0)[0])
+    m._replan()
+    J_on = m.J.copy()
+    saved, m.detention = m.detention, None  # the same day without the rule
+    m._replan()
+    m.detention = saved
+    assert np.all(J_on >= m.J - 1e-6)
+    src = int(m.net.src[e])
+    assert np.any(J_on[src] > m.J[src] + 1.0)
+
+
+def test_switched_off_nobody_is_held():
+    m = SmugglingModel(_with_detention(75.0, 1e5, enabled=False), 3)
+    assert m.detention is None
