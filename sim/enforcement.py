@@ -250,4 +250,3 @@ def enterprise_effort(home: int, segments: list[int], prevent: list[float], dete
     prevent_mean = sum(prevent[e] for e in segments) / len(segments)
     detect_mean = sum(detect[e] for e in segments) / len(segments)
     return arrest_node[home] + prevent_mean + eu_side_weight * detect_mean
-

@@ -211,4 +211,3 @@ class TimelineEvent:
         if day >= self.full_effect or self.full_effect == self.start:
             return 1.0
         return (day - self.start) / (self.full_effect - self.start)
-
