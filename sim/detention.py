@@ -73,7 +73,7 @@ class DetentionState:
         self.of_edge = np.asarray(jurisdiction_of_edge, dtype=np.int64)
         if ((self.days > 0) & ~(self.places > 0)).any():
             raise ValueError("a detaining jurisdiction (detention_days > 0) needs detention_places > 0")
-        if (self.of_edge >= len(self.days)).any():
+        if ((self.of_edge >= len(self.days)) | (self.of_edge < -1)).any():
             raise ValueError("jurisdiction index out of range")
         A = len(self.days)
         #: persons held now, per jurisdiction
@@ -159,10 +159,9 @@ def planning_cost_eur(state: DetentionState, p_detect: np.ndarray, p_return: np.
     -------
     ndarray of float, shape (E,), >= 0
     """
-    j = state.of_edge
-    has = j >= 0
-    days = np.where(has, state.days[np.maximum(j, 0)], 0.0)
-    share = np.where(has, state.held_share[np.maximum(j, 0)], 0.0)
+    j = state.of_edge  # -1 (no detaining jurisdiction) picks the appended 0: works with none at all
+    days = np.append(state.days, 0.0)[j]
+    share = np.append(state.held_share, 0.0)[j]
     return time_value_eur_per_day * days * np.asarray(p_detect) * (1.0 - np.asarray(p_return)) * share
 
 

@@ -107,3 +107,13 @@ def test_in_the_model_the_detected_are_held_and_migrants_plan_with_it():
 def test_switched_off_nobody_is_held():
     m = SmugglingModel(_with_detention(75.0, 1e5, enabled=False), 3)
     assert m.detention is None
+
+
+def test_switched_on_without_a_detaining_row_the_model_runs_and_nobody_pays():
+    # the small fixture's agencies.csv has no detention columns: switched on, nothing detains
+    sc = load_scenario(SMALL_PATH).with_overrides(parameters={"detention": {"enabled": True}})
+    m = SmugglingModel(sc, 3)  # raised IndexError in planning_cost_eur (no jurisdiction to index)
+    assert len(m.detention.days) == 0
+    cost = detention.planning_cost_eur(m.detention, m.odds.detect, m.odds.return_, 15.0)
+    assert cost.shape == (m.net.n_edges,) and not cost.any()
+
