@@ -143,8 +143,6 @@ class EnforcementParameters(Group):
     )
 
 
-
-
 class DetentionParameters(Group):
     """Detention of detected entrants with finite places (``sim/detention.py``; mechanism f).
 
