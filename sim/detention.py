@@ -64,7 +64,8 @@ class DetentionState:
     Raises
     ------
     ValueError
-        If a jurisdiction detains (days > 0) without places, or an index is out of range.
+        If a jurisdiction detains (days > 0) without places or for less than a day (a stay that rounds
+        to 0 days would take a place that is never freed), or an index is out of range.
     """
 
     def __init__(self, days: np.ndarray, places: np.ndarray, jurisdiction_of_edge: np.ndarray, memory_days: float):
@@ -73,6 +74,8 @@ class DetentionState:
         self.of_edge = np.asarray(jurisdiction_of_edge, dtype=np.int64)
         if ((self.days > 0) & ~(self.places > 0)).any():
             raise ValueError("a detaining jurisdiction (detention_days > 0) needs detention_places > 0")
+        if ((self.days > 0) & (self.days < 1)).any():
+            raise ValueError("a detaining jurisdiction holds at least a day (detention_days >= 1)")
         if ((self.of_edge >= len(self.days)) | (self.of_edge < -1)).any():
             raise ValueError("jurisdiction index out of range")
         A = len(self.days)

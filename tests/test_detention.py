@@ -117,3 +117,13 @@ def test_switched_on_without_a_detaining_row_the_model_runs_and_nobody_pays():
     cost = detention.planning_cost_eur(m.detention, m.odds.detect, m.odds.return_, 15.0)
     assert cost.shape == (m.net.n_edges,) and not cost.any()
 
+
+def test_a_stay_shorter_than_a_day_is_rejected():
+    # round(0.5) == 0: the agent went on at once but its place was booked for a day already released
+    with pytest.raises(ValueError, match="at least a day"):
+        _state(days=(0.5,))
+    row = dict(agency="Bulgarian border police", country_iso2="BG", side="detect", target_type="edge",
+               target="Edirne->Svilengrad", effort=0.5, effort_low=0.2, effort_high=1.5, detention_places=100.0)
+    with pytest.raises(ValidationError, match="detention_days"):
+        AgencyRow(**(row | {"detention_days": 0.5}))
+

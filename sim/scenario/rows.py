@@ -254,9 +254,9 @@ class AgencyRow(_Row):
     )
     note: str | None = None
     detention_days: float | None = Field(
-        None, gt=0.0, le=548.0,
+        None, ge=1.0, le=548.0,
         description="Days a detected entrant is held before going on, while places are free (detect side; "
-        "empty: no detention; at most 18 months, the Return Directive's maximum).",
+        "empty: no detention; at least a day, the model's step; at most 18 months, the Return Directive's maximum).",
     )
     detention_places: float | None = Field(
         None, gt=0.0, le=1e6, description="Detention places (persons) of the jurisdiction; with detention_days.",
