@@ -127,3 +127,30 @@ def test_a_stay_shorter_than_a_day_is_rejected():
     with pytest.raises(ValidationError, match="detention_days"):
         AgencyRow(**(row | {"detention_days": 0.5}))
 
+
+def test_a_held_migrant_arrives_detention_days_later_and_occupancy_counts_its_persons():
+    days = 300  # longer than the 120 days run: nobody is released, every held agent is still on the calendar
+    m = SmugglingModel(_with_detention(float(days), 1e5), 3)
+    log = []
+    admit = m.detention.admit
+
+    def spy(edges, persons_per_agent, day, rng, detected=None):
+        held = admit(edges, persons_per_agent, day, rng, detected=detected)
+        log.append((day, np.asarray(edges).copy(), held.copy()))
+        return held
+
+    m.detention.admit = spy
+    for _ in range(m.start_day + 60):
+        m.step()
+    expected = {}
+    for day, edges, held in log:
+        assert set(held.tolist()) <= {0, days}
+        travel = np.maximum(1, np.round(m.net.travel_days[edges])).astype(int)
+        for k in (day + travel - 1 + held)[held > 0].tolist():  # the day an unheld one arrives, + days
+            expected[k] = expected.get(k, 0) + 1
+    assert expected, "nobody held: the test says nothing"
+    dst = set(m.net.dst[m.detention.of_edge >= 0].tolist())
+    on_calendar = {k: int(np.isin(m.migrants.node[np.concatenate(v)], list(dst)).sum())
+                   for k, v in m.calendar.items() if v and k >= days}
+    assert {k: n for k, n in on_calendar.items() if n} == expected
+    assert m.detention.occupancy.sum() == m.persons_per_agent * sum(expected.values())
