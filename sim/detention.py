@@ -19,7 +19,8 @@ Why: before autumn 2013 Bulgaria held apprehended entrants for months (about 60-
 2013, Reuters Sep 2013) in about 700 places (Busmantsi 400, Lyubimets 300; Global Detention Project),
 while Greece's Evros detention (Fylakio, 375 places, 450 held in December 2010; Human Rights Watch 2011,
 The EU's Dirty Hands) took about 100 arrests a day and had to release most within days. The same rule
-saturates Bulgaria's places once its crossings pass about 300 a month: in September 2013 more than 2,000
+saturates Bulgaria's places once its detected entrants who are not returned pass about 280 a month (700
+places / 75 days; its crossings, of which only these are held, must be more): in September 2013 more than 2,000
 were detained and new open centres were opened (Bordermonitoring Bulgaria; The Sofia Globe 26 Sep
 2013). Frontex links detention length to route choice (FRAN Q3 2012, Q1 2013). Collected with figures
 and addresses in ``docs/detention-sources.md``.
@@ -92,6 +93,10 @@ class DetentionState:
         """Reported share of the detected who were held, shape (A,); 1 before anyone was detected."""
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(self.detected > 0, self.held / np.where(self.detected > 0, self.detected, 1.0), 1.0)
+
+    def pending(self, day: int) -> np.ndarray:
+        """Persons still held on ``day`` by jurisdiction (their places are freed on a later day), shape (A,)."""
+        return sum((v for d, v in self._release.items() if d > day), np.zeros(len(self.days)))
 
     def release(self, day: int) -> None:
         """Free the places of those whose detention ends on ``day``."""

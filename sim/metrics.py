@@ -255,7 +255,8 @@ def check_invariants(model) -> None:
 
     Checks: every migrant is in exactly one valid state; waiting migrants are WAITING or
     AT_ORIGIN and listed once; no negative budget, enterprise cash or queue; detections by
-    route equal the detected crossings of labelled edges.
+    route equal the detected crossings of labelled edges; with detention (f), the places taken are
+    those of the held not yet released and within the places.
     """
     S = MigrantState
     mig = model.migrants
@@ -281,6 +282,10 @@ def check_invariants(model) -> None:
     sums = np.bincount(lab[lab >= 0], weights=by_edge[lab >= 0], minlength=len(ROUTE_TYPES))
     assert np.allclose(by_route, sums), "detections by route differ from detected crossings of labelled edges"
     assert by_edge[lab < 0].sum() == 0, "a detection on an unlabelled edge"
+    det = getattr(model, "detention", None)
+    if det is not None:  # detention (f): the places taken are those of the held not yet released
+        assert np.allclose(det.occupancy, det.pending(model.day - 1)), "detention places taken by nobody held"
+        assert (det.occupancy <= det.places + 1e-9).all(), "more persons held than places"
 
 
 def record_crossings(model, ids: np.ndarray, edge: np.ndarray, out, labelled: np.ndarray,

@@ -91,6 +91,7 @@ def test_in_the_model_the_detected_are_held_and_migrants_plan_with_it():
     m = SmugglingModel(_with_detention(75.0, 1e5), 3)
     for _ in range(m.start_day + 60):
         m.step()
+        m.check_invariants()
     st = m.detention
     assert st is not None and st.occupancy.sum() > 0, "nobody held in 60 days: the test says nothing"
     e = int(np.flatnonzero(st.of_edge >= 0)[0])
@@ -154,3 +155,14 @@ def test_a_held_migrant_arrives_detention_days_later_and_occupancy_counts_its_pe
                    for k, v in m.calendar.items() if v and k >= days}
     assert {k: n for k, n in on_calendar.items() if n} == expected
     assert m.detention.occupancy.sum() == m.persons_per_agent * sum(expected.values())
+
+
+def test_the_invariants_check_the_places_against_the_held():
+    m = SmugglingModel(_with_detention(30.0, 40.0), 3)  # 10 agents of 4 persons: the places fill
+    for _ in range(m.start_day + 40):
+        m.step()
+        m.check_invariants()  # releases on day 30 onwards keep occupancy = the held not yet released
+    assert m.detention.occupancy.sum() > 0, "nobody held: the test says nothing"
+    m.detention.occupancy[0] += m.persons_per_agent  # a place taken by nobody (the leak of a 0-day stay)
+    with pytest.raises(AssertionError, match="taken by nobody"):
+        m.check_invariants()
