@@ -166,3 +166,21 @@ def test_the_invariants_check_the_places_against_the_held():
     m.detention.occupancy[0] += m.persons_per_agent  # a place taken by nobody (the leak of a 0-day stay)
     with pytest.raises(AssertionError, match="taken by nobody"):
         m.check_invariants()
+
+
+def test_detention_columns_round_trip_through_the_resolved_scenario(tmp_path):
+    from sim.scenario.resolved import RESOLVED_YAML, resolved_files
+
+    sc = _with_detention(75.0, 700.0)
+    for rel, text in resolved_files(sc).items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    header = (tmp_path / "scenario.resolved" / "agencies.csv").read_text().splitlines()[0]
+    assert header.endswith(",note,detention_days,detention_places")
+    again = load_scenario(tmp_path / RESOLVED_YAML)
+    assert [(r.detention_days, r.detention_places) for r in again.agencies] == \
+        [(r.detention_days, r.detention_places) for r in sc.agencies]
+    assert again.parameters.detention.enabled and again.scenario_hash() == sc.scenario_hash()
+    # unused, the columns are left out and the hash is the one of a table without them
+    plain = load_scenario(SMALL_PATH)
+    assert resolved_files(plain)["scenario.resolved/agencies.csv"].splitlines()[0].endswith(",policy,note")
