@@ -54,7 +54,8 @@ class DetentionState:
     Parameters
     ----------
     days : ndarray of float, shape (A,)
-        Days a held entrant stays (0: the jurisdiction does not detain).
+        Days a held entrant stays (0: the jurisdiction does not detain); rounded to whole days, which
+        both the stay and the planning cost use.
     places : ndarray of float, shape (A,)
         Detention places (persons).
     jurisdiction_of_edge : ndarray of int, shape (E,)
@@ -77,6 +78,7 @@ class DetentionState:
             raise ValueError("a detaining jurisdiction (detention_days > 0) needs detention_places > 0")
         if ((self.days > 0) & (self.days < 1)).any():
             raise ValueError("a detaining jurisdiction holds at least a day (detention_days >= 1)")
+        self.days = np.round(self.days)
         if ((self.of_edge >= len(self.days)) | (self.of_edge < -1)).any():
             raise ValueError("jurisdiction index out of range")
         A = len(self.days)
@@ -138,7 +140,7 @@ class DetentionState:
             idx = np.flatnonzero(a == j)
             free = int(max(0.0, self.places[j] - self.occupancy[j]) // K)
             take = idx if free >= len(idx) else rng.permutation(idx)[:free]
-            stay = int(round(self.days[j]))
+            stay = int(self.days[j])
             out[take] = stay
             seen[j] = len(idx) * K
             held[j] = len(take) * K

@@ -184,3 +184,10 @@ def test_detention_columns_round_trip_through_the_resolved_scenario(tmp_path):
     # unused, the columns are left out and the hash is the one of a table without them
     plain = load_scenario(SMALL_PATH)
     assert resolved_files(plain)["scenario.resolved/agencies.csv"].splitlines()[0].endswith(",policy,note")
+
+
+def test_fractional_days_are_whole_days_in_the_stay_and_in_planning_alike():
+    st = _state(days=(2.6,), places=(10.0,))
+    assert st.admit(np.zeros(1, dtype=np.int64), 1, day=0, rng=np.random.default_rng(0)).tolist() == [3]
+    cost = detention.planning_cost_eur(_state(days=(2.6,), places=(10.0,)), np.array([1.0, 0.0]), np.zeros(2), 10.0)
+    assert cost.tolist() == pytest.approx([30.0, 0.0])
