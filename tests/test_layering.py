@@ -89,7 +89,7 @@ DOMAIN |= ({rel(p) for p in (SIM / "parameters").glob("*.py")} if (SIM / "parame
            else {"sim/parameters.py"})
 # mechanism kernels added by the mechanisms work (issue 9), where present
 DOMAIN |= {f"sim/{m}.py" for m in ("awareness", "supply", "hub_reputation", "consolidation", "waiting", "relocation",
-                                    "registry", "rationing", "dates")
+                                    "registry", "rationing", "dates", "detention", "agencies")
            if (SIM / f"{m}.py").exists()}
 DOMAIN |= {rel(p) for p in (SIM / "agents").glob("*.py")}
 FORBIDDEN_IN_DOMAIN = ("matplotlib", "solara", "sim.io", "sim.observed", "sim.plots", "sim.cli", "argparse",

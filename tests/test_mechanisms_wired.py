@@ -15,7 +15,7 @@ from sim import market, metrics, relocation
 from sim.model import SmugglingModel
 from sim.scenario import Scenario
 
-MECHANISMS = ("awareness", "supply", "hub_reputation", "consolidation", "waiting")
+MECHANISMS = ("awareness", "supply", "hub_reputation", "consolidation", "waiting", "detention")
 
 
 def with_groups(sc: Scenario, **groups: dict) -> Scenario:

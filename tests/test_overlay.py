@@ -160,7 +160,7 @@ def test_unknown_column_of_a_patch_is_reported_at_its_key(tiny):
     got = problems(over)
     assert got == ["base/v.yaml:4:15: patches.agencies[0].match.agenzy: unknown column 'agenzy' of agencies; "
                    "columns: agency, country_iso2, side, target_type, target, effort, effort_low, effort_high, "
-                   "policy, note"], got
+                   "policy, note, detention_days, detention_places"], got
 
 
 def test_patched_cells_are_validated_at_their_key_in_the_overlay(tiny):
@@ -325,7 +325,7 @@ def test_bad_value_of_a_partial_event_effect_is_reported_at_its_line(tiny):
 # ---- the mechanism ablations of issue 9 are overlays too --------------------------------------------
 
 ABLATIONS = Path(__file__).resolve().parents[1] / "scenarios" / "ablations"
-MECHANISMS = ("awareness", "supply", "hub_reputation", "consolidation", "waiting")
+MECHANISMS = ("awareness", "supply", "hub_reputation", "consolidation", "waiting", "detention")
 
 
 @pytest.mark.parametrize("path", sorted(ABLATIONS.glob("*.yaml")), ids=lambda p: p.stem)

@@ -27,7 +27,7 @@ from sim.scenario import load_scenario
 ROOT = Path(__file__).resolve().parents[1]
 STORED = json.loads((ROOT / "tests" / "regression" / "small.json").read_text())
 STORED_MECHANISMS = json.loads((ROOT / "tests" / "regression" / "small_mechanisms.json").read_text())
-MECHANISMS = ("awareness", "supply", "hub_reputation", "consolidation", "waiting")
+MECHANISMS = ("awareness", "supply", "hub_reputation", "consolidation", "waiting", "detention")
 
 
 def _run(stored: dict, mechanisms_on: bool) -> dict:

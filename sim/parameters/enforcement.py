@@ -151,7 +151,7 @@ class DetentionParameters(Group):
     """
 
     enabled: bool = param(
-        False, low=0, high=1, unit="switch", kind="structural", source=STRUCTURE,
+        True, low=0, high=1, unit="switch", kind="structural", source=STRUCTURE,
         description="Ablation switch: true holds detected entrants of a detaining jurisdiction while its places "
         "are free, and migrants plan with the expected days held (time value x days x P(detect) x (1 - P(return)) "
         "x the reported share held); false: detection costs no time.",
