@@ -1,7 +1,7 @@
 """Write the stored fingerprint of the small fixture's tables (tests/regression/small_mechanisms.json).
 
 ``tests/regression/small.json`` (the pre-mechanism tables, which the model must still give with the
-five mechanisms switched off) is never rewritten.
+six mechanisms switched off) is never rewritten.
 
 Run after an intended change of the model's method, and say so in the commit with before/after
 figures:

@@ -3,10 +3,10 @@
 Two fingerprints are stored:
 
 - ``small.json``, the tables recorded before the refactor of issue 8 (/work/regress/before.pkl on the
-  team machine). The model must still give exactly these tables with the five mechanisms of issue 9
-  switched off (``awareness``, ``supply``, ``hub_reputation``, ``consolidation``, ``waiting``: ``enabled: false``):
+  team machine). The model must still give exactly these tables with the six mechanisms of issue 9
+  switched off (``awareness``, ``supply``, ``hub_reputation``, ``consolidation``, ``waiting``, ``detention``: ``enabled: false``):
   each switch brings back the rule it replaced, so every ablation is the old model, not a new one.
-- ``small_mechanisms.json``, the tables with the default parameters (all five mechanisms on).
+- ``small_mechanisms.json``, the tables with the default parameters (all six mechanisms on; the fixture has no detaining agency row, so detention (f) acts nowhere in it: tests/test_detention.py covers its wiring).
 
 A change of code that is not meant to change results must leave them identical. After an intended
 change of method, regenerate the fingerprint with ``scripts/regression_fingerprint.py`` and give
