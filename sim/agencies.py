@@ -3,7 +3,7 @@
 One agency (:class:`sim.agents.enforcement.EnforcementAgency`) per row of ``agencies.csv``, in order,
 and one timeline event (:class:`sim.agents.enforcement.TimelineEvent`) per row of ``events.csv``,
 except ``effort_change`` rows, which become dated changes of the standing effort of the agencies they
-target. Agencies and events share one target resolver (:func:`sim.enforcement.resolve_target`).
+target, and ``detention_change`` rows, which :func:`sim.detention.from_agencies` schedules. Agencies and events share one target resolver (:func:`sim.enforcement.resolve_target`).
 """
 
 from __future__ import annotations
@@ -46,6 +46,8 @@ def build_enforcement(model, scenario, net, first_date) -> tuple[list[Enforcemen
     events = []
     for ev in scenario.events:
         days = {k: model_day(getattr(ev, k), first_date) for k in ("start", "full_effect", "end")}
+        if ev.kind is EventKind.DETENTION_CHANGE:  # a dated change of detention (f): sim.detention.from_agencies
+            continue
         if ev.kind is EventKind.EFFORT_CHANGE:  # moves the standing effort of the agency rows it targets
             ramp = TimelineEvent(text(ev.kind), **days, edges=np.zeros(0, np.int64), nodes=np.zeros(0, np.int64),
                                  effect=None, description=ev.description or "", magnitude=ev.magnitude)

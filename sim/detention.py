@@ -44,6 +44,8 @@ from collections import defaultdict
 import numpy as np
 
 from sim.awareness import smoothing_weight
+from sim.dates import model_day
+from sim.labels import EventKind
 
 __all__ = ["DetentionState", "from_agencies", "planning_cost_eur"]
 
@@ -62,15 +64,29 @@ class DetentionState:
         Index (0..A-1) of the detaining jurisdiction of each segment, -1 where none.
     memory_days : float
         Half-life (days) of the word-of-mouth record of the held share (``choice.information_halflife_days``).
+    changes : sequence of (int, int, float or None, float or None), optional
+        Dated changes ``(model day, jurisdiction, days, places)`` (None: unchanged), from the scenario's
+        ``detention_change`` events; each applies from the start of its day (:meth:`release`), one dated
+        before day 0 at once. Those already held keep their stay; places below the occupancy admit no one
+        until enough are released.
 
     Raises
     ------
     ValueError
         If a jurisdiction detains (days > 0) without places or for less than a day (a stay that rounds
-        to 0 days would take a place that is never freed), or an index is out of range.
+        to 0 days would take a place that is never freed), a change sets fewer than one day or no places
+        or changes a jurisdiction that does not detain, or an index is out of range.
+
+    Examples
+    --------
+    >>> st = DetentionState(np.array([30.0]), np.array([10.0]), np.array([0]), 20.0, changes=[(5, 0, 3.0, None)])
+    >>> st.days.tolist(); st.release(5); st.days.tolist(), st.places.tolist()
+    [30.0]
+    ([3.0], [10.0])
     """
 
-    def __init__(self, days: np.ndarray, places: np.ndarray, jurisdiction_of_edge: np.ndarray, memory_days: float):
+    def __init__(self, days: np.ndarray, places: np.ndarray, jurisdiction_of_edge: np.ndarray, memory_days: float,
+                 changes=()):
         self.days = np.asarray(days, dtype=float)
         self.places = np.asarray(places, dtype=float)
         self.of_edge = np.asarray(jurisdiction_of_edge, dtype=np.int64)
@@ -84,11 +100,31 @@ class DetentionState:
         A = len(self.days)
         #: persons held now, per jurisdiction
         self.occupancy = np.zeros(A)
+        #: the most that may be held until the next release: the places, or more after a cut of the places
+        #: (those held keep their stay; nobody is admitted until the occupancy is below the places)
+        self.ceiling = self.places.copy()
         #: smoothed persons detected and held a day (word of mouth), per jurisdiction
         self.detected = np.zeros(A)
         self.held = np.zeros(A)
         self._release: dict[int, np.ndarray] = defaultdict(lambda: np.zeros(A))
         self._weight = smoothing_weight(memory_days)
+        self._changes = sorted(((int(d), int(j), dd, pp) for d, j, dd, pp in changes), key=lambda c: c[0])
+        for _, j, dd, pp in self._changes:
+            if not 0 <= j < A or self.days[j] <= 0:
+                raise ValueError(f"a detention change names jurisdiction {j}, which does not detain")
+            if (dd is not None and round(dd) < 1) or (pp is not None and not pp > 0):
+                raise ValueError("a detention change holds at least a day (days >= 1) in places > 0")
+        self._apply_changes(-1)
+        self.ceiling = self.places.copy()
+
+    def _apply_changes(self, day: int) -> None:
+        """Apply the dated changes due by ``day`` (model day), in date order."""
+        while self._changes and self._changes[0][0] <= day:
+            _, j, dd, pp = self._changes.pop(0)
+            if dd is not None:
+                self.days[j] = float(round(dd))
+            if pp is not None:
+                self.places[j] = float(pp)
 
     @property
     def held_share(self) -> np.ndarray:
@@ -101,10 +137,12 @@ class DetentionState:
         return sum((v for d, v in self._release.items() if d > day), np.zeros(len(self.days)))
 
     def release(self, day: int) -> None:
-        """Free the places of those whose detention ends on ``day``."""
+        """Apply the detention changes due by ``day``, and free the places of those whose detention ends on it."""
+        self._apply_changes(day)
         out = self._release.pop(day, None)
         if out is not None:
             self.occupancy = np.maximum(0.0, self.occupancy - out)
+        self.ceiling = np.maximum(self.places, self.occupancy)
 
     def admit(self, edges: np.ndarray, persons_per_agent: int, day: int, rng: np.random.Generator,
               detected: np.ndarray | None = None) -> np.ndarray:
@@ -175,7 +213,7 @@ def planning_cost_eur(state: DetentionState, p_detect: np.ndarray, p_return: np.
     return time_value_eur_per_day * days * np.asarray(p_detect) * (1.0 - np.asarray(p_return)) * share
 
 
-def from_agencies(rows, agencies, n_edges: int, memory_days: float) -> DetentionState:
+def from_agencies(rows, agencies, n_edges: int, memory_days: float, events=(), first_date=None) -> DetentionState:
     """The detaining jurisdictions of a scenario: one per agency row with ``detention_days``.
 
     Parameters
@@ -187,20 +225,29 @@ def from_agencies(rows, agencies, n_edges: int, memory_days: float) -> Detention
     n_edges : int
     memory_days : float
         ``choice.information_halflife_days``.
+    events : sequence of sim.scenario.rows.EventRow, optional
+        The scenario's events; its ``detention_change`` rows change the rows they target from their
+        ``full_effect`` date (one that targets a row that does not detain is skipped: the scenario
+        check reports it).
+    first_date : datetime.date, optional
+        Model day 0 (needed with ``detention_change`` events).
 
     Returns
     -------
     DetentionState
         Where two detaining rows cover one segment, the first row's jurisdiction holds there.
     """
-    days, places = [], []
+    days, places, jurisdiction = [], [], {}
     of_edge = np.full(n_edges, -1, dtype=np.int64)
-    for row, agency in zip(rows, agencies, strict=True):
+    for i, (row, agency) in enumerate(zip(rows, agencies, strict=True)):
         if row.detention_days is None:
             continue
-        j = len(days)
+        j = jurisdiction[i] = len(days)
         days.append(row.detention_days)
         places.append(row.detention_places)
         e = np.asarray(agency.edges, dtype=np.int64)
         of_edge[e[of_edge[e] < 0]] = j
-    return DetentionState(np.array(days, dtype=float), np.array(places, dtype=float), of_edge, memory_days)
+    changes = [(model_day(ev.full_effect, first_date), jurisdiction[i], ev.detention_days, ev.detention_places)
+               for ev in events if ev.kind is EventKind.DETENTION_CHANGE
+               for i, row in enumerate(rows) if i in jurisdiction and ev.changes_detention_of(row)]
+    return DetentionState(np.array(days, dtype=float), np.array(places, dtype=float), of_edge, memory_days, changes)

@@ -171,7 +171,8 @@ def ema_model(
         none.
     events : sequence of int, optional
         Rows of ``scenario.events`` with a magnitude lever (default: every row except
-        ``effort_change`` rows, whose magnitude the agency levers cover). ``[]`` for none.
+        ``effort_change`` rows, whose magnitude the agency levers cover, and ``detention_change`` rows,
+        which have no magnitude). ``[]`` for none.
     agencies : sequence of str, optional
         Agencies with an effort lever (default: every agency of the scenario). ``[]`` for none.
     magnitude_range, effort_range : tuple of float
@@ -195,7 +196,8 @@ def ema_model(
     ImportError
         If ``ema_workbench`` is not installed (``pip install -e ".[ema]"``).
     ValueError
-        An unknown parameter, event row or agency; a range that is not ``0 <= low < high``.
+        An unknown parameter, event row or agency; a ``detention_change`` row as a lever; a range that
+        is not ``0 <= low < high``.
     """
     try:
         from ema_workbench import IntegerParameter, Model, RealParameter, ScalarOutcome
@@ -207,11 +209,15 @@ def ema_model(
     if persons_per_agent is not None:
         scenario = scenario.with_overrides(persons_per_agent=persons_per_agent)
     specs = select_specs(parameters) if parameters is None or len(parameters) else []
-    rows = [i for i, ev in enumerate(scenario.events) if ev.kind is not EventKind.EFFORT_CHANGE] \
+    no_lever = (EventKind.EFFORT_CHANGE, EventKind.DETENTION_CHANGE)
+    rows = [i for i, ev in enumerate(scenario.events) if ev.kind not in no_lever] \
         if events is None else list(events)
     bad = [i for i in rows if not 0 <= i < len(scenario.events)]
     if bad:
         raise ValueError(f"no event row(s) {bad}: the scenario has {len(scenario.events)} event rows")
+    fixed = [i for i in rows if scenario.events[i].kind is EventKind.DETENTION_CHANGE]
+    if fixed:
+        raise ValueError(f"event row(s) {fixed} are detention_change rows, which set values and have no magnitude")
     names = list(dict.fromkeys(a.agency for a in scenario.agencies))
     chosen = names if agencies is None else list(dict.fromkeys(agencies))
     unknown = [a for a in chosen if a not in names]

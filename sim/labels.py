@@ -101,7 +101,7 @@ class Policy(StrEnum):
 
 class TargetType(StrEnum):
     """What an agency or event targets: an edge ``A->B``, a node, or a route ``Route/Type``; an
-    ``effort_change`` event may also name an agency (every row of that agency)."""
+    ``effort_change`` or ``detention_change`` event may also name an agency (every row of that agency)."""
 
     EDGE = "edge"
     NODE = "node"
@@ -121,6 +121,8 @@ class EventKind(StrEnum):
     LEGAL_CHANGE = "legal_change"
     #: not an effect of its own: changes the standing effort of the agency rows it targets
     EFFORT_CHANGE = "effort_change"
+    #: not an effect of its own: changes the detention days or places of the detaining agency rows it targets
+    DETENTION_CHANGE = "detention_change"
 
 
 class FrontexRoute(StrEnum):

@@ -285,7 +285,7 @@ def check_invariants(model) -> None:
     det = getattr(model, "detention", None)
     if det is not None:  # detention (f): the places taken are those of the held not yet released
         assert np.allclose(det.occupancy, det.pending(model.day - 1)), "detention places taken by nobody held"
-        assert (det.occupancy <= det.places + 1e-9).all(), "more persons held than places"
+        assert (det.occupancy <= det.ceiling + 1e-9).all(), "more persons held than places"
 
 
 def record_crossings(model, ids: np.ndarray, edge: np.ndarray, out, labelled: np.ndarray,

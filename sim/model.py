@@ -134,8 +134,9 @@ class SmugglingModel(mesa.Model):
         self.capacity_persons = np.zeros(E)  # seats offered per edge today (persons)
         self._queues = None  # rationing: smoothed (queue, seats a day) per edge (persons), choice.queue_in_planning
         self._upstream = enterprises.upstream_markets(net)  # supply (b): who recruits for a market
-        self.detention = detention.from_agencies(scenario.agencies, self.agencies, E, p.choice.information_halflife_days) \
-            if p.detention.enabled else None  # detention with finite places (f)
+        self.detention = detention.from_agencies(scenario.agencies, self.agencies, E, p.choice.information_halflife_days,
+                                                 scenario.events, self.first_date) \
+            if p.detention.enabled else None  # detention with finite places (f), with its dated changes
 
         # mechanisms: route awareness (a) and hub reputation (c) (each None/off when switched off)
         self.hub_list = list(self.hubs.values())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -191,3 +192,84 @@ def test_fractional_days_are_whole_days_in_the_stay_and_in_planning_alike():
     assert st.admit(np.zeros(1, dtype=np.int64), 1, day=0, rng=np.random.default_rng(0)).tolist() == [3]
     cost = detention.planning_cost_eur(_state(days=(2.6,), places=(10.0,)), np.array([1.0, 0.0]), np.zeros(2), 10.0)
     assert cost.tolist() == pytest.approx([30.0, 0.0])
+
+
+# ---- dated changes: detention_change events ----------------------------------------------------
+
+def _change(**kw):
+    from sim.scenario.rows import EventRow
+
+    row = dict(start="2012-03-01", full_effect="2012-03-01", kind="detention_change", target_type="edge",
+               target="Edirne->Svilengrad")
+    return EventRow(**(row | kw))
+
+
+def test_a_dated_change_applies_from_its_day_and_keeps_the_stays_already_begun():
+    st = detention.DetentionState(np.array([30.0]), np.array([10.0]), np.array([0]), 20.0,
+                                  changes=[(5, 0, 3.0, 4.0)])
+    rng = np.random.default_rng(0)
+    st.release(4)
+    assert st.admit(np.zeros(2, dtype=np.int64), 1, day=4, rng=rng).tolist() == [30, 30]
+    st.release(5)
+    assert (st.days.tolist(), st.places.tolist()) == ([3.0], [4.0])
+    # 2 held (from day 4, to day 34) against 4 places: 2 more get a place, for the new 3 days
+    assert sorted(st.admit(np.zeros(3, dtype=np.int64), 1, day=5, rng=rng).tolist()) == [0, 3, 3]
+    st.release(8)
+    assert st.occupancy.tolist() == [2.0]  # the day-4 stays still run to day 34
+    # a change dated before day 0 applies at once; one on a jurisdiction that does not detain is refused
+    assert detention.DetentionState(np.array([30.0]), np.array([10.0]), np.array([0]), 20.0,
+                                    changes=[(-3, 0, 9.0, None)]).days.tolist() == [9.0]
+    with pytest.raises(ValueError, match="does not detain"):
+        detention.DetentionState(np.array([0.0]), np.array([0.0]), np.array([0]), 20.0, changes=[(1, 0, 9.0, None)])
+    with pytest.raises(ValueError, match="at least a day"):
+        detention.DetentionState(np.array([30.0]), np.array([10.0]), np.array([0]), 20.0, changes=[(1, 0, 0.4, None)])
+
+
+@pytest.mark.parametrize(("kw", "field"), [
+    ({}, "detention_days"),  # sets nothing
+    ({"detention_days": 10, "magnitude": 2}, "magnitude"),
+    ({"detention_days": 10, "end": "2012-06-01"}, "end"),
+    ({"detention_days": 10, "kind": "fence"}, "detention_days"),
+    ({"detention_days": 0.5}, "detention_days"),
+])
+def test_detention_change_rows_reject_what_they_cannot_mean(kw, field):
+    with pytest.raises(ValidationError, match=field):
+        _change(**kw)
+
+
+def test_in_the_model_a_detention_change_moves_days_and_places_on_its_date():
+    sc = _with_detention(75.0, 700.0)
+    sc = sc.with_overrides(events=sc.events + (_change(detention_days=6, start="2012-03-01", full_effect="2012-03-01"),
+                                               _change(detention_places=50.0, start="2012-04-01",
+                                                       full_effect="2012-04-01", target_type="agency",
+                                                       target="Bulgarian border police")))
+    m = SmugglingModel(sc, 3)
+    assert (m.detention.days.tolist(), m.detention.places.tolist()) == ([75.0], [700.0])
+    seen = {}
+    while m.date <= date(2012, 4, 2):
+        today = m.date
+        m.step()
+        m.check_invariants()
+        seen[today] = (float(m.detention.days[0]), float(m.detention.places[0]))
+    assert seen[date(2012, 2, 29)] == (75.0, 700.0)
+    assert seen[date(2012, 3, 1)] == (6.0, 700.0)
+    assert seen[date(2012, 4, 1)] == (6.0, 50.0)
+
+
+def test_the_scenario_check_names_a_detention_change_on_a_row_that_does_not_detain(tmp_path):
+    import shutil
+
+    from sim.scenario import ScenarioError
+
+    root = tmp_path / "s"
+    shutil.copytree(SMALL_PATH.parent, root)
+    ev = root / "tables" / "events.csv"
+    lines = ev.read_text().splitlines()
+    assert lines[0] == "start,full_effect,end,kind,target_type,target,description,source_quality"
+    lines = [lines[0] + ",magnitude,effort,detention_days,detention_places"] + [ln + ",,,," for ln in lines[1:]]
+    lines.append("2012-03-01,2012-03-01,,detention_change,edge,Edirne->Svilengrad,,,,,6,")
+    ev.write_text("\n".join(lines) + "\n")
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(root / "scenario.yaml")
+    msg = str(err.value)
+    assert f"events.csv:{len(lines)}" in msg and "target" in msg and "does not detain" in msg, msg

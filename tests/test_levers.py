@@ -219,7 +219,7 @@ def test_bad_magnitude_and_effort_in_the_csv_name_file_line_and_field(tiny):
         f"{f}:6:6: events[4].target: no agency row targets edge 'Istanbul->Izmir'",
         f"{f}:7:9: events[5].magnitude: takes the effort of 'Greek border police' on 'Eastern Mediterranean/Land' "
         "to 15, above 10",
-        f"{f}:8:5: events[6].target_type: only an effort_change event targets an agency, not fence",
+        f"{f}:8:5: events[6].target_type: only an effort_change or detention_change event targets an agency, not fence",
         f"{f}:9:10: events[7].effort: Input should be less than or equal to 10",
     ]
     assert len(got) == len(expected), got
@@ -259,7 +259,7 @@ def test_effort_without_magnitude_column_is_a_header_error(tiny):
     (msg,) = problems(tiny)
     assert msg.startswith("base/tables/events.csv:1: events: missing column(s) magnitude; expected the header "
                           f"{HEADER},magnitude,effort")
-    assert "may be left out, from the end: effort, magnitude" in msg
+    assert "may be left out, from the end: detention_places, detention_days, effort, magnitude" in msg
 
 
 # ---- without the new columns: as before ---------------------------------------------------------

@@ -196,7 +196,7 @@ def _cross_check(
     # agencies and events: targets
     def target_ref(table: str, i: int, r: AgencyRow | EventRow) -> None:
         if r.target_type is TargetType.AGENCY:
-            return  # an effort_change naming an agency: effort_change_ref
+            return  # an effort_change or detention_change naming an agency: agency_change_ref
         if r.target_type is TargetType.NODE:
             node_ref(table, i, r, "target", r.target)
             return
@@ -217,9 +217,11 @@ def _cross_check(
 
     agencies = [a for _, a in listed("agencies")]
 
-    def effort_change_ref(i: int, r: EventRow) -> None:
-        """An effort_change targets at least one agency row and keeps each within the effort bound."""
-        changed = [a for a in agencies if r.changes_effort_of(a)]
+    def agency_change_ref(i: int, r: EventRow) -> None:
+        """An effort_change or detention_change targets at least one agency row; an effort_change keeps
+        each within the effort bound; a detention_change targets detaining rows only."""
+        changed = [a for a in agencies if r.targets_row(a)]
+        what = r.kind.value
         if not changed:
             if complete("agencies"):
                 if r.target_type is TargetType.AGENCY:
@@ -229,9 +231,17 @@ def _cross_check(
                     report("events", i, r, "target", f"no agency {r.target!r} in agencies{more}")
                 else:
                     report("events", i, r, "target",
-                           f"no agency row targets {r.target_type.value} {r.target!r}: an effort_change "
-                           "changes agencies' effort (target_type agency and an agency name, or an agency "
+                           f"no agency row targets {r.target_type.value} {r.target!r}: an {what} "
+                           "changes agency rows (target_type agency and an agency name, or an agency "
                            "row's target_type and target)")
+            return
+        if r.kind is EventKind.DETENTION_CHANGE:
+            for a in changed:
+                if a.detention_days is None:
+                    report("events", i, r, "target",
+                           f"{a.agency!r} on {a.target!r} does not detain (no detention_days in agencies): "
+                           "a detention_change changes the detention of a detaining row")
+                    return
             return
         for a in changed:
             new = (a.effort if r.effort is None else r.effort) * r.magnitude
@@ -244,8 +254,8 @@ def _cross_check(
     for table in ("agencies", "events"):
         for i, r in listed(table):
             target_ref(table, i, r)
-            if table == "events" and r.kind is EventKind.EFFORT_CHANGE:
-                effort_change_ref(i, r)
+            if table == "events" and r.kind in (EventKind.EFFORT_CHANGE, EventKind.DETENTION_CHANGE):
+                agency_change_ref(i, r)
     problems.extend(_empty_tables(rows, files))
     return problems
 

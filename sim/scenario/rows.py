@@ -283,14 +283,17 @@ class AgencyRow(_Row):
 
 
 class EventRow(_Row):
-    """A row of ``events.csv`` (columns of ``enforcement_events.csv``, then two optional levers).
+    """A row of ``events.csv`` (columns of ``enforcement_events.csv``, then optional levers).
 
     The effect ramps linearly from 0 at ``start`` to 1 at ``full_effect`` and stops after ``end``
     (``None``: it stays). ``magnitude`` multiplies the effect of the event's kind. An
     ``effort_change`` event has no effect of its own: it moves the standing effort of the agency
     rows it targets (every row of an agency named with ``target_type`` ``agency``, or the rows with
     the same ``target_type`` and ``target``) from their effort to ``effort`` (empty: their own
-    effort) times ``magnitude``, along the same ramp.
+    effort) times ``magnitude``, along the same ramp. A ``detention_change`` event has no effect of its
+    own either: from ``full_effect`` on, the detaining agency rows it targets (matched the same way) hold
+    detected entrants for ``detention_days`` in ``detention_places`` (an empty one: unchanged); it has
+    no ramp, no end and no magnitude (mechanism f, :mod:`sim.detention`).
     """
 
     start: IsoDate
@@ -308,6 +311,14 @@ class EventRow(_Row):
         None, ge=0.0, le=MAX_EFFORT,
         description="effort_change only: the agency's effort from full_effect (before magnitude); empty: its own.",
     )
+    detention_days: float | None = Field(
+        None, ge=1.0, le=548.0,
+        description="detention_change only: the detaining rows' detention_days from full_effect (empty: unchanged).",
+    )
+    detention_places: float | None = Field(
+        None, gt=0.0, le=1e6,
+        description="detention_change only: the detaining rows' detention_places from full_effect (empty: unchanged).",
+    )
 
     @model_validator(mode="after")
     def _check(self) -> EventRow:
@@ -317,13 +328,25 @@ class EventRow(_Row):
         if self.end is not None and self.end < self.full_effect:
             items.append(("end", f"end {self.end} is before full_effect {self.full_effect}"))
         changes_effort = self.kind is EventKind.EFFORT_CHANGE
-        if self.target_type is TargetType.AGENCY and not changes_effort:
-            items.append(("target_type", f"only an effort_change event targets an agency, not {self.kind.value}"))
+        changes_detention = self.kind is EventKind.DETENTION_CHANGE
+        if self.target_type is TargetType.AGENCY and not (changes_effort or changes_detention):
+            items.append(("target_type", "only an effort_change or detention_change event targets an agency, "
+                                         f"not {self.kind.value}"))
         elif (msg := _target_problem(self.target_type, self.target)) is not None:
             items.append(("target", msg))
         if self.effort is not None and not changes_effort:
             items.append(("effort", f"effort is set by effort_change events only, not by {self.kind.value} "
                                     "(scale an event's effect with magnitude)"))
+        if not changes_detention:
+            for f in ("detention_days", "detention_places"):
+                if getattr(self, f) is not None:
+                    items.append((f, f"{f} is set by detention_change events only, not by {self.kind.value}"))
+        elif self.detention_days is None and self.detention_places is None:
+            items.append(("detention_days", "a detention_change sets detention_days, detention_places or both"))
+        elif self.magnitude != 1.0:
+            items.append(("magnitude", "a detention_change sets values and has no magnitude (leave it empty or 1)"))
+        elif self.end is not None:
+            items.append(("end", "a detention_change stays (a later detention_change changes it again): leave end empty"))
         if items:
             raise _FieldProblems(items)
         return self
@@ -343,8 +366,27 @@ class EventRow(_Row):
         >>> ev.changes_effort_of(row), ev.model_copy(update={"target_type": "node"}).changes_effort_of(row)
         (True, False)
         """
-        if self.kind is not EventKind.EFFORT_CHANGE:
-            return False
+        return self.kind is EventKind.EFFORT_CHANGE and self.targets_row(agency)
+
+    def changes_detention_of(self, agency: AgencyRow) -> bool:
+        """Whether this is a ``detention_change`` event that targets the agency row ``agency``.
+
+        Matched as :meth:`changes_effort_of` matches an ``effort_change``.
+
+        Examples
+        --------
+        >>> ev = EventRow(start="2012-08-01", full_effect="2012-08-01", kind="detention_change",
+        ...               target_type="edge", target="Edirne->Orestiada", detention_days=180)
+        >>> row = AgencyRow(agency="Greek border police", country_iso2="GR", side="detect", target_type="edge",
+        ...                 target="Edirne -> Orestiada", effort=1, effort_low=0.5, effort_high=2)
+        >>> ev.changes_detention_of(row), ev.changes_effort_of(row)
+        (True, False)
+        """
+        return self.kind is EventKind.DETENTION_CHANGE and self.targets_row(agency)
+
+    def targets_row(self, agency: AgencyRow) -> bool:
+        """Whether this event names the agency row ``agency``: its agency (``target_type`` ``agency``),
+        or the row's ``target_type`` and ``target`` (edges and routes compared as parsed)."""
         if self.target_type is TargetType.AGENCY:
             return agency.agency == self.target
         if agency.target_type is not self.target_type:
@@ -392,6 +434,7 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {t: tuple(m.model_fields) for t, m i
 #: Columns a table's CSV header may leave out (each the last ones of its table, so every other
 #: column keeps its position), with the value a row then has. A scenario written before they
 #: existed loads, runs and hashes as before.
-OPTIONAL_COLUMNS: dict[str, dict[str, object]] = {"events": {"magnitude": 1.0, "effort": None},
+OPTIONAL_COLUMNS: dict[str, dict[str, object]] = {"events": {"magnitude": 1.0, "effort": None,
+                                                              "detention_days": None, "detention_places": None},
                                                    "agencies": {"detention_days": None, "detention_places": None}}
 
