@@ -62,6 +62,17 @@ class DetentionState:
         Index (0..A-1) of the detaining jurisdiction of each segment, -1 where none.
     memory_days : float
         Half-life (days) of the word-of-mouth record of the held share (``choice.information_halflife_days``).
+    agency_index : ndarray of int, shape (A,), optional
+        Index of each jurisdiction's row in the scenario's agencies table (default 0..A-1), to name it
+        in the output tables.
+
+    Attributes
+    ----------
+    occupancy : ndarray of float, shape (A,)
+        Persons held now.
+    admitted_today, no_place_today : ndarray of float, shape (A,)
+        Persons given a place, and detected entrants (not returned) who found none, at the last
+        :meth:`admit` (zeros before the first).
 
     Raises
     ------
@@ -70,7 +81,8 @@ class DetentionState:
         to 0 days would take a place that is never freed), or an index is out of range.
     """
 
-    def __init__(self, days: np.ndarray, places: np.ndarray, jurisdiction_of_edge: np.ndarray, memory_days: float):
+    def __init__(self, days: np.ndarray, places: np.ndarray, jurisdiction_of_edge: np.ndarray, memory_days: float,
+                 agency_index: np.ndarray | None = None):
         self.days = np.asarray(days, dtype=float)
         self.places = np.asarray(places, dtype=float)
         self.of_edge = np.asarray(jurisdiction_of_edge, dtype=np.int64)
@@ -82,8 +94,14 @@ class DetentionState:
         if ((self.of_edge >= len(self.days)) | (self.of_edge < -1)).any():
             raise ValueError("jurisdiction index out of range")
         A = len(self.days)
+        self.agency_index = np.arange(A) if agency_index is None else np.asarray(agency_index, dtype=np.int64)
+        if len(self.agency_index) != A:
+            raise ValueError("one agency index per jurisdiction")
         #: persons held now, per jurisdiction
         self.occupancy = np.zeros(A)
+        #: persons given a place, and detected who found none, at the last admit (the output tables')
+        self.admitted_today = np.zeros(A)
+        self.no_place_today = np.zeros(A)
         #: smoothed persons detected and held a day (word of mouth), per jurisdiction
         self.detected = np.zeros(A)
         self.held = np.zeros(A)
@@ -148,6 +166,7 @@ class DetentionState:
             self._release[day + stay][j] += held[j]
         self.detected = self.detected + self._weight * (seen - self.detected)
         self.held = self.held + self._weight * (held - self.held)
+        self.admitted_today, self.no_place_today = held, seen - held
         return out
 
 
@@ -193,14 +212,16 @@ def from_agencies(rows, agencies, n_edges: int, memory_days: float) -> Detention
     DetentionState
         Where two detaining rows cover one segment, the first row's jurisdiction holds there.
     """
-    days, places = [], []
+    days, places, index = [], [], []
     of_edge = np.full(n_edges, -1, dtype=np.int64)
-    for row, agency in zip(rows, agencies, strict=True):
+    for i, (row, agency) in enumerate(zip(rows, agencies, strict=True)):
         if row.detention_days is None:
             continue
         j = len(days)
+        index.append(i)
         days.append(row.detention_days)
         places.append(row.detention_places)
         e = np.asarray(agency.edges, dtype=np.int64)
         of_edge[e[of_edge[e] < 0]] = j
-    return DetentionState(np.array(days, dtype=float), np.array(places, dtype=float), of_edge, memory_days)
+    return DetentionState(np.array(days, dtype=float), np.array(places, dtype=float), of_edge, memory_days,
+                          agency_index=np.array(index, dtype=np.int64))

@@ -191,3 +191,61 @@ def test_fractional_days_are_whole_days_in_the_stay_and_in_planning_alike():
     assert st.admit(np.zeros(1, dtype=np.int64), 1, day=0, rng=np.random.default_rng(0)).tolist() == [3]
     cost = detention.planning_cost_eur(_state(days=(2.6,), places=(10.0,)), np.array([1.0, 0.0]), np.zeros(2), 10.0)
     assert cost.tolist() == pytest.approx([30.0, 0.0])
+
+
+def test_the_detention_table_counts_places_held_admitted_and_no_place_in_persons():
+    """Month by month, from a log of every admit: persons given a place, detected entrants (not returned)
+    who found none, and those still held at the month's last day (a place is taken from the day of
+    admission until the stay ends)."""
+    from sim.metrics import collect_tables
+
+    sc = _with_detention(30.0, 40.0).with_overrides(end="2012-04-30")  # agents of 4 persons, 10 fit
+    m = SmugglingModel(sc, 3)
+    K, log = m.persons_per_agent, []
+    admit = m.detention.admit
+
+    def spy(edges, persons_per_agent, day, rng, detected=None):
+        held = admit(edges, persons_per_agent, day, rng, detected=detected)
+        det = np.ones(len(edges), bool) if detected is None else np.asarray(detected)
+        log.append((day, det & (m.detention.of_edge[np.asarray(edges)] >= 0), held.copy()))
+        return held
+
+    m.detention.admit = spy
+    m.run()
+    month = {d: m.months[m.month_of_day[d]] for d in range(m.n_days_total)}
+    last = {month[d]: d for d in range(m.n_days_total)}
+    expected = {name: [0, 0, 0] for name in m.months[m.month_of_day[m.start_day]:]}
+    for day, there, held in log:
+        if month[day] in expected:
+            expected[month[day]][1] += K * int((held > 0).sum())
+            expected[month[day]][2] += K * int((there & (held == 0)).sum())
+        for name, end in last.items():  # held at the month's end: admitted by then, not yet released
+            if name in expected and day <= end < day + 30:
+                expected[name][0] += K * int((held > 0).sum())
+    table = collect_tables(m)["detention"]
+    assert list(table.columns) == ["month", "agency", "target", "places", "held", "admitted", "no_place"]
+    assert table["month"].tolist() == list(expected)  # one row a month for the one detaining row
+    assert set(table["agency"]) == {"Bulgarian border police"} and set(table["target"]) == {"Edirne->Svilengrad"}
+    assert (table["places"] == 40.0).all()
+    got = {r.month: [r.held, r.admitted, r.no_place] for r in table.itertuples()}
+    assert got == expected
+    assert table["admitted"].sum() > 0 and table["no_place"].sum() > 0, "places never full: the test says little"
+    assert (table["held"] <= table["places"]).all()
+
+
+def test_without_a_detaining_row_the_detention_table_is_empty_and_written_with_its_schema(tmp_path):
+    import pandas as pd
+
+    from sim import io, results
+    from sim.runner import run_replicate
+
+    sc = load_scenario(SMALL_PATH).with_overrides(end="2012-01-31", parameters={"detention": {"enabled": True}})
+    columns = io.TABLE_FILES["detention.parquet"][1]
+    for enabled in (True, False):
+        table = run_replicate(sc.with_overrides(parameters={"detention": {"enabled": enabled}}), 3)["detention"]
+        assert len(table) == 0 and list(table.columns) == columns
+    io.write_parquet(table, tmp_path / "detention.parquet", "detention")
+    back = pd.read_parquet(tmp_path / "detention.parquet")
+    assert list(back.columns) == columns and len(back) == 0
+    (tmp_path / "manifest.json").write_text("{}")
+    assert list(results.load(tmp_path)["detention"].columns) == columns
