@@ -249,3 +249,24 @@ def test_without_a_detaining_row_the_detention_table_is_empty_and_written_with_i
     assert list(back.columns) == columns and len(back) == 0
     (tmp_path / "manifest.json").write_text("{}")
     assert list(results.load(tmp_path)["detention"].columns) == columns
+
+
+def test_a_border_with_fewer_places_than_persons_per_agent_is_warned_once(capsys):
+    from sim.cli.checks import preflight
+
+    # 40 places, agents of 50 persons: not one agent fits, so the border holds no one
+    held = _state(places=(40.0,)).admit(np.zeros(3, dtype=np.int64), 50, day=0, rng=np.random.default_rng(0))
+    assert held.tolist() == [0, 0, 0]
+    sc = _with_detention(75.0, 40.0).with_overrides(persons_per_agent=50)
+    (w,) = [w for w in sc.warnings if "detention" in w.field]
+    assert w.field == "agencies[9].detention_places" and w.line == 11 and w.file.endswith("agencies.csv")
+    assert "Bulgarian border police" in w.message and "detention_places 40 " in w.message
+    assert "persons_per_agent 50" in w.message and "holds no one" in w.message
+    assert preflight(sc, allow_stranded=False) == []
+    err = capsys.readouterr().err
+    assert err.count("warning: agencies[9].detention_places") == 1, err
+    # one agent fits: no warning; detention switched off: nothing detains, no warning
+    assert not [w for w in _with_detention(75.0, 40.0).with_overrides(persons_per_agent=40).warnings
+                if "detention" in w.field]
+    assert not [w for w in _with_detention(75.0, 40.0, enabled=False).with_overrides(persons_per_agent=50).warnings
+                if "detention" in w.field]
