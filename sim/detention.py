@@ -69,6 +69,17 @@ class DetentionState:
         ``detention_change`` events; each applies from the start of its day (:meth:`release`), one dated
         before day 0 at once. Those already held keep their stay; places below the occupancy admit no one
         until enough are released.
+    agency_index : ndarray of int, shape (A,), optional
+        Index of each jurisdiction's row in the scenario's agencies table (default 0..A-1), to name it
+        in the output tables.
+
+    Attributes
+    ----------
+    occupancy : ndarray of float, shape (A,)
+        Persons held now.
+    admitted_today, no_place_today : ndarray of float, shape (A,)
+        Persons given a place, and detected entrants (not returned) who found none, at the last
+        :meth:`admit` (zeros before the first).
 
     Raises
     ------
@@ -86,7 +97,7 @@ class DetentionState:
     """
 
     def __init__(self, days: np.ndarray, places: np.ndarray, jurisdiction_of_edge: np.ndarray, memory_days: float,
-                 changes=()):
+                 changes=(), agency_index: np.ndarray | None = None):
         self.days = np.asarray(days, dtype=float)
         self.places = np.asarray(places, dtype=float)
         self.of_edge = np.asarray(jurisdiction_of_edge, dtype=np.int64)
@@ -98,11 +109,17 @@ class DetentionState:
         if ((self.of_edge >= len(self.days)) | (self.of_edge < -1)).any():
             raise ValueError("jurisdiction index out of range")
         A = len(self.days)
+        self.agency_index = np.arange(A) if agency_index is None else np.asarray(agency_index, dtype=np.int64)
+        if len(self.agency_index) != A:
+            raise ValueError("one agency index per jurisdiction")
         #: persons held now, per jurisdiction
         self.occupancy = np.zeros(A)
         #: the most that may be held until the next release: the places, or more after a cut of the places
         #: (those held keep their stay; nobody is admitted until the occupancy is below the places)
         self.ceiling = self.places.copy()
+        #: persons given a place, and detected who found none, at the last admit (the output tables')
+        self.admitted_today = np.zeros(A)
+        self.no_place_today = np.zeros(A)
         #: smoothed persons detected and held a day (word of mouth), per jurisdiction
         self.detected = np.zeros(A)
         self.held = np.zeros(A)
@@ -186,6 +203,7 @@ class DetentionState:
             self._release[day + stay][j] += held[j]
         self.detected = self.detected + self._weight * (seen - self.detected)
         self.held = self.held + self._weight * (held - self.held)
+        self.admitted_today, self.no_place_today = held, seen - held
         return out
 
 
@@ -237,12 +255,13 @@ def from_agencies(rows, agencies, n_edges: int, memory_days: float, events=(), f
     DetentionState
         Where two detaining rows cover one segment, the first row's jurisdiction holds there.
     """
-    days, places, jurisdiction = [], [], {}
+    days, places, index, jurisdiction = [], [], [], {}
     of_edge = np.full(n_edges, -1, dtype=np.int64)
     for i, (row, agency) in enumerate(zip(rows, agencies, strict=True)):
         if row.detention_days is None:
             continue
         j = jurisdiction[i] = len(days)
+        index.append(i)
         days.append(row.detention_days)
         places.append(row.detention_places)
         e = np.asarray(agency.edges, dtype=np.int64)
@@ -250,4 +269,5 @@ def from_agencies(rows, agencies, n_edges: int, memory_days: float, events=(), f
     changes = [(model_day(ev.full_effect, first_date), jurisdiction[i], ev.detention_days, ev.detention_places)
                for ev in events if ev.kind is EventKind.DETENTION_CHANGE
                for i, row in enumerate(rows) if i in jurisdiction and ev.changes_detention_of(row)]
-    return DetentionState(np.array(days, dtype=float), np.array(places, dtype=float), of_edge, memory_days, changes)
+    return DetentionState(np.array(days, dtype=float), np.array(places, dtype=float), of_edge, memory_days, changes,
+                          agency_index=np.array(index, dtype=np.int64))

@@ -15,8 +15,8 @@ from sim.agents.enterprise import ServiceLevel
 from sim.agents.migrant import MigrantState
 from sim.labels import ROUTE_TYPES
 
-__all__ = ["check_invariants", "collect_tables", "observe", "person_days", "record_crossings", "start_accumulators",
-           "state_counts"]
+__all__ = ["check_invariants", "collect_tables", "observe", "person_days", "record_crossings", "record_detention",
+           "start_accumulators", "state_counts"]
 
 EDGE_STAT_COLUMNS = ("attempts", "prevented", "detections", "undetected", "first_entries", "deaths")
 
@@ -43,7 +43,10 @@ def collect_tables(model) -> dict[str, pd.DataFrame]:
         ``prices`` (month, segment, service_level, price_mean_eur, sold), ``exploitation`` (year, node,
         sex, minor, cases, classification), ``enforcement`` (month, agency, target, side, policy,
         effort: the standing effort, surge: the monthly mean strength 0-1 of an adaptive agency's own
-        surge). Zero rows are left out of the long tables (not of ``enforcement``).
+        surge), ``detention`` (month, agency, target, places, held: persons held at the month's end,
+        admitted: persons given a place in the month, no_place: detected entrants, not returned, who
+        found no free place; one row per month and detaining agency row, none without detention).
+        Zero rows are left out of the long tables (not of ``enforcement`` and ``detention``).
     """
     net = model.net
     months = _reported_months(model)
@@ -125,6 +128,19 @@ def collect_tables(model) -> dict[str, pd.DataFrame]:
         "surge": surge.reshape(-1),
     })
 
+    det_state = getattr(model, "detention", None)
+    rows = [] if det_state is None else [model.agencies[i] for i in det_state.agency_index]
+    dp = model.detention_persons[months]  # (M, J, 3)
+    detention = pd.DataFrame({
+        "month": np.repeat(mnames, len(rows)),
+        "agency": [a.name for a in rows] * len(mnames),
+        "target": [a.target for a in rows] * len(mnames),
+        "places": np.tile(det_state.places if rows else np.zeros(0), len(mnames)),
+        "held": dp[:, :, 0].reshape(-1),
+        "admitted": dp[:, :, 1].reshape(-1),
+        "no_place": dp[:, :, 2].reshape(-1),
+    })
+
     return {
         "detections_monthly": detections_monthly,
         "crossings_by_edge": crossings,
@@ -134,6 +150,7 @@ def collect_tables(model) -> dict[str, pd.DataFrame]:
         "prices": prices,
         "exploitation": exploitation,
         "enforcement": enforcement,
+        "detention": detention,
     }
 
 
@@ -160,6 +177,8 @@ def start_accumulators(model) -> None:
     - ``detections`` (M, RT, G) and ``edge_stats`` (M, E, 7: attempts, prevented, detections,
       undetected, first entries, deaths, moved), persons (:func:`record_crossings`);
     - ``agency_surge`` (M, agencies): monthly mean surge (0-1) (:func:`observe`);
+    - ``detention_persons`` (M, J detaining jurisdictions, 3: held at the month's end, admitted, found
+      no place), persons (:func:`record_detention`, :func:`observe`); J is 0 without detention (f);
     - ``price_sum``, ``price_sold`` (M, E, 3 service levels): EUR and persons sold (:func:`sim.market.buy`);
     - ``exploitation_cases``: (year, node, female, minor, class) per case (step 9);
     - ``hub_rows``, ``enterprise_rows``: the weekly snapshots (:func:`observe`);
@@ -174,6 +193,8 @@ def start_accumulators(model) -> None:
     M, E, RT, G = len(model.months), model.net.n_edges, len(ROUTE_TYPES), len(model.groups)
     model.detections = np.zeros((M, RT, G))
     model.agency_surge = np.zeros((M, len(model.agencies)))
+    det = getattr(model, "detention", None)
+    model.detention_persons = np.zeros((M, 0 if det is None else len(det.days), 3))
     model.edge_stats = np.zeros((M, E, 7))
     model.price_sum = np.zeros((M, E, 3))
     model.price_sold = np.zeros((M, E, 3))
@@ -211,9 +232,10 @@ def _sales_before_moves(moves: list[tuple[int, int, float]], snap: dict[int, flo
 
 
 def observe(model) -> None:
-    """Step 10: agencies' surges (monthly means); weekly snapshots of hubs and enterprises in the reported period.
+    """Step 10: agencies' surges (monthly means), persons held in detention (f) at the day's end (the last
+    day of a month gives its month-end figure); weekly snapshots of hubs and enterprises in the reported period.
 
-    Appends to ``model.agency_surge``, ``model.hub_rows`` and ``model.enterprise_rows``. The weekly
+    Appends to ``model.agency_surge``, ``model.detention_persons``, ``model.hub_rows`` and ``model.enterprise_rows``. The weekly
     concentration (``hhi``) counts each enterprise's sales since the previous snapshot at the market
     where it made them: an enterprise that relocated in the week counts at the market it left for
     what it sold there, and at its new market for what it sold since.
@@ -221,6 +243,8 @@ def observe(model) -> None:
     d = model.day
     month = model.month_of_day[d]
     model.agency_surge[month] += np.array([a.surge for a in model.agencies]) / model.days_in_month[month]
+    if getattr(model, "detention", None) is not None:
+        model.detention_persons[month, :, 0] = model.detention.occupancy
     if d < model.start_day or (d - model.start_day) % 7 != 0:
         return
     date_s = model.current_date.isoformat()
@@ -316,3 +340,18 @@ def record_crossings(model, ids: np.ndarray, edge: np.ndarray, out, labelled: np
     logged = model.net.has_border[edge]
     if logged.any():
         model.crossing_log.append((ids[logged].astype(np.int32), edge[logged].astype(np.int16), model.day, det[logged]))
+
+
+def record_detention(model) -> None:
+    """Step 5's observation of detention (f): the persons :meth:`sim.detention.DetentionState.admit` just
+    gave a place, and the detected entrants (not returned) who found none, into the month's counts.
+
+    Parameters
+    ----------
+    model : sim.model.SmugglingModel
+        A model with detention (``model.detention`` not None), right after ``admit``.
+    """
+    det = model.detention
+    counts = model.detention_persons[model.month_of_day[model.day]]
+    counts[:, 1] += det.admitted_today
+    counts[:, 2] += det.no_place_today

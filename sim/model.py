@@ -79,7 +79,7 @@ class SmugglingModel(mesa.Model):
     n_days_total : int
         Burn-in plus reported days.
     persons_per_agent : int
-    detections, edge_stats, agency_surge, price_sum, price_sold, exploitation_cases, hub_rows, enterprise_rows, crossing_log
+    detections, edge_stats, agency_surge, detention_persons, price_sum, price_sold, exploitation_cases, hub_rows, enterprise_rows, crossing_log
         What is observed, by month or by week (:func:`sim.metrics.start_accumulators`).
 
     Examples
@@ -367,6 +367,7 @@ class SmugglingModel(mesa.Model):
             arrive = self.day + np.maximum(1, np.round(net.travel_days[edge[out.passed]])).astype(np.int64) - 1
             if self.detention is not None:  # (f): the detected are held while places are free
                 arrive += self.detention.admit(edge[out.passed], K, self.day, rng, detected=out.detected[out.passed])
+                metrics.record_detention(self)
             for d in np.unique(arrive):
                 self.calendar[int(d)].append(passed[arrive == d])
 

@@ -12,7 +12,8 @@ relative to the folder without the extension (``"detections_monthly"``, ``"compa
 
 Tables are long and sparse as written: a (replicate, key) with nothing to report has no row in the
 per-replicate tables (``detections_monthly``, ``crossings_by_edge``, ``prices``, ``exploitation``);
-treat a missing row as zero. ``enforcement`` and the comparison tables are dense.
+treat a missing row as zero. ``enforcement``, ``detention`` (empty without a detaining agency) and the
+comparison tables are dense.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ __all__ = ["COUNT_COLUMNS", "TEXT_COLUMNS", "load", "load_manifest"]
 COUNT_COLUMNS = frozenset({
     "replicate", "seed", "year", "replicates", "detections", "attempts", "prevented", "undetected",
     "first_entries", "deaths", "queue", "enterprises", "partnerships", "sold", "cases",
-    "observed_2014", "throughput",
+    "observed_2014", "throughput", "places", "held", "admitted", "no_place",
 })
 
 #: Columns that hold text; an empty cell is ``""``.

@@ -49,6 +49,13 @@ DEATHS_TOTAL_NOTE = "Total: the routes with an observed figure"
 NO_FIGURE = "no observed figure"
 #: Measures whose validation block says so when nothing was observed in a year, and what it names.
 UNOBSERVED = {"deaths": "deaths", "syrians": "Syrians", "syrians_share": "Syrians' split"}
+#: Printed once under the first detections table: what its observed ``Total`` counts (Frontex's
+#: "Other" is none of the ten pairs: 4 detections in 2013, 10 in 2014, in the shipped tables).
+DETECTIONS_TOTAL_NOTE = ["  Observed Total: every route of the source in the title, 'Other' (none of the ten pairs) too."]
+#: How a year wholly inside or outside the calibration window is titled (its window rows are the
+#: same months: printed once).
+WHOLE_YEAR = {"in_window": "whole year in the calibration window",
+              "out_of_window": "whole year outside the calibration window"}
 #: What an interval cell says when there is a single replicate (the figures say the same).
 ONE_REPLICATE = "n/a"
 
@@ -209,7 +216,9 @@ def format_validation(table: pd.DataFrame, *, replicates: int | None = None) -> 
     -------
     str
         One block per year and measure (detections by scope, Syrians, deaths, ARD), ending with
-        a newline; ``-`` marks a missing figure.
+        a newline; ``-`` marks a missing figure. A year wholly inside (or outside) the calibration
+        window is printed once, its title saying so: its ``in_window`` (``out_of_window``) rows are
+        the same months. The detections titles name the observed source.
     """
     lines: list[str] = []
     titles = {
@@ -219,13 +228,18 @@ def format_validation(table: pd.DataFrame, *, replicates: int | None = None) -> 
         "deaths": "Deaths by Frontex route, on its sea and land segments (observed: IOM dead and "
                   f"missing; {DEATHS_TOTAL_NOTE})",
     }
-    ard_noted = False
+    ard_noted = total_noted = False
     for year, by_year in table.groupby("year", sort=True):
+        # one window scope only: the window holds all twelve months of the year, or none of them
+        windowed = [w for w in WHOLE_YEAR if (by_year["scope"] == w).any()]
+        whole = WHOLE_YEAR[windowed[0]] if len(windowed) == 1 else None
         for (measure, scope), block in by_year.groupby(["measure", "scope"], sort=False):
+            if whole is not None and scope != "year":
+                continue  # the year's own rows, once
             lines.append("")
             if measure == "ard":
-                lines.append(f"{year} averaged relative difference, monthly, ten pairs ({scope}; "
-                             "0 is perfect)")
+                lines.append(f"{year} averaged relative difference, monthly, ten pairs ({scope}"
+                             + (f", {whole}" if whole and scope == "year" else "") + "; 0 is perfect)")
                 if not ard_noted:
                     lines += ARD_NOTE
                     ard_noted = True
@@ -240,8 +254,16 @@ def format_validation(table: pd.DataFrame, *, replicates: int | None = None) -> 
                 continue
             share = measure == "syrians_share"
             fmt = _share if share else _count
-            lines.append(f"{year} {titles.get(measure, measure)}"
-                         + ("" if scope == "year" else f", {scope} ({block['source'].iloc[0]})"))
+            title = f"{year} {titles.get(measure, measure)}"
+            source = str(block["source"].iloc[0])
+            if measure == "detections":  # which observed figures: the annual table's or the monthly series'
+                title = title.removesuffix(")") + ("; no observed figure)" if source.startswith(NO_FIGURE)
+                                                   else f"; observed: {source})")
+            lines.append(title + (f", {scope}" if scope != "year"
+                                  else f", {whole}" if whole and measure == "detections" else ""))
+            if measure == "detections" and not total_noted:
+                lines += DETECTIONS_TOTAL_NOTE
+                total_noted = True
             sources = block["source"].astype(str)
             if measure in UNOBSERVED and sources.str.startswith(NO_FIGURE).all():
                 why = sources.iloc[0].removeprefix(NO_FIGURE).lstrip(": ")

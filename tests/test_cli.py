@@ -82,6 +82,10 @@ def fake_collect(model):
             [{"month": "2014-09", "agency": "Greek border police", "target": "Edirne->Orestiada",
               "side": "detect", "policy": "timeline", "effort": 1.0, "surge": 0.0}]
         ),
+        "detention": pd.DataFrame(
+            [{"month": "2014-09", "agency": "Bulgarian border police", "target": "Edirne->Svilengrad",
+              "places": 700.0, "held": 700.0, "admitted": 100.0, "no_place": 10.0}]
+        ),
     }  # fmt: skip
 
 

@@ -273,3 +273,81 @@ def test_the_scenario_check_names_a_detention_change_on_a_row_that_does_not_deta
         load_scenario(root / "scenario.yaml")
     msg = str(err.value)
     assert f"events.csv:{len(lines)}" in msg and "target" in msg and "does not detain" in msg, msg
+
+def test_the_detention_table_counts_places_held_admitted_and_no_place_in_persons():
+    """Month by month, from a log of every admit: persons given a place, detected entrants (not returned)
+    who found none, and those still held at the month's last day (a place is taken from the day of
+    admission until the stay ends)."""
+    from sim.metrics import collect_tables
+
+    sc = _with_detention(30.0, 40.0).with_overrides(end="2012-04-30")  # agents of 4 persons, 10 fit
+    m = SmugglingModel(sc, 3)
+    K, log = m.persons_per_agent, []
+    admit = m.detention.admit
+
+    def spy(edges, persons_per_agent, day, rng, detected=None):
+        held = admit(edges, persons_per_agent, day, rng, detected=detected)
+        det = np.ones(len(edges), bool) if detected is None else np.asarray(detected)
+        log.append((day, det & (m.detention.of_edge[np.asarray(edges)] >= 0), held.copy()))
+        return held
+
+    m.detention.admit = spy
+    m.run()
+    month = {d: m.months[m.month_of_day[d]] for d in range(m.n_days_total)}
+    last = {month[d]: d for d in range(m.n_days_total)}
+    expected = {name: [0, 0, 0] for name in m.months[m.month_of_day[m.start_day]:]}
+    for day, there, held in log:
+        if month[day] in expected:
+            expected[month[day]][1] += K * int((held > 0).sum())
+            expected[month[day]][2] += K * int((there & (held == 0)).sum())
+        for name, end in last.items():  # held at the month's end: admitted by then, not yet released
+            if name in expected and day <= end < day + 30:
+                expected[name][0] += K * int((held > 0).sum())
+    table = collect_tables(m)["detention"]
+    assert list(table.columns) == ["month", "agency", "target", "places", "held", "admitted", "no_place"]
+    assert table["month"].tolist() == list(expected)  # one row a month for the one detaining row
+    assert set(table["agency"]) == {"Bulgarian border police"} and set(table["target"]) == {"Edirne->Svilengrad"}
+    assert (table["places"] == 40.0).all()
+    got = {r.month: [r.held, r.admitted, r.no_place] for r in table.itertuples()}
+    assert got == expected
+    assert table["admitted"].sum() > 0 and table["no_place"].sum() > 0, "places never full: the test says little"
+    assert (table["held"] <= table["places"]).all()
+
+
+def test_without_a_detaining_row_the_detention_table_is_empty_and_written_with_its_schema(tmp_path):
+    import pandas as pd
+
+    from sim import io, results
+    from sim.runner import run_replicate
+
+    sc = load_scenario(SMALL_PATH).with_overrides(end="2012-01-31", parameters={"detention": {"enabled": True}})
+    columns = io.TABLE_FILES["detention.parquet"][1]
+    for enabled in (True, False):
+        table = run_replicate(sc.with_overrides(parameters={"detention": {"enabled": enabled}}), 3)["detention"]
+        assert len(table) == 0 and list(table.columns) == columns
+    io.write_parquet(table, tmp_path / "detention.parquet", "detention")
+    back = pd.read_parquet(tmp_path / "detention.parquet")
+    assert list(back.columns) == columns and len(back) == 0
+    (tmp_path / "manifest.json").write_text("{}")
+    assert list(results.load(tmp_path)["detention"].columns) == columns
+
+
+def test_a_border_with_fewer_places_than_persons_per_agent_is_warned_once(capsys):
+    from sim.cli.checks import preflight
+
+    # 40 places, agents of 50 persons: not one agent fits, so the border holds no one
+    held = _state(places=(40.0,)).admit(np.zeros(3, dtype=np.int64), 50, day=0, rng=np.random.default_rng(0))
+    assert held.tolist() == [0, 0, 0]
+    sc = _with_detention(75.0, 40.0).with_overrides(persons_per_agent=50)
+    (w,) = [w for w in sc.warnings if "detention" in w.field]
+    assert w.field == "agencies[9].detention_places" and w.line == 11 and w.file.endswith("agencies.csv")
+    assert "Bulgarian border police" in w.message and "detention_places 40 " in w.message
+    assert "persons_per_agent 50" in w.message and "holds no one" in w.message
+    assert preflight(sc, allow_stranded=False) == []
+    err = capsys.readouterr().err
+    assert err.count("warning: agencies[9].detention_places") == 1, err
+    # one agent fits: no warning; detention switched off: nothing detains, no warning
+    assert not [w for w in _with_detention(75.0, 40.0).with_overrides(persons_per_agent=40).warnings
+                if "detention" in w.field]
+    assert not [w for w in _with_detention(75.0, 40.0, enabled=False).with_overrides(persons_per_agent=50).warnings
+                if "detention" in w.field]

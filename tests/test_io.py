@@ -66,6 +66,10 @@ def fake_tables() -> dict[str, pd.DataFrame]:
             [{"month": "2014-07", "agency": "Bulgarian border police", "target": "Edirne->Svilengrad",
               "side": "detect", "policy": "adaptive", "effort": 0.5, "surge": 0.3}]
         ),
+        "detention": per_rep(
+            [{"month": "2014-07", "agency": "Bulgarian border police", "target": "Edirne->Svilengrad",
+              "places": 700.0, "held": 700.0, "admitted": 260.0, "no_place": 40.0}]
+        ),
     }  # fmt: skip
     tables["detections_by_route"] = validation.detections_by_route(tables["detections_monthly"])
     tables["deaths_by_route"] = validation.deaths_by_route(tables["deaths_monthly"])
@@ -98,6 +102,7 @@ EXPECTED_FILES = {
     "prices.parquet",
     "exploitation.csv",
     "enforcement.parquet",
+    "detention.parquet",
     "summary.txt",
     "figures/route_map.png",
     "figures/detections_by_route.png",

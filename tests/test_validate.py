@@ -303,3 +303,50 @@ def test_validate_says_when_no_syrians_were_observed_in_a_year():
     assert ("(no observed deaths for 2012: the observed column is empty; the IOM table has 2014)"
             in text)
     assert re.search(r"^Central Mediterranean\s+Sea\s+-\s+1,200\s+", text, re.M)
+
+
+@pytest.mark.parametrize(("window", "whole"), [(("2019-01", "2020-12"), "in"), (("2021-01", "2021-06"), "outside")])
+def test_cli_validate_prints_a_year_wholly_in_or_out_of_the_window_once(tmp_path, capsys, window, whole):
+    """A year the window holds entirely (or not at all) is printed once, its title saying so; the
+    written table keeps its window rows, the same months."""
+    run, observed_dir = _run_folder(tmp_path), str(_observed_folder(tmp_path))
+    assert cli.main(["validate", str(run), "--observed", observed_dir, "--window", *window]) == 0
+    out = capsys.readouterr().out
+    titles = [x for x in out.splitlines() if x.startswith("2020 Detections")]
+    assert titles == ["2020 Detections by Frontex route (persons; observed: monthly series (sum)), "
+                      f"whole year {whole} the calibration window"]
+    ard = [x for x in out.splitlines() if x.startswith("2020 averaged relative difference")]
+    assert ard == [f"2020 averaged relative difference, monthly, ten pairs (year, whole year {whole} the "
+                   "calibration window; 0 is perfect)"]
+    assert "in_window" not in out and "out_of_window" not in out
+    written = pd.read_csv(run / "validation.csv")
+    scope = "in_window" if whole == "in" else "out_of_window"
+    assert _get(written, "detections", "Total", scope).observed == _get(written, "detections", "Total").observed
+    # a window that splits the year: the year and both parts
+    assert cli.main(["validate", str(run), "--observed", observed_dir, "--window", "2019-01", "2020-06",
+                     "--no-write"]) == 0
+    titles = [x for x in capsys.readouterr().out.splitlines() if x.startswith("2020 Detections")]
+    assert [t.rsplit(", ", 1)[-1] for t in titles[1:]] == ["in_window", "out_of_window"] and len(titles) == 3
+
+
+def test_validate_observed_totals_count_every_route_in_the_year_and_the_window_alike():
+    """2013 (shipped tables): the year's Total is the annual table's 107,339, which counts Frontex's
+    'Other' (4, none of the ten pairs); the window's Total counts it too (it was the ten pairs'
+    107,335), and the titles name each figure's source."""
+    from sim.summary import format_validation
+
+    det = pd.DataFrame({"replicate": 0, "route": CM[0], "type": "Sea", "origin_group": "Syria",
+                        "month": [f"2013-{m:02d}" for m in range(1, 13)], "detections": 100.0})
+    whole = validation.validation_table({"detections_monthly": det}, 2013, window=("2012-01", "2013-12"))
+    year, inside = _get(whole, "detections", "Total"), _get(whole, "detections", "Total", "in_window")
+    assert year.observed == inside.observed == 107_339 and year.source == "annual table"
+    pairs = whole[(whole.measure == "detections") & (whole.scope == "in_window") & (whole.route != "Total")]
+    assert pairs.observed.sum() == 107_335
+    split = validation.validation_table({"detections_monthly": det}, 2013, window=("2012-01", "2013-06"))
+    parts = [_get(split, "detections", "Total", s).observed for s in ("in_window", "out_of_window")]
+    assert sum(parts) == 107_339
+    text = format_validation(split)
+    assert "2013 Detections by Frontex route (persons; observed: annual table)\n" in text
+    assert "2013 Detections by Frontex route (persons; observed: monthly series, 2013-01..2013-06), in_window" in text
+    assert text.count("Observed Total: every route of the source in the title, 'Other'") == 1
+    assert re.search(r"^Total\s+107,339\s+1,200\s", text, re.M) and "107,335" not in text

@@ -49,8 +49,8 @@ def write_results(
         ``nodes``, ``segments``).
     tables : mapping of str to pandas.DataFrame
         The ensemble tables of :func:`sim.runner.run_ensemble` (``detections_monthly``,
-        ``crossings_by_edge``, ``hubs``, ``enterprises``, ``prices``, ``exploitation``) and the
-        validation tables ``detections_by_route`` and ``deaths_by_route``. Each is written with
+        ``crossings_by_edge``, ``hubs``, ``enterprises``, ``prices``, ``exploitation``,
+        ``enforcement``, ``detention``) and the validation tables ``detections_by_route`` and ``deaths_by_route``. Each is written with
         exactly the columns of :data:`TABLE_FILES`, in that order (other columns are left out).
     run_info : mapping
         ``root_seed`` (int, required), ``replicate_seeds`` (list of int), ``start_time`` and

@@ -98,6 +98,11 @@ TABLE_FILES: dict[str, tuple[str, list[str]]] = {
         "enforcement",
         ["replicate", "seed", "month", "agency", "target", "side", "policy", "effort", "surge"],
     ),
+    # not in DESIGN section 6: detention with finite places (mechanism f), per detaining agency row
+    "detention.parquet": (
+        "detention",
+        ["replicate", "seed", "month", "agency", "target", "places", "held", "admitted", "no_place"],
+    ),
 }
 
 
@@ -131,6 +136,8 @@ TABLE_SCHEMAS: dict[str, Any] = {
                             classification="str"),
     "enforcement": _schema(**_RS, month="str", agency="str", target="str", side="str", policy="str",
                            effort="float", surge="float"),
+    "detention": _schema(**_RS, month="str", agency="str", target="str", places="float", held="float",
+                         admitted="float", no_place="float"),
 }
 
 

@@ -56,6 +56,7 @@ from sim.labels import (
     parse_route,
 )
 from sim.scenario.checks import (
+    detention_warnings,
     geography_warnings,
     no_spawn_problem,
     stranded_demand,
@@ -106,6 +107,7 @@ __all__ = [
     "Side",
     "TablePaths",
     "TargetType",
+    "detention_warnings",
     "geography_warnings",
     "load_scenario",
     "no_spawn_problem",

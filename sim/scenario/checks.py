@@ -361,6 +361,46 @@ def geography_warnings(
     return out
 
 
+def detention_warnings(
+    agencies: Sequence[AgencyRow], persons_per_agent: int, detention_enabled: bool, files: Mapping[str, str]
+) -> list[Problem]:
+    """Detaining borders that can hold no one at this ``persons_per_agent``: warnings, not errors.
+
+    Detention (f) holds whole agents while places are free (:mod:`sim.detention`): an agency row whose
+    ``detention_places`` are fewer than ``persons_per_agent`` cannot take even one agent, so its
+    detection costs no time however few are detected.
+
+    Parameters
+    ----------
+    agencies : sequence of AgencyRow
+    persons_per_agent : int
+    detention_enabled : bool
+        ``detention.enabled``; off, nothing detains and nothing is reported.
+    files : mapping
+        Table name to the file name shown.
+
+    Returns
+    -------
+    list of Problem
+        One per such row, at its ``detention_places`` cell.
+    """
+    if not detention_enabled:
+        return []
+    out: list[Problem] = []
+    column = TABLE_COLUMNS["agencies"].index("detention_places") + 1
+    for i, a in enumerate(agencies):
+        if a.detention_days is None or a.detention_places is None or a.detention_places >= persons_per_agent:
+            continue
+        file, line, col = a.where("detention_places", files.get("agencies", "agencies"), column)
+        out.append(Problem(
+            file, line, col, f"agencies[{i}].detention_places",
+            f"{a.agency} ({a.target}): detention_places {a.detention_places:g} are fewer than persons_per_agent "
+            f"{persons_per_agent}: one agent is more persons than the places, so this border holds no one "
+            f"(detention holds whole agents; use persons_per_agent <= {math.floor(a.detention_places)})",
+        ))
+    return out
+
+
 def _demand_destinations(scenario: Any) -> dict[str, list[tuple[str, float]]]:
     """Destinations with positive weight of each origin group (``*`` rows for groups without own)."""
     own: dict[str, list[tuple[str, float]]] = {}

@@ -23,7 +23,7 @@ from pydantic import (
 
 from sim.labels import NodeKind
 from sim.parameters import Parameters
-from sim.scenario.checks import _cross_check, geography_warnings
+from sim.scenario.checks import _cross_check, detention_warnings, geography_warnings
 from sim.scenario.experiment_settings import ExperimentSettings
 from sim.scenario.problems import (
     Problem,
@@ -175,13 +175,15 @@ class Scenario(ScenarioSettings):
         if problems:
             raise ScenarioError(problems)
         self._kinds = {n.name: frozenset(n.kind) for n in self.nodes}
-        self._warnings = tuple(geography_warnings(self.nodes, self.segments, files))
+        self._warnings = tuple(geography_warnings(self.nodes, self.segments, files)) + tuple(
+            detention_warnings(self.agencies, self.persons_per_agent, self.parameters.detention.enabled, files))
         return self
 
     @property
     def warnings(self) -> tuple[Problem, ...]:
-        """Findings that do not stop a run (implausible geography): see
-        :func:`sim.scenario.checks.geography_warnings`. Not part of the hash."""
+        """Findings that do not stop a run (implausible geography; a detaining border whose places are
+        fewer than ``persons_per_agent``): see :func:`sim.scenario.checks.geography_warnings` and
+        :func:`sim.scenario.checks.detention_warnings`. Not part of the hash."""
         return self._warnings
 
     # ---- helpers for the model -------------------------------------------------------------

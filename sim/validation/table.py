@@ -111,7 +111,9 @@ def validation_table(
           from the annual table when it has ``year`` (``Total`` its published total, ``Other``
           included), else the sums of the monthly series (``source`` says which);
         - ``detections``, ``in_window`` / ``out_of_window``: the same over the months of ``year``
-          inside / outside ``window``, observed from the monthly series;
+          inside / outside ``window``, observed from the monthly series (``Total`` every route of
+          the series, ``Other`` included, as the year's: 107,339 for all of 2013, the annual table's
+          too; the ten pairs' sum is 107,335);
         - ``syrians`` (the three pairs of :data:`SYRIAN_SPLIT_PAIRS`, persons) and
           ``syrians_share`` (``simulated_mean`` the simulated share of the three pairs' sum,
           interval across replicates' shares), when ``detections_monthly`` has ``origin_group``;
@@ -167,6 +169,7 @@ def validation_table(
     rows.append(_row(year, "detections", "year", "Total", "", obs_total,
                      sim.sum(axis=(0, 1)), source))
 
+    year_rows = obs_t.monthly[obs_t.monthly["year"] == year]
     inside, outside = split_by_window(year, window)
     scopes = [("in_window", inside), ("out_of_window", outside)] if window else []
     for scope, months in scopes:
@@ -177,7 +180,9 @@ def validation_table(
         for i, (route, type_) in enumerate(pairs):
             rows.append(_row(year, "detections", scope, route, type_, obs_m[i, cols].sum(),
                              sim[i][cols].sum(axis=0), label))
-        rows.append(_row(year, "detections", scope, "Total", "", obs_m[:, cols].sum(),
+        # Total: every route of the series in those months, "Other" too, as the year's Total
+        obs_total_months = float(year_rows.loc[year_rows["month"].isin(months), "detections"].sum())
+        rows.append(_row(year, "detections", scope, "Total", "", obs_total_months,
                          sim[:, cols].sum(axis=(0, 1)), label))
 
     nat = obs_t.nationality
