@@ -12,6 +12,7 @@ from sim import observed
 from sim.demand.groups import dropped_share, read_inputs, share_years, ungrouped
 from sim.demand.monthly import build_demand_table
 from sim.demand.origins import nationality_origins
+from sim.demand.partial import with_published_partial_years
 
 
 @dataclass(frozen=True)
@@ -95,10 +96,12 @@ def build_demand(
     >>> nodes = pd.DataFrame({"name": ["Tirana"], "country_iso2": ["AL"], "kind": ["origin"]})
     >>> b = build_demand(nodes, through="2013-12", groups=["Albania"])
     >>> b.demand.month.iloc[-1], b.share_years
-    ('2013-12', {2012: 2013, 2013: 2013})
+    ('2013-12', {2012: 2012, 2013: 2013})
     """
     n, g = read_inputs(nationality, nationality_groups)
     m = observed.monthly() if monthly is None else monthly
+    if nationality is not None:  # a given full table: 2012 completed from its published nationalities too
+        n = with_published_partial_years(n, m)
     nat = nationality_origins(nodes, groups, nationality=n, nationality_groups=g)
     table = build_demand_table(nat, first_month, through, nationality=n, monthly=m,
                                nationality_groups=g)

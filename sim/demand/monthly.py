@@ -7,6 +7,7 @@ import pandas as pd
 
 from sim import observed
 from sim.demand.groups import group_persons, read_inputs, share_years
+from sim.demand.partial import first_full_year
 
 #: First and last month of the shipped tables' default build (2012 via the 2013 shares); other
 #: inputs give other ranges (:func:`demand_months`).
@@ -17,9 +18,9 @@ LAST_MONTH = "2014-12"
 def demand_months(
     nationality: pd.DataFrame | None = None, monthly: pd.DataFrame | None = None
 ) -> tuple[str, str]:
-    """The default month range of a build: from January of the year before the first
-    nationality year (the 2012 rule) to the last month of the monthly table within the last
-    nationality year.
+    """The default month range of a build: from January of the year before the first full
+    nationality year (2012, whose table is partial for the shipped data) to the last month of the
+    monthly table within the last nationality year.
 
     Parameters
     ----------
@@ -43,7 +44,7 @@ def demand_months(
     """
     n, _ = read_inputs(nationality, None)
     m = observed.monthly() if monthly is None else monthly
-    first_year = int(n["year"].min()) - 1
+    first_year = first_full_year(n) - 1  # 2012 for the shipped tables: its table is partial, completed
     last_year = int(n["year"].max())
     months = sorted({(int(y), int(mo)) for y, mo in zip(m["year"], m["month"], strict=True)})
     inside = [ym for ym in months if first_year <= ym[0] <= last_year]
@@ -53,7 +54,7 @@ def demand_months(
 
 
 def _months(
-    first: str, last: str, nationality: pd.DataFrame, monthly_totals: pd.Series
+    first: str, last: str, first_full: int, monthly_totals: pd.Series
 ) -> list[str]:
     """The months ``first..last``, each with a monthly total and a year the rule can build."""
     try:
@@ -62,11 +63,11 @@ def _months(
         raise ValueError(f"bad month range {first!r}..{last!r}: {err}") from None
     if len(months) == 0:
         raise ValueError(f"empty month range {first!r}..{last!r}")
-    lowest = f"{int(nationality['year'].min()) - 1:04d}-01"
+    lowest = f"{first_full - 1:04d}-01"
     if str(months[0]) < lowest:
         raise ValueError(
             f"months {first}..{last} outside the rule's data: the first month is {lowest} "
-            "(one year before the first year of the nationality table)"
+            "(one year before the first year of the full nationality table)"
         )
     absent = [str(p) for p in months if (p.year, p.month) not in monthly_totals.index]
     if absent:
@@ -145,7 +146,7 @@ def build_demand_table(
     m = observed.monthly() if monthly is None else monthly
     default_first, default_last = demand_months(n, m)
     mt = m.groupby(["year", "month"])["detections"].sum()
-    months = _months(first_month or default_first, last_month or default_last, n, mt)
+    months = _months(first_month or default_first, last_month or default_last, first_full_year(n), mt)
 
     g = groups.set_index("nat_iso3")["origin_group"]
     nat = nat_origins[["nat_iso3", "origin_group", "origin"]].copy()

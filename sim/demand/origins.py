@@ -34,8 +34,10 @@ ISO3_TO_ISO2: dict[str, str | None] = {
 
 
 def country_detections(nationality: pd.DataFrame | None = None) -> pd.Series:
-    """All-route detections, all years of the table, per ISO2 country (pseudo-codes left out)."""
+    """All-route detections, all full years of the table, per ISO2 country (pseudo-codes left out; a
+    completed partial year, an estimate, too: :mod:`sim.demand.partial`)."""
     n, _ = read_inputs(nationality, None)
+    n = n[~n["year"].isin(n.attrs.get("partial_years", []))]
     iso2 = n["nat_iso3"].map(ISO3_TO_ISO2)
     return n.assign(iso2=iso2).dropna(subset=["iso2"]).groupby("iso2")["detections"].sum()
 
