@@ -15,11 +15,12 @@ the one of the project's data README (section "Demand"), built from the shipped 
    when the group has an origin node there, else the group's main origin node).
 3. The monthly profile of a year is that year's all-routes monthly total of the Frontex
    monthly series (so the monthly shape of demand is largely an input, DESIGN V6).
-4. 2012 has no nationality table: ``persons(2012-mm, group, origin)`` = the all-routes total
-   of 2012-mm times the 2013 share ``persons(2013, group, origin) / all-route detections
-   2013``. So 2012 is net of the Western Balkan double counting and of the dropped group in
-   the 2013 proportions. A stated approximation: 2012 Evros crossers were largely Afghans,
-   Pakistanis and Bangladeshis.
+4. 2012 has a partial nationality table (:func:`sim.observed.nationality_partial`: the fifteen
+   nationalities Frontex published for 2012, 83 % of its 72,437 detections), completed by
+   :mod:`~sim.demand.partial`: the rest by the 2013 shares of the other nationalities, each
+   nationality's routes as in 2013 with the Western Balkan scaled to 2012's total (for the
+   subtraction of step 1). Until stop 21, 2012 took the 2013 group shares, which halved the
+   Afghans, Pakistanis and Bangladeshis who dominated the 2012 Evros crossings.
 5. The group ``Other and unknown`` has no origin node and is dropped; :func:`dropped_share`
    reports its share (about 0.3 % of 2014 detections).
 
@@ -42,6 +43,7 @@ Examples
 13790
 
 Modules, one concept each: :mod:`~sim.demand.groups` (persons by origin group: steps 1, 4, 5),
+:mod:`~sim.demand.partial` (a year with a partial nationality table: step 4),
 :mod:`~sim.demand.origins` (nationalities to origin nodes: step 2), :mod:`~sim.demand.monthly` (the
 monthly table: step 3) and :mod:`~sim.demand.build` (both tables from inputs of any years).
 """

@@ -9,7 +9,7 @@ from sim import observed
 from sim.demand.groups import group_persons, read_inputs, share_years
 from sim.demand.partial import first_full_year
 
-#: First and last month of the shipped tables' default build (2012 via the 2013 shares); other
+#: First and last month of the shipped tables' default build (2012 from its partial table); other
 #: inputs give other ranges (:func:`demand_months`).
 FIRST_MONTH = "2012-01"
 LAST_MONTH = "2014-12"
