@@ -135,7 +135,7 @@ def collect_tables(model) -> dict[str, pd.DataFrame]:
         "month": np.repeat(mnames, len(rows)),
         "agency": [a.name for a in rows] * len(mnames),
         "target": [a.target for a in rows] * len(mnames),
-        "places": np.tile(det_state.places if rows else np.zeros(0), len(mnames)),
+        "places": dp[:, :, 3].reshape(-1),
         "held": dp[:, :, 0].reshape(-1),
         "admitted": dp[:, :, 1].reshape(-1),
         "no_place": dp[:, :, 2].reshape(-1),
@@ -177,8 +177,8 @@ def start_accumulators(model) -> None:
     - ``detections`` (M, RT, G) and ``edge_stats`` (M, E, 7: attempts, prevented, detections,
       undetected, first entries, deaths, moved), persons (:func:`record_crossings`);
     - ``agency_surge`` (M, agencies): monthly mean surge (0-1) (:func:`observe`);
-    - ``detention_persons`` (M, J detaining jurisdictions, 3: held at the month's end, admitted, found
-      no place), persons (:func:`record_detention`, :func:`observe`); J is 0 without detention (f);
+    - ``detention_persons`` (M, J detaining jurisdictions, 4: held at the month's end, admitted, found
+      no place, places at the month's end), persons (:func:`record_detention`, :func:`observe`); J is 0 without detention (f);
     - ``price_sum``, ``price_sold`` (M, E, 3 service levels): EUR and persons sold (:func:`sim.market.buy`);
     - ``exploitation_cases``: (year, node, female, minor, class) per case (step 9);
     - ``hub_rows``, ``enterprise_rows``: the weekly snapshots (:func:`observe`);
@@ -194,7 +194,7 @@ def start_accumulators(model) -> None:
     model.detections = np.zeros((M, RT, G))
     model.agency_surge = np.zeros((M, len(model.agencies)))
     det = getattr(model, "detention", None)
-    model.detention_persons = np.zeros((M, 0 if det is None else len(det.days), 3))
+    model.detention_persons = np.zeros((M, 0 if det is None else len(det.days), 4))
     model.edge_stats = np.zeros((M, E, 7))
     model.price_sum = np.zeros((M, E, 3))
     model.price_sold = np.zeros((M, E, 3))
@@ -245,6 +245,7 @@ def observe(model) -> None:
     model.agency_surge[month] += np.array([a.surge for a in model.agencies]) / model.days_in_month[month]
     if getattr(model, "detention", None) is not None:
         model.detention_persons[month, :, 0] = model.detention.occupancy
+        model.detention_persons[month, :, 3] = model.detention.places  # after a detention_change: the month's own
     if d < model.start_day or (d - model.start_day) % 7 != 0:
         return
     date_s = model.current_date.isoformat()

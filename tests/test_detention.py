@@ -351,3 +351,18 @@ def test_a_border_with_fewer_places_than_persons_per_agent_is_warned_once(capsys
                 if "detention" in w.field]
     assert not [w for w in _with_detention(75.0, 40.0, enabled=False).with_overrides(persons_per_agent=50).warnings
                 if "detention" in w.field]
+
+
+def test_the_detention_table_gives_each_month_the_places_of_that_month_after_a_dated_change():
+    """A detention_change of the places shows in detention.parquet from its month on, not back to the
+    first month (the month's places are those of its last day, as ``held``)."""
+    from sim.metrics import collect_tables
+
+    sc = _with_detention(30.0, 700.0).with_overrides(end="2012-04-30")
+    sc = sc.with_overrides(events=sc.events + (_change(detention_places=50.0, start="2012-04-01",
+                                                       full_effect="2012-04-01"),))
+    m = SmugglingModel(sc, 3)
+    m.run()
+    table = collect_tables(m)["detention"]
+    assert dict(zip(table["month"], table["places"], strict=True)) == {
+        "2012-01": 700.0, "2012-02": 700.0, "2012-03": 700.0, "2012-04": 50.0}
