@@ -366,3 +366,20 @@ def test_the_detention_table_gives_each_month_the_places_of_that_month_after_a_d
     table = collect_tables(m)["detention"]
     assert dict(zip(table["month"], table["places"], strict=True)) == {
         "2012-01": 700.0, "2012-02": 700.0, "2012-03": 700.0, "2012-04": 50.0}
+
+
+def test_the_places_warning_follows_the_dated_changes_of_the_places():
+    """A detention_change that cuts the places below persons_per_agent is warned of at its own cell; a
+    row whose places a change raises above it is warned of until that date only."""
+    sc = _with_detention(75.0, 700.0)
+    cut = _change(detention_places=30.0, start="2012-04-01", full_effect="2012-04-01")
+    warned = [w for w in sc.with_overrides(events=sc.events + (cut,), persons_per_agent=40).warnings
+              if "detention" in w.field]
+    assert [w.field for w in warned] == [f"events[{len(sc.events)}].detention_places"], warned
+    assert "detention_places 30 " in warned[0].message and "from 2012-04-01" in warned[0].message
+    # 40 places at first, 900 from May 2012: the row is warned of, until that date
+    sc = _with_detention(75.0, 40.0)
+    raise_ = _change(detention_places=900.0, start="2012-05-01", full_effect="2012-05-01")
+    (w,) = [w for w in sc.with_overrides(events=sc.events + (raise_,), persons_per_agent=50).warnings
+            if "detention" in w.field]
+    assert w.field == "agencies[9].detention_places" and "until 2012-05-01" in w.message, w.message

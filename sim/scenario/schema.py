@@ -176,7 +176,8 @@ class Scenario(ScenarioSettings):
             raise ScenarioError(problems)
         self._kinds = {n.name: frozenset(n.kind) for n in self.nodes}
         self._warnings = tuple(geography_warnings(self.nodes, self.segments, files)) + tuple(
-            detention_warnings(self.agencies, self.persons_per_agent, self.parameters.detention.enabled, files))
+            detention_warnings(self.agencies, self.persons_per_agent, self.parameters.detention.enabled, files,
+                               self.events))
         return self
 
     @property
