@@ -196,3 +196,19 @@ def test_wrong_group_in_mapping_raises():
     bad = pd.DataFrame({"nat_iso3": ["AFG"], "origin_group": ["Syria"], "origin": ["Kabul"]})
     with pytest.raises(ValueError, match="AFG"):
         demand.build_demand_table(bad)
+
+
+def test_a_completed_year_keeps_every_nationality_total_when_it_scales_a_route():
+    """The Western Balkan scaling of a partial year (sim/demand/partial.py, step 2) keeps each
+    nationality's total, also of one whose every row is on that route (2013: Bosnians, Cubans): the
+    others' rows on the route take up the rest of the route's total."""
+    from sim.demand.partial import complete_year
+
+    full = pd.DataFrame({"year": 2013, "route": ["A", "WB", "WB", "A"], "type": "Land",
+                         "nat_iso3": ["X", "X", "Y", "Z"], "detections": [30, 10, 20, 60]})
+    part = pd.DataFrame({"year": [2012], "nat_iso3": ["X"], "detections": [100]})
+    got = complete_year(part, 180, full, 2012, {"WB": 30.0})
+    assert got.groupby("nat_iso3")["detections"].sum().to_dict() == {"X": 100, "Y": 20, "Z": 60}
+    assert got.loc[got.route == "WB", "detections"].sum() == 30
+    assert got.set_index(["nat_iso3", "route"])["detections"].to_dict() == {
+        ("X", "A"): 90, ("X", "WB"): 10, ("Y", "WB"): 20, ("Z", "A"): 60}

@@ -10,7 +10,8 @@ completed to a table like the full years' (``year, route, type, nat_iso3, detect
    unpublished nationalities;
 2. each nationality's detections are split over routes by its own route split in the nearest full
    year, and the Western Balkan rows are scaled to the year's Western Balkan total of the monthly
-   series (2012: 6,336), each nationality's other rows taking up the difference. The route split is
+   series (2012: 6,336), each nationality's other rows taking up the difference (a nationality with
+   rows on that route only keeps them, and the others' rows on it take up the rest). The route split is
    used only by the demand rule's one per-route step, the subtraction of the Western Balkan double
    counts (:func:`sim.demand.group_persons`): so 2012's subtraction is the year's Western Balkan total
    spread over nationalities as in 2013, a stated approximation (no 2012 table by route and
@@ -58,7 +59,8 @@ def complete_year(partial: pd.DataFrame, total: int, full: pd.DataFrame, year: i
     year : int
     route_totals : dict of str to float, optional
         Known totals of the year on some routes (all types): their rows are scaled to them and each
-        nationality's other rows rescaled so that its own total is kept. The shipped build gives the
+        nationality's other rows rescaled so that its own total is kept (the rows of a nationality with
+        none elsewhere are kept as they are, the others' scaled to the rest of the route's total). The shipped build gives the
         Western Balkan's (6,336 in 2012, the monthly series), the one route the demand rule reads.
 
     Returns
@@ -96,7 +98,14 @@ def complete_year(partial: pd.DataFrame, total: int, full: pd.DataFrame, year: i
         det = rows["detections"].to_numpy(dtype=float).copy()
         nat_total = rows.groupby("nat_iso3")["detections"].transform("sum").to_numpy(dtype=float)
         old_on = pd.Series(np.where(on, det, 0.0)).groupby(rows["nat_iso3"].to_numpy()).transform("sum").to_numpy()
-        det[on] *= float(target) / now
+        # a nationality with no other rows keeps its rows on the route (its total too); the others' rows
+        # on it take up the rest of the route's total (all of them, if the kept ones alone exceed it)
+        fixed = on & (nat_total - old_on <= 0)
+        kept = float(det[fixed].sum())
+        if kept < float(target) and now - kept > 0:
+            det[on & ~fixed] *= (float(target) - kept) / (now - kept)
+        else:
+            det[on] *= float(target) / now
         new_on = pd.Series(np.where(on, det, 0.0)).groupby(rows["nat_iso3"].to_numpy()).transform("sum").to_numpy()
         off_old = nat_total - old_on
         scale = np.where(off_old > 0, (nat_total - new_on) / np.where(off_old > 0, off_old, 1.0), 1.0)
