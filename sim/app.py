@@ -208,9 +208,10 @@ def app_parameters(base: Scenario, settings: dict[str, Any] | None = None) -> di
 
 def settings_text(model: AppModel) -> str:
     """What the model runs with, read from the model itself: seed, events in force, scaled effort."""
-    off = [event_label(ev) for ev, keep in zip(model.base.events, _events_on(model), strict=True) if not keep]
+    on = _events_on(model)  # rows of the events table (the model's timeline leaves detention_change rows out)
+    off = [event_label(ev) for ev, keep in zip(model.base.events, on, strict=True) if not keep]
     lines = [f"seed: {model._seed}",
-             f"events in force: {len(model.events)} of {len(model.base.events)}"
+             f"events in force: {sum(on)} of {len(model.base.events)}"
              + (f" (off: {'; '.join(off)})" if off else "")]
     agency = model.settings["agency"]
     if agency != NO_AGENCY:

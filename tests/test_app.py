@@ -64,3 +64,18 @@ def test_the_library_does_not_import_solara():
     code = "import sys, sim.app, sim.cli, sim.model, sim.snapshot; print('solara' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_events_in_force_count_the_rows_switched_on_detention_changes_too(small):
+    """A detention_change row is no timeline event of the model (sim.detention schedules it), but it is
+    a row of the events table with its own switch: all on, every row is in force."""
+    from sim.scenario.rows import EventRow
+
+    rows = tuple(r.model_copy(update={"detention_days": 75.0, "detention_places": 700.0})
+                 if r.target == "Edirne->Svilengrad" else r for r in small.agencies)
+    change = EventRow(start="2012-03-01", full_effect="2012-03-01", kind="detention_change", target_type="edge",
+                      target="Edirne->Svilengrad", detention_days=6)
+    base = small.with_overrides(agencies=rows, events=small.events + (change,),
+                                parameters={"detention": {"enabled": True}})
+    assert "events in force: 3 of 3" in settings_text(AppModel(base=base))
+    assert "events in force: 2 of 3 (off: detention change" in settings_text(AppModel(base=base, event_2=False))
