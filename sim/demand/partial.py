@@ -147,8 +147,9 @@ def with_published_partial_years(full: pd.DataFrame, monthly: pd.DataFrame | Non
     Returns
     -------
     pandas.DataFrame
-        ``full`` unchanged (a copy) where it has the year already, or has none of the published
-        nationalities of it (a table of other data, e.g. a test's).
+        ``full`` unchanged (a copy) where it has the year already, or lacks any one of the published
+        nationalities of it (no route split for it: a table of other data, e.g. a test's); the year then
+        borrows a full year's group shares (:func:`sim.demand.share_years`), as the build reports.
     """
     partial, totals = observed.nationality_partial()
     codes = set(full["nat_iso3"])
