@@ -33,14 +33,18 @@ def test_the_evros_shock_cuts_the_shocked_crossing(shift):
 
 
 @pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason=(
+    "stop 22 (dated detention changes, 2012 demand from the published nationalities, re-fit): on this sample "
+    "(3 replicates at 20 persons per agent) 0.805 of the lost Evros flow is elsewhere after six months and 0.896 "
+    "after twelve (observed about 0.15 after six); it held at stop 21 (0.366, 0.734). On the 10-replicate "
+    "protocol at 4 persons per agent: 0.574 and 0.677. With detention switched off (4 replicates at 20): 0.05 "
+    "and 0.16 (docs/experiments.md, stop 22)"))
 def test_the_flow_lost_at_the_evros_reappears_partly_and_with_a_lag(shift):
     """Observed: about 0.15 of the lost flow elsewhere six months after the Evros shock (data README).
 
-    Holds since stop 21 (detention with finite places, mechanism f, and its fit) on this sample, 3
-    replicates at 20 persons per agent: 0.366 and 0.734 (the Evros carries 0.50 of Eastern Med land's
-    first entries before the shock). It was a strict xfail until then (stop 20: 0.742 and 0.951). On
-    issue 9's acceptance protocol, 10 replicates at 4 persons per agent, the six-month share is still
-    too large: 0.667 (p05 -0.26, p95 1.96), twelve months 1.104."""
+    Held at stop 21 (detention with finite places, mechanism f, and its fit) on this sample, 3
+    replicates at 20 persons per agent: 0.366 and 0.734; a strict xfail before (stop 20: 0.742 and
+    0.951) and again since stop 22 (the reason above). The target is unchanged."""
     d6, d12 = shift["displaced_share_6m"], shift["displaced_share_12m"]
     assert 0.05 <= d6 <= 0.4, (d6, d12)
     assert d12 >= d6 + 0.1, (d6, d12)
