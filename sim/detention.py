@@ -25,6 +25,11 @@ were detained and new open centres were opened (Bordermonitoring Bulgaria; The S
 2013). Frontex links detention length to route choice (FRAN Q3 2012, Q1 2013). Collected with figures
 and addresses in ``docs/detention-sources.md``.
 
+Dated changes: a scenario's ``detention_change`` events set a jurisdiction's days or places from their
+``full_effect`` date (:class:`DetentionState`'s ``changes``); the reference's three, with their sources,
+are in ``docs/detention-sources.md`` (the Evros 7 days before August 2012, then 180 days in 855 and
+1,412 places; Bulgaria 6 days from 20 January 2014).
+
 Switch: ``detention.enabled`` (False: detection costs no time). Without a ``detention_days`` value an
 agency does not detain. Pure functions and a small state; no model.
 
