@@ -41,7 +41,7 @@ COLUMNS = {
     ],
     "events": [
         "start", "full_effect", "end", "kind", "target_type", "target", "description",
-        "source_quality", "magnitude",
+        "source_quality", "magnitude", "effort", "detention_days", "detention_places",
     ],
     "nationality_origins": ["nat_iso3", "origin_group", "origin", "note"],
 }
@@ -390,16 +390,21 @@ def test_events_are_the_observed_events_up_to_2014(t, graph):
     ev = t["events"]
     src = observed.enforcement_events()
     src = src[src.start <= "2014-12-31"].reset_index(drop=True)
-    # the shared events first, unchanged; then only the documented pre-2012 enclave fences and
+    # the shared events first, unchanged; then only the documented pre-2012 enclave fences,
     # Bulgaria's containment plan of November 2013 (issue 9, item 6: no agency adaptive, every
-    # documented reaction an event; Human Rights Watch 2014)
+    # documented reaction an event; Human Rights Watch 2014) and the three dated detention changes
     shared = ev.iloc[: len(src)].reset_index(drop=True)
     pd.testing.assert_frame_equal(shared[list(src.columns)].astype(str), src.astype(str))
     assert (shared.magnitude.astype(float) == 1.0).all()  # the shared events at the size they have
     extra = ev.iloc[len(src):]
     fences = extra[extra.kind == "fence"]
     assert set(fences.target) == {"Tangier->Ceuta", "Nador->Melilla"} and (fences.start < "2012-01-01").all()
-    plan = extra[extra.kind != "fence"]
+    changes = extra[extra.kind == "detention_change"]  # stop 22: dated detention, docs/detention-sources.md
+    assert changes[["start", "target"]].astype(str).values.tolist() == [
+        ["2012-08-04", "Edirne->Orestiada"], ["2012-09-28", "Edirne->Orestiada"], ["2014-01-20", "Edirne->Svilengrad"]]
+    assert changes.description.str.contains("docs/detention-sources.md").all()
+    assert (changes.start == changes.full_effect).all() and changes.end.isna().all()
+    plan = extra[~extra.kind.isin(["fence", "detention_change"])]
     assert plan[["start", "kind", "target"]].astype(str).values.tolist() == [
         ["2013-11-06", "patrol_surge", "Edirne->Svilengrad"]]
     assert "Human Rights Watch 2014" in plan.description.iloc[0]
