@@ -53,8 +53,8 @@ from sim.observed.shipped import (
     deaths_monthly_2014,
     monthly,
     nationality_annual,
-    nationality_partial,
     nationality_groups,
+    nationality_partial,
     published_total,
     routes_annual,
 )

@@ -56,12 +56,12 @@ from sim.labels import (
     parse_route,
 )
 from sim.scenario.checks import (
-    detention_warnings,
     geography_warnings,
     no_spawn_problem,
     stranded_demand,
     unreachable_demand,
 )
+from sim.scenario.detention_warnings import detention_warnings
 from sim.scenario.loading import load_scenario
 from sim.scenario.problems import Problem, ScenarioError
 from sim.scenario.resolved import resolved_files

@@ -23,7 +23,8 @@ from pydantic import (
 
 from sim.labels import NodeKind
 from sim.parameters import Parameters
-from sim.scenario.checks import _cross_check, detention_warnings, geography_warnings
+from sim.scenario.checks import _cross_check, geography_warnings
+from sim.scenario.detention_warnings import detention_warnings
 from sim.scenario.experiment_settings import ExperimentSettings
 from sim.scenario.problems import (
     Problem,
@@ -184,7 +185,7 @@ class Scenario(ScenarioSettings):
     def warnings(self) -> tuple[Problem, ...]:
         """Findings that do not stop a run (implausible geography; a detaining border whose places are
         fewer than ``persons_per_agent``): see :func:`sim.scenario.checks.geography_warnings` and
-        :func:`sim.scenario.checks.detention_warnings`. Not part of the hash."""
+        :func:`sim.scenario.detention_warnings.detention_warnings`. Not part of the hash."""
         return self._warnings
 
     # ---- helpers for the model -------------------------------------------------------------
