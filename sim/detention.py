@@ -119,9 +119,6 @@ class DetentionState:
             raise ValueError("one agency index per jurisdiction")
         #: persons held now, per jurisdiction
         self.occupancy = np.zeros(A)
-        #: the most that may be held until the next release: the places, or more after a cut of the places
-        #: (those held keep their stay; nobody is admitted until the occupancy is below the places)
-        self.ceiling = self.places.copy()
         #: persons given a place, and detected who found none, at the last admit (the output tables')
         self.admitted_today = np.zeros(A)
         self.no_place_today = np.zeros(A)
@@ -137,6 +134,8 @@ class DetentionState:
             if (dd is not None and round(dd) < 1) or (pp is not None and not pp > 0):
                 raise ValueError("a detention change holds at least a day (days >= 1) in places > 0")
         self._apply_changes(-1)
+        #: the most that may be held until the next release: the places, or more after a cut of the places
+        #: (those held keep their stay; nobody is admitted until the occupancy is below the places)
         self.ceiling = self.places.copy()
 
     def _apply_changes(self, day: int) -> None:
