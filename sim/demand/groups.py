@@ -10,6 +10,7 @@ import pandas as pd
 
 from sim import observed
 from sim.demand.partial import first_full_year, with_published_partial_years
+from sim.labels import FrontexRoute
 
 #: Origin groups from the Balkans: their Western Balkan detections are not double counts.
 BALKAN_GROUPS: tuple[str, ...] = ("Kosovo", "Albania", "Western Balkans other")
@@ -19,7 +20,7 @@ BALKAN_GROUPS: tuple[str, ...] = ("Kosovo", "Albania", "Western Balkans other")
 DROPPED_GROUP = "Other and unknown"
 
 
-_WB = "Western Balkan"
+_WB = FrontexRoute.WESTERN_BALKAN
 
 
 def read_inputs(

@@ -37,8 +37,9 @@ import numpy as np
 import pandas as pd
 
 from sim import observed
+from sim.labels import FrontexRoute
 
-_WB = "Western Balkan"
+_WB = FrontexRoute.WESTERN_BALKAN
 
 __all__ = ["complete_year", "first_full_year", "with_partial_years", "with_published_partial_years"]
 
