@@ -88,6 +88,24 @@ def test_code_without_group_is_reported_and_dropped(tmp_path, tables, capsys):
     assert share[2015] == pytest.approx(dropped / n15.detections.sum())
 
 
+def test_partial_year_not_completed_is_warned_naming_the_codes(tmp_path, tables, capsys):
+    """A table without two of 2012's published codes: 2012 borrows the 2013 shares, with a warning."""
+    nat = observed.nationality_annual()
+    path = tmp_path / "nat.csv"
+    nat[~nat.nat_iso3.isin(["GMB", "MLI"])].to_csv(path, index=False)
+    assert cli.main(["build-demand", "--nationality", str(path), "--monthly", str(MONTHLY),
+                     "--tables", str(tables)]) == 0
+    out, err = capsys.readouterr()
+    warned = [line for line in err.splitlines() if "GMB, MLI" in line]
+    assert len(warned) == 1, err
+    assert warned[0].startswith("warning: 2012: ") and warned[0].endswith("group shares of 2013 instead")
+    assert "2012: " in out and "group shares of 2013" in out  # the year's line on stdout says so too
+    # the shipped table has them all: 2012 completed, no such warning
+    assert cli.main(["build-demand", "--nationality", str(NAT), "--monthly", str(MONTHLY),
+                     "--tables", str(tables)]) == 0
+    assert "published" not in capsys.readouterr().err
+
+
 def test_bad_input_named_with_line_and_field_nothing_written(tmp_path, tables, capsys):
     bad = tmp_path / "nat.csv"
     bad.write_text("year,route,type,nat_iso3,detections\n2013,Black Sea,Sea,AFG,62\n"

@@ -4,7 +4,7 @@ of what was dropped."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -12,7 +12,7 @@ from sim import observed
 from sim.demand.groups import dropped_share, read_inputs, share_years, ungrouped
 from sim.demand.monthly import build_demand_table
 from sim.demand.origins import nationality_origins
-from sim.demand.partial import with_published_partial_years
+from sim.demand.partial import partial_fallbacks, with_published_partial_years
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,9 @@ class DemandBuild:
         As :func:`dropped_share`, for the years of ``demand``.
     share_years : dict of int to int
         Demand year to the nationality year whose shares it uses.
+    partial_fallbacks : dict of int to list of str
+        As :func:`sim.demand.partial.partial_fallbacks`, for the years of ``demand``: a partial year
+        not completed because the nationality table given lacks these published codes.
     """
 
     nationality_origins: pd.DataFrame
@@ -38,9 +41,11 @@ class DemandBuild:
     ungrouped: pd.DataFrame
     dropped_share: pd.Series
     share_years: dict[int, int]
+    partial_fallbacks: dict[int, list[str]] = field(default_factory=dict)
 
     def report(self) -> list[str]:
-        """Lines for the user: yearly totals, dropped shares, borrowed shares, ungrouped codes."""
+        """Lines for the user: yearly totals, dropped shares, borrowed shares, ungrouped codes and
+        partial years not completed (the last two start with ``warning:``)."""
         d = self.demand
         totals = d.groupby(d["month"].str[:4])["persons_detected"].sum()
         lines = []
@@ -52,6 +57,10 @@ class DemandBuild:
         for row in self.ungrouped.itertuples(index=False):
             lines.append(f"warning: nationality {row.nat_iso3} has no origin group: "
                          f"{row.detections:,} detections in {row.year} dropped")
+        for y, codes in sorted(self.partial_fallbacks.items()):
+            lines.append(f"warning: {y}: the nationality table has no rows of the published {y} "
+                         f"nationalities {', '.join(codes)} (sim/data/frontex_ibc_2012_nationalities.csv): "
+                         f"{y} not completed from them, group shares of {self.share_years[y]} instead")
         return lines
 
 
@@ -100,7 +109,9 @@ def build_demand(
     """
     n, g = read_inputs(nationality, nationality_groups)
     m = observed.monthly() if monthly is None else monthly
+    fallbacks: dict[int, list[str]] = {}
     if nationality is not None:  # a given full table: 2012 completed from its published nationalities too
+        fallbacks = partial_fallbacks(n)
         n = with_published_partial_years(n, m)
     nat = nationality_origins(nodes, groups, nationality=n, nationality_groups=g)
     table = build_demand_table(nat, first_month, through, nationality=n, monthly=m,
@@ -112,4 +123,5 @@ def build_demand(
         ungrouped=ungrouped(n, g),
         dropped_share=dropped_share(n, g, years),
         share_years=share_years(years, n),
+        partial_fallbacks={y: c for y, c in fallbacks.items() if y in years},
     )

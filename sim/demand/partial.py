@@ -41,7 +41,8 @@ from sim.labels import FrontexRoute
 
 _WB = FrontexRoute.WESTERN_BALKAN
 
-__all__ = ["complete_year", "first_full_year", "with_partial_years", "with_published_partial_years"]
+__all__ = ["complete_year", "first_full_year", "partial_fallbacks", "with_partial_years",
+           "with_published_partial_years"]
 
 
 def complete_year(partial: pd.DataFrame, total: int, full: pd.DataFrame, year: int,
@@ -135,6 +136,37 @@ def first_full_year(nationality: pd.DataFrame) -> int:
     return min(int(y) for y in nationality["year"].unique() if int(y) not in partial)
 
 
+def partial_fallbacks(full: pd.DataFrame) -> dict[int, list[str]]:
+    """The shipped partial years that ``full`` lacks and cannot complete, with the codes it lacks.
+
+    Parameters
+    ----------
+    full : pandas.DataFrame
+        A full nationality table (``year, route, type, nat_iso3, detections``).
+
+    Returns
+    -------
+    dict of int to list of str
+        Year to the sorted ``nat_iso3`` codes published for it
+        (``sim/data/frontex_ibc_2012_nationalities.csv``) that ``full`` has no row of: such a year is
+        not completed by :func:`with_published_partial_years` and borrows a full year's group shares
+        (:func:`sim.demand.share_years`). Years ``full`` has, or can complete, are left out.
+
+    Examples
+    --------
+    >>> full = observed.nationality_annual()
+    >>> partial_fallbacks(full)
+    {}
+    >>> partial_fallbacks(full[full.nat_iso3 != "AFG"])
+    {2012: ['AFG']}
+    """
+    partial, totals = observed.nationality_partial()
+    have, codes = {int(y) for y in full["year"].unique()}, set(full["nat_iso3"])
+    lacking = {y: sorted(set(partial.loc[partial["year"] == y, "nat_iso3"]) - codes)
+               for y in totals if y not in have}
+    return {y: c for y, c in lacking.items() if c}
+
+
 def with_published_partial_years(full: pd.DataFrame, monthly: pd.DataFrame | None = None) -> pd.DataFrame:
     """``full`` with the shipped partial years (2012) it lacks, completed (:func:`with_partial_years`).
 
@@ -150,11 +182,12 @@ def with_published_partial_years(full: pd.DataFrame, monthly: pd.DataFrame | Non
     pandas.DataFrame
         ``full`` unchanged (a copy) where it has the year already, or lacks any one of the published
         nationalities of it (no route split for it: a table of other data, e.g. a test's); the year then
-        borrows a full year's group shares (:func:`sim.demand.share_years`), as the build reports.
+        borrows a full year's group shares (:func:`sim.demand.share_years`), as the build reports
+        (a warning naming the codes, :func:`partial_fallbacks`).
     """
     partial, totals = observed.nationality_partial()
-    codes = set(full["nat_iso3"])
-    totals = {y: t for y, t in totals.items() if set(partial.loc[partial["year"] == y, "nat_iso3"]) <= codes}
+    skip = partial_fallbacks(full)
+    totals = {y: t for y, t in totals.items() if y not in skip}
     m = observed.monthly() if monthly is None else monthly
     wb = m[m["route"] == _WB].groupby("year")["detections"].sum()
     return with_partial_years(full, partial, totals, {y: {_WB: float(wb.loc[y])} for y in totals if y in wb.index})
