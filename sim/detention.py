@@ -249,8 +249,9 @@ def from_agencies(rows, agencies, n_edges: int, memory_days: float, events=(), f
         ``choice.information_halflife_days``.
     events : sequence of sim.scenario.rows.EventRow, optional
         The scenario's events; its ``detention_change`` rows change the rows they target from their
-        ``full_effect`` date (one that targets a row that does not detain is skipped: the scenario
-        check reports it).
+        ``full_effect`` date (a row that does not detain is skipped: one naming an agency changes that
+        agency's detaining rows; the scenario check reports a change that reaches no detaining row, or
+        that names a non-detaining row by its target).
     first_date : datetime.date, optional
         Model day 0 (needed with ``detention_change`` events).
 

@@ -274,6 +274,52 @@ def test_the_scenario_check_names_a_detention_change_on_a_row_that_does_not_deta
     msg = str(err.value)
     assert f"events.csv:{len(lines)}" in msg and "target" in msg and "does not detain" in msg, msg
 
+def _agency_wide_change(tmp_path, bulgaria_detains: bool):
+    """The small scenario with detention columns (Greece detains on Edirne->Orestiada, 30 days), a second,
+    non-detaining Bulgarian row, and a detention_change (6 days, before the warm-up) naming the whole Bulgarian
+    agency; its Edirne->Svilengrad row detains (75 days) if ``bulgaria_detains``. Returns the scenario
+    folder and the event's line in events.csv."""
+    import shutil
+
+    root = tmp_path / "s"
+    shutil.copytree(SMALL_PATH.parent, root)
+    ag = root / "tables" / "agencies.csv"
+    lines = ag.read_text().splitlines()
+    held = {"Edirne->Orestiada": "30,500", "Edirne->Svilengrad": "75,700" if bulgaria_detains else ","}
+    lines = [lines[0] + ",detention_days,detention_places"] + [
+        ln + "," + held.get(ln.split(",")[4], ",") for ln in lines[1:]]
+    lines.append("Bulgarian border police,BG,detect,edge,Svilengrad->Sofia,1.0,0.5,2.0,,,,")
+    ag.write_text("\n".join(lines) + "\n")
+    ev = root / "tables" / "events.csv"
+    lines = ev.read_text().splitlines()
+    lines = [lines[0] + ",magnitude,effort,detention_days,detention_places"] + [ln + ",,,," for ln in lines[1:]]
+    lines.append("2011-06-01,2011-06-01,,detention_change,agency,Bulgarian border police,,,,,6,")
+    ev.write_text("\n".join(lines) + "\n")
+    return root, len(lines)
+
+
+def test_a_detention_change_naming_an_agency_changes_its_detaining_rows_only(tmp_path):
+    root, _ = _agency_wide_change(tmp_path, bulgaria_detains=True)
+    sc = load_scenario(root / "scenario.yaml")  # the non-detaining Bulgarian row is no error
+    bulgarian = [a for a in sc.agencies if a.agency == "Bulgarian border police"]
+    assert [a.detention_days is None for a in bulgarian] == [False, True]
+    m = SmugglingModel(sc.with_overrides(parameters={"detention": {"enabled": True}}), 3)
+    held = {sc.agencies[i].target: d for i, d in zip(m.detention.agency_index, m.detention.days.tolist(),
+                                                     strict=True)}
+    assert held == {"Edirne->Orestiada": 30.0, "Edirne->Svilengrad": 6.0}  # before day 0 (warm-up): at once
+
+
+def test_a_detention_change_naming_an_agency_none_of_whose_rows_detains_is_refused(tmp_path):
+    from sim.scenario import ScenarioError
+
+    root, line = _agency_wide_change(tmp_path, bulgaria_detains=False)
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(root / "scenario.yaml")
+    msg = str(err.value)
+    assert f"events.csv:{line}:6: " in msg and "target" in msg, msg
+    assert "'Bulgarian border police' does not detain (no detention_days on any of its 2 rows" in msg, msg
+
+
 def test_the_detention_table_counts_places_held_admitted_and_no_place_in_persons():
     """Month by month, from a log of every admit: persons given a place, detected entrants (not returned)
     who found none, and those still held at the month's last day (a place is taken from the day of

@@ -219,7 +219,8 @@ def _cross_check(
 
     def agency_change_ref(i: int, r: EventRow) -> None:
         """An effort_change or detention_change targets at least one agency row; an effort_change keeps
-        each within the effort bound; a detention_change targets detaining rows only."""
+        each within the effort bound; a detention_change targets detaining rows only (one naming an
+        agency: at least one of its rows detains, and it changes those)."""
         changed = [a for a in agencies if r.targets_row(a)]
         what = r.kind.value
         if not changed:
@@ -236,6 +237,13 @@ def _cross_check(
                            "row's target_type and target)")
             return
         if r.kind is EventKind.DETENTION_CHANGE:
+            if r.target_type is TargetType.AGENCY:
+                if all(a.detention_days is None for a in changed):
+                    rows_of = "its row" if len(changed) == 1 else f"any of its {len(changed)} rows"
+                    report("events", i, r, "target",
+                           f"agency {r.target!r} does not detain (no detention_days on {rows_of} in "
+                           "agencies): a detention_change changes the detention of a detaining row")
+                return
             for a in changed:
                 if a.detention_days is None:
                     report("events", i, r, "target",
