@@ -107,10 +107,17 @@ def _segments(net, node: int) -> list[int]:
 
 
 def seed_enterprises(model, reg: EnterpriseRegistry, net, params, rng: np.random.Generator,
-                     supply_params=None) -> None:
-    """The enterprises of the first day: ``initial_per_market`` per market node, and every segment sold."""
+                     supply_params=None, first_day_ordinal: int | None = None) -> None:
+    """The enterprises of the first day: ``initial_per_market`` per market node, and every segment sold,
+    except a service a source first reports after the first day (``first_reported`` in ``segments.csv``,
+    :attr:`sim.network.RouteNetwork.first_reported`; ``first_day_ordinal`` is ``date.toordinal()`` of
+    day 0, None: every segment sold). Only the market opens such a service later (growth, exploration,
+    relocation, a spin-off): when it opens is the model's, not an input."""
+    reported = net.first_reported if len(net.first_reported) else np.zeros(net.n_edges, dtype=np.int64)
     for n in reg.at:
         segs = _segments(net, n)
+        if first_day_ordinal is not None:
+            segs = [e for e in segs if reported[e] <= first_day_ordinal]
         if not segs:
             continue
         for _ in range(params.initial_per_market):

@@ -130,7 +130,8 @@ class SmugglingModel(mesa.Model):
         hubs.assign_regions(list(self.hubs.values()), net.lat, net.lon, p.hubs.region_radius_km)
         self.enterprises = EnterpriseRegistry(self.hubs)
         self.desired = np.zeros(E)  # unconstrained demand per edge today (agents)
-        enterprises.seed_enterprises(self, self.enterprises, net, p.enterprises, self.rng, supply_params=p.supply)
+        enterprises.seed_enterprises(self, self.enterprises, net, p.enterprises, self.rng, supply_params=p.supply,
+                                     first_day_ordinal=self.first_date.toordinal())
         self.capacity_persons = np.zeros(E)  # seats offered per edge today (persons)
         self._queues = None  # rationing: smoothed (queue, seats a day) per edge (persons), choice.queue_in_planning
         self._upstream = enterprises.upstream_markets(net)  # supply (b): who recruits for a market

@@ -89,6 +89,7 @@ def build_graph(scenario) -> nx.DiGraph:
             frontex_type=text(s.frontex_type),
             border=text(s.border),
             labelled_from=s.labelled_from,
+            first_reported=s.first_reported,
             retreat=False,
         )
     retreat_share = scenario.parameters.network.retreat_fee_share
@@ -101,9 +102,16 @@ def build_graph(scenario) -> nx.DiGraph:
                 G.add_edge(
                     n, p, mode="land", distance_km=e["distance_km"], travel_days=e["travel_days"],
                     base_fee_eur=round(retreat_share * e["base_fee_eur"], 2), death_risk=0.0, frontex_route="",
-                    frontex_type="", border="", labelled_from=None, retreat=True,
+                    frontex_type="", border="", labelled_from=None, first_reported=None, retreat=True,
                 )
     return G
+
+
+def _ordinal(value) -> int:
+    """Day ordinal of an optional date (a ``date`` or an ISO string); 0 for None (always)."""
+    if value is None:
+        return 0
+    return value.toordinal() if isinstance(value, date) else date.fromisoformat(str(value)).toordinal()
 
 
 @dataclass
@@ -119,6 +127,8 @@ class RouteNetwork:
     travel_days, base_fee_eur, death_risk, distance_km : ndarray of float, shape (E,)
     route_type : ndarray of int, shape (E,); index into ``route_types`` or -1 (unlabelled)
     labelled_from : ndarray of int, shape (E,); day ordinal from which the label applies (0 = always)
+    first_reported : ndarray of int, shape (E,); day ordinal a source first reports the service (0 = before
+        any run; :func:`sim.enterprises.seed_enterprises` sells on the first day only those reported by then)
     route_types : list of (route, type)
     is_market : ndarray of bool, shape (N,)
     smuggled : ndarray of bool, shape (E,); sold by enterprises (leaves a market node, not by air)
@@ -153,6 +163,7 @@ class RouteNetwork:
     kinds: list[frozenset[str]]
     is_forward: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     out_edges: list[np.ndarray] = field(default_factory=list)
+    first_reported: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     @classmethod
     def from_scenario(cls, scenario, route_types: list[tuple[str, str]]) -> RouteNetwork:
@@ -171,12 +182,7 @@ class RouteNetwork:
         for i, (_, _, d) in enumerate(edges):
             if d["frontex_route"]:
                 rtype[i] = rt_index[(d["frontex_route"], d["frontex_type"])]
-                if d["labelled_from"] is not None:
-                    lf[i] = (
-                        d["labelled_from"].toordinal()
-                        if isinstance(d["labelled_from"], date)
-                        else date.fromisoformat(str(d["labelled_from"])).toordinal()
-                    )
+                lf[i] = _ordinal(d["labelled_from"])
         is_market = np.array([G.nodes[n]["market"] for n in nodes], dtype=bool)
         retreat = np.array([d["retreat"] for _, _, d in edges], dtype=bool)
         smuggled = is_market[src] & (mode != MODES.index("air")) & ~retreat
@@ -205,6 +211,7 @@ class RouteNetwork:
             kinds=[G.nodes[n]["kinds"] for n in nodes],
         )
         net.out_edges = [np.flatnonzero(src == i) for i in range(len(nodes))]
+        net.first_reported = np.array([_ordinal(d["first_reported"]) for _, _, d in edges], dtype=np.int64)
         ahead = nx.DiGraph()
         ahead.add_nodes_from(range(len(nodes)))
         ahead.add_edges_from((int(u), int(v)) for u, v, r in zip(src, dst, retreat, strict=True) if not r)

@@ -105,7 +105,9 @@ def relocate(reg: EnterpriseRegistry, ent: SmugglerEnterprise, net, p, location:
     few seats and where the market place is reputed (NarcoLogic's relocation after interdiction,
     Magliocca et al. 2019; reputation as in the mechanisms note (c)). Only the candidates where it
     could sell take part in the draw: a smuggled segment leaves them with a positive expected margin
-    (:func:`segment_margins`); with none, it stays. Moving costs the entry cost
+    (:func:`segment_margins`); with none, it stays. A segment nobody sells there is a place to sell only
+    if migrants wanted it today or wait at that market: an enterprise does not move to open a service
+    nobody asks for (a cargo ship from Mersin before anyone waits there). Moving costs the entry cost
     at the new market's arrest effort (:func:`sim.supply.entry_cost_eur`); an enterprise that cannot
     pay stays. It then sells one segment there, chosen as exploration chooses one (:func:`segment_margins`); its members,
     cash, partners and experience move with it, its recent revenue and losses start afresh.
@@ -122,6 +124,9 @@ def relocate(reg: EnterpriseRegistry, ent: SmugglerEnterprise, net, p, location:
     usable = []
     for c in cand:
         segs = [int(e) for e in net.out_edges[c] if net.smuggled[e]]
+        if desired is not None and location.queue_per_seat[c] <= 0:  # no service nobody sells, wants or waits for
+            sold = {e for o in reg.at.get(int(c), ()) for e in o.price_eur}
+            segs = [e for e in segs if e in sold or desired[e] > 0]
         margins = segment_margins(reg, net, p, segs, desired) if segs else np.zeros(0)
         if len(margins) and margins.max() > 0:
             usable.append((int(c), segs, margins))

@@ -331,3 +331,54 @@ def test_relocations_in_a_run_keep_the_registry_consistent(tiny_scenario):
                 assert ent.home == n and reg.by_id[ent.unique_id] is ent
                 assert all(int(net.src[e]) == n for e in ent.segments) and set(ent.segments) <= set(ent.price_eur)
     assert reg.relocations > 0, "nobody moved: the test cannot tell"
+
+
+def _sellers(model, edge: int) -> int:
+    return sum(1 for ents in model.enterprises.at.values() for ent in ents if edge in ent.price_eur)
+
+
+def test_a_service_first_reported_after_the_first_day_is_not_sold_on_it(tiny_scenario):
+    """``first_reported`` in segments.csv: a service a source first reports after the model's first day
+    (the cargo ships from Mersin, July 2014) is not sold on day 0; every other segment is, as before;
+    a service reported on or before day 0 is sold."""
+    from datetime import timedelta
+
+    sc = tiny_scenario
+    first_day = sc.start - timedelta(days=int(sc.burn_in_days))
+    for reported, sold in ((first_day + timedelta(days=1), False), (first_day, True)):
+        segs = [s.model_copy(update={"first_reported": reported}) if s.edge == "Izmir->Lesvos" else s
+                for s in sc.segments]
+        model = SmugglingModel(sc.with_overrides(segments=segs), seed=3)
+        net = model.net
+        aegean = net.edge_index[("Izmir", "Lesvos")]
+        assert (_sellers(model, aegean) > 0) is sold
+        others = [e for e in range(net.n_edges) if net.smuggled[e] and e != aegean]
+        assert all(_sellers(model, e) > 0 for e in others)
+
+
+def test_relocation_does_not_open_a_service_nobody_sells_wants_or_waits_for(tiny_scenario):
+    """An enterprise relocates to sell what is sold, wanted today, or waited for at the new market; a
+    market whose segments nobody sells, nobody wanted today and where nobody waits is not drawn
+    (before, a zero wish counted as a positive margin and the cargo ships from Mersin opened in the
+    burn-in by relocation alone)."""
+    sc, model, reg, net, ent, home, a, b, loc = _relocation_case(tiny_scenario)
+    sp = sc.parameters.supply.model_copy(update={"entry_cost_eur": 0.0, "entry_cost_per_effort": 0.0})
+    p = sc.parameters.enterprises
+    queue = np.zeros(net.n_nodes)  # nobody waits anywhere
+    loc = loc._replace(queue_per_seat=queue)
+    for other in list(reg.at[b]):  # nobody sells at b
+        reg.remove(other, "ruin")
+    desired = np.zeros(net.n_edges)  # and nobody wanted anything today
+    # a has sellers: usable; b has no seller, no wish, no queue: never drawn
+    assert relocation.relocate(reg, ent, net, p, loc, desired, np.zeros(net.n_nodes), sp, model.rng) == a
+    reg.move(ent, home)
+    only_b = loc._replace(candidates={home: np.array([b])})
+    assert relocation.relocate(reg, ent, net, p, only_b, desired, np.zeros(net.n_nodes), sp, model.rng) == -1
+    from_b = [int(e) for e in net.out_edges[b] if net.smuggled[e]]
+    desired[from_b[0]] = 1.0  # somebody wanted it today: usable
+    assert relocation.relocate(reg, ent, net, p, only_b, desired, np.zeros(net.n_nodes), sp, model.rng) == b
+    reg.move(ent, home)
+    desired[:] = 0.0
+    queue[b] = 5.0  # persons wait at b: usable (a gap in the market)
+    assert relocation.relocate(reg, ent, net, p, only_b._replace(queue_per_seat=queue), desired,
+                               np.zeros(net.n_nodes), sp, model.rng) == b

@@ -146,3 +146,15 @@ def test_reference_graph_has_cycles_only_inside_the_eu_and_the_balkans():
     for a, b in [("Istanbul", "Izmir"), ("Istanbul", "Edirne"), ("Edirne", "Svilengrad"), ("Cesme", "Chios")]:
         assert net.is_forward[net.edge_index[(a, b)]], (a, b)
     assert not net.is_forward[net.edge_index[("Munich", "Berlin")]]
+
+
+def test_first_reported_is_a_day_ordinal_and_zero_when_empty(tiny_scenario):
+    reported = date(2014, 7, 1)
+    segs = [s.model_copy(update={"first_reported": reported}) if s.edge == "Izmir->Lesvos" else s
+            for s in tiny_scenario.segments]
+    net = network(tiny_scenario.with_overrides(segments=segs))
+    aegean = net.edge_index[("Izmir", "Lesvos")]
+    assert net.first_reported.shape == (net.n_edges,)
+    assert net.first_reported[aegean] == reported.toordinal()
+    others = np.delete(np.arange(net.n_edges), aegean)
+    assert (net.first_reported[others] == 0).all()  # retreat edges too: never reported later

@@ -27,7 +27,7 @@ COLUMNS = {
     "nodes": ["name", "country_iso2", "lat", "lon", "kind", "note"],
     "segments": [
         "source", "target", "mode", "distance_km", "travel_days", "base_fee_eur", "death_risk",
-        "frontex_route", "frontex_type", "border", "labelled_from", "note",
+        "frontex_route", "frontex_type", "border", "labelled_from", "note", "first_reported",
     ],
     "origin_groups": [
         "origin_group", "budget_median_eur", "budget_sigma", "female_share", "minor_share",
@@ -211,6 +211,10 @@ def test_specific_labels(segs):
     assert segs.labelled_from.dropna().tolist() == ["2013-07-01"]
     assert tuple(lab.loc[("Mersin", "Reggio Calabria"), ["frontex_route", "mode"]]) == (
         "Central Mediterranean", "sea")
+    # the cargo ships from Mersin: first reported in July 2014 (Frontex via EUobserver, 6 Jan 2015),
+    # the only service not sold on a 2012 run's first day
+    assert segs.first_reported.dropna().tolist() == ["2014-07-01"]
+    assert lab.loc[("Mersin", "Reggio Calabria"), "first_reported"] == "2014-07-01"
     assert lab.loc[("Alexandria", "Augusta"), "frontex_route"] == "Central Mediterranean"
     assert lab.loc[("Tangier", "Ceuta"), "frontex_type"] == "Land"
     assert lab.loc[("Kakavia", "Ioannina"), "frontex_route"] == "Circular route from Albania to Greece"

@@ -162,6 +162,11 @@ class SegmentRow(_Row):
         None, description="Date from which the Frontex label applies (empty: always)."
     )
     note: str | None = None
+    first_reported: IsoDate | None = Field(
+        None,
+        description="Date a source first reports the smuggling service (empty: before any run). A service "
+        "first reported after a run's first day is not sold on that day: the market may open it later.",
+    )
 
     @model_validator(mode="after")
     def _check(self) -> SegmentRow:
@@ -436,5 +441,6 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {t: tuple(m.model_fields) for t, m i
 #: existed loads, runs and hashes as before.
 OPTIONAL_COLUMNS: dict[str, dict[str, object]] = {"events": {"magnitude": 1.0, "effort": None,
                                                               "detention_days": None, "detention_places": None},
-                                                   "agencies": {"detention_days": None, "detention_places": None}}
+                                                   "agencies": {"detention_days": None, "detention_places": None},
+                                                   "segments": {"first_reported": None}}
 
