@@ -55,6 +55,7 @@ def test_route_shift_metrics_hand_computed():
     assert m["displaced_share_6m"][0] == pytest.approx(25 / 100)  # Bulgaria +25, sea 0
     assert m["lost_12m"][0] == 150
     assert m["displaced_share_12m"][0] == pytest.approx(65 / 150)
+    assert m["gained_6m"][0] == 25 and m["gained_12m"][0] == 65
     # before (Feb-Jul 2012) the Evros had all of Eastern Med land's first entries in the shocked arm
     assert m["shocked_share_before"][0] == pytest.approx(1.0)
     six = by_route[by_route["window"] == "6m"].set_index("route")["share"]
@@ -246,6 +247,11 @@ def test_route_shift_needs_the_shock_effects(small):
     with_shock = X.route_shift(sc, 1, 2, after_12m=X.Window("2012-08", "2013-01"))
     assert with_shock.summary["shock_route_change"] <= -0.7
     assert with_shock.summary["displaced_share_6m"] > 0.05
+    # the ensemble ratio is the replicates' gains over their losses, not the mean of their ratios
+    gained = (with_shock.tables["displacement_by_route"].query("window == '6m'")
+              .groupby("replicate")["gained"].sum())
+    lost = with_shock.tables["displacement_by_route"].query("window == '6m'").groupby("replicate")["lost"].first()
+    assert with_shock.summary["displaced_share_6m_ensemble"] == pytest.approx(gained.sum() / lost.sum())
     no_effect = sc.with_overrides(parameters={"events": {
         "fence": {"barrier": 0.0},
         "patrol_surge": {"detection_effort": 0.0, "return_probability": 0.0, "prevention_effort": 0.0,

@@ -123,7 +123,8 @@ def route_shift_metrics(
         edge (6-month window; NaN where a count is 0); ``displaced_share_6m`` and
         ``displaced_share_12m`` = first entries gained on every other EU-entry edge (S - C)
         divided by those lost on the shocked edge (C - S) (NaN where nothing was lost);
-        ``lost_6m``, ``lost_12m`` (persons, C - S on the shocked edge); ``shocked_share_before``
+        ``lost_6m``, ``lost_12m`` (persons, C - S on the shocked edge); ``gained_6m``, ``gained_12m``
+        (persons, the numerators); ``shocked_share_before``
         = the shocked edge's share of the first entries on the edges of its route/type in the
         before window, shocked arm (NaN where the route had none): how much of its route the
         shock could displace.
@@ -153,6 +154,7 @@ def route_shift_metrics(
         with np.errstate(divide="ignore", invalid="ignore"):
             out[f"displaced_share_{tag}"] = np.where(lost > 0, gained / lost, np.nan)
         out[f"lost_{tag}"] = lost
+        out[f"gained_{tag}"] = gained
         if tag == "6m":
             with np.errstate(divide="ignore", invalid="ignore"):
                 ratio = (s[edge] / s_b) / (c[edge] / c_b) - 1.0
@@ -214,7 +216,10 @@ def route_shift(
         Arms ``shocked`` and ``counterfactual``. Summary keys (each with ``_p05``/``_p95``):
         ``shock_route_change``, ``displaced_share_6m``, ``displaced_share_12m``, ``lost_6m`` and
         ``lost_12m`` (persons), ``shocked_share_before`` (the shocked edge's share of its route/type
-        before the shock), and ``displacement_by_route`` (route/type to the 6- and 12-month
+        before the shock), ``displaced_share_6m_ensemble`` and ``displaced_share_12m_ensemble`` (a
+        diagnostic without percentiles: the persons gained over all replicates divided by those lost
+        over all replicates, None if none were lost; the per-replicate mean is swayed by replicates
+        whose shocked edge lost few), and ``displacement_by_route`` (route/type to the 6- and 12-month
         shares). ``observed``: with the block's ``observed_route``, that route/type's observed
         detections in the before and 6-month windows and their change (``observed_route_before``,
         ``observed_route_after_6m``, ``observed_route_change_6m``), and with ``observed_shock`` the
@@ -244,6 +249,9 @@ def route_shift(
     for key in ("shock_route_change", "displaced_share_6m", "displaced_share_12m", "lost_6m", "lost_12m",
                 "shocked_share_before"):
         summary.update(ensemble_stats(metrics[key], key))
+    for tag in ("6m", "12m"):  # the ratio of the ensemble's totals: not swayed by replicates that lose little
+        lost, gained = metrics[f"lost_{tag}"], metrics[f"gained_{tag}"]
+        summary[f"displaced_share_{tag}_ensemble"] = float(gained.sum() / lost.sum()) if lost.sum() > 0 else None
     summary["displacement_by_route"] = {
         route: {**ensemble_stats(g.loc[g["window"] == "6m", "share"], "share_6m"),
                 **ensemble_stats(g.loc[g["window"] == "12m", "share"], "share_12m")}
