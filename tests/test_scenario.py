@@ -653,3 +653,26 @@ def test_non_utf8_table_names_the_line(tiny: Path) -> None:
         fh.write(b"Bad\xe9,GR,1,1,hub,\n")
     got = problems(tiny)
     assert got[0].startswith(f"tiny/tables/nodes.csv:{lines + 1}: nodes: not UTF-8 text")
+
+
+def test_first_reported_only_on_a_segment_enterprises_sell(tiny: Path) -> None:
+    """``first_reported`` (segments.csv, optional last column) changes who sells a segment on the first day: on a
+    segment nobody sells (by air, or from a place that is no market) it would change nothing, an error; a date after
+    the scenario's end is no error (the reference table serves shorter scenarios too)."""
+    seg = tiny.parent / "tables" / "segments.csv"
+    lines = seg.read_text(encoding="utf-8").splitlines()
+
+    def write(dates: dict[str, str]) -> None:
+        seg.write_text("\n".join([lines[0] + ",first_reported"] + [
+            ln + "," + dates.get("->".join(ln.split(",")[:2]), "") for ln in lines[1:]]) + "\n", encoding="utf-8")
+
+    fine = {"Izmir->Lesvos": "2012-06-01", "Istanbul->Izmir": "2030-01-01"}
+    write({**fine, "Damascus->Istanbul": "2012-06-01", "Athens->Berlin": "2012-06-01"})
+    got = problems(tiny)
+    assert [g.split(": ")[0:2] for g in got] == [["tiny/tables/segments.csv:2:13", "segments[0].first_reported"],
+                                                  ["tiny/tables/segments.csv:9:13", "segments[7].first_reported"]]
+    assert "'Damascus' (origin) is no market" in got[0] and "nobody sells an air segment" in got[1], got
+    write(fine)
+    sc = load_scenario(tiny)
+    assert {s.edge: s.first_reported for s in sc.segments if s.first_reported} == {
+        "Istanbul->Izmir": dt.date(2030, 1, 1), "Izmir->Lesvos": dt.date(2012, 6, 1)}

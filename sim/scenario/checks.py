@@ -15,6 +15,7 @@ from sim.labels import (
     EventKind,
     FrontexRoute,
     FrontexType,
+    Mode,
     NodeKind,
     TargetType,
     parse_edge,
@@ -101,6 +102,13 @@ def _cross_check(
     for i, r in listed("segments"):
         node_ref("segments", i, r, "source", r.source)
         node_ref("segments", i, r, "target", r.target)
+        source = node_by_name.get(r.source)
+        if r.first_reported is not None and r.mode is not Mode.AIR and source is not None and not source[1].is_market:
+            kinds = ";".join(source[1].kind)
+            report("segments", i, r, "first_reported",
+                   f"first_reported is the date a smuggling service is first reported: {r.source!r} ({kinds}) is "
+                   "no market (hub or departure), so nobody sells this segment and it would change nothing "
+                   "(leave it empty)")
         if r.edge in edges:
             j, other = edges[r.edge]
             report("segments", i, r, "target", f"duplicate segment {r.edge!r} (first at {first('segments', j, other)})")

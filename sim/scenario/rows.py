@@ -180,6 +180,9 @@ class SegmentRow(_Row):
             items.append(("frontex_type", f"Frontex reports no pair '{self.frontex_route}/{self.frontex_type}'"))
         if self.labelled_from is not None and self.frontex_route is None:
             items.append(("labelled_from", "labelled_from needs frontex_route and frontex_type"))
+        if self.first_reported is not None and self.mode is Mode.AIR:
+            items.append(("first_reported", "first_reported is the date a smuggling service is first reported: "
+                          "nobody sells an air segment, so it would change nothing (leave it empty)"))
         if items:
             raise _FieldProblems(items)
         return self
