@@ -55,3 +55,15 @@ def test_paths_in_the_readme_are_inside_the_repository():
                            README))
     assert paths
     assert sorted(p for p in paths if not (ROOT / p).exists()) == []
+
+
+def test_the_table_of_tables_lists_every_column():
+    """README's "Tables" list gives each table's header as the loader expects it: the required columns, then the
+    optional last columns (:data:`sim.scenario.rows.OPTIONAL_COLUMNS`) in brackets."""
+    from sim.scenario.rows import OPTIONAL_COLUMNS, TABLE_COLUMNS
+
+    for table, columns in TABLE_COLUMNS.items():
+        optional = [c for c in columns if c in OPTIONAL_COLUMNS.get(table, {})]
+        required = [c for c in columns if c not in optional]
+        header = ",".join(required) + (f"[,{','.join(optional)}]" if optional else "")
+        assert f"| `{table}.csv` | `{header}`" in README, (table, header)
