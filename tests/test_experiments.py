@@ -358,3 +358,18 @@ def test_a_bad_block_is_reported_at_its_line(tmp_path):
         f"{line['shocked_edge']}:19: experiments.route_shift.shocked_edge: no segment 'Edirne->Nowhere' in segments",
         f"{line['nodes: [']}:13: experiments.enterprise_concentration.nodes[0]: unknown node 'Tripolis': not in nodes",
     ], got
+
+
+def test_the_terminal_summary_shows_a_statistic_without_a_value_as_n_a():
+    """A statistic the ensemble could not give (None: no replicate lost anything on the shocked edge) is printed
+    as n/a, not left out: the expected lines that read it would otherwise stand without it."""
+    from sim.cli.run import format_experiment
+
+    text = format_experiment({
+        "experiment": "route-shift", "scenario": "s", "replicates": 2, "root_seed": 1, "persons_per_agent": 1,
+        "shocked_edge": "A->B", "displaced_share_6m": None, "displaced_share_6m_p05": None,
+        "displaced_share_6m_p95": None, "displaced_share_6m_ensemble": None, "displaced_share_12m_ensemble": 0.25,
+        "expected": {"0.05 <= displaced_share_6m <= 0.4": False}})
+    assert "  displaced_share_6m: n/a  (p05 n/a, p95 n/a)\n" in text
+    assert "  displaced_share_6m_ensemble: n/a\n" in text and "  displaced_share_12m_ensemble: 0.250\n" in text
+    assert "shocked_edge" not in text and "scenario: s" not in text

@@ -99,7 +99,7 @@ def cmd_run(args: argparse.Namespace, argv: Sequence[str]) -> int:
 
 
 def format_experiment(summary: dict) -> str:
-    """Terminal text of an experiment summary: the scalar keys and the expected patterns."""
+    """Terminal text of an experiment summary: the scalar keys (None as n/a) and the expected patterns."""
     lines = [f"routesim experiment {summary.get('experiment')}: scenario {summary.get('scenario')}, "
              f"{summary.get('replicates')} replicate(s) per arm, root seed {summary.get('root_seed')}, "
              f"{summary.get('persons_per_agent')} person(s) per agent"]
@@ -109,8 +109,9 @@ def format_experiment(summary: dict) -> str:
 
     def block(d: dict, indent: str = "  ") -> None:
         for key, value in d.items():
-            if key.endswith(("_p05", "_p95")) or not isinstance(value, int | float) or isinstance(value, bool):
-                continue
+            if key.endswith(("_p05", "_p95")) or isinstance(value, bool) or not (
+                    value is None or isinstance(value, int | float)):
+                continue  # a statistic without a value (None) is shown as n/a, not left out
             if key in ("replicates", "root_seed", "persons_per_agent", "year", "top_hubs"):
                 continue
             lo, hi = d.get(f"{key}_p05"), d.get(f"{key}_p95")
