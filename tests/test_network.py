@@ -158,3 +158,23 @@ def test_first_reported_is_a_day_ordinal_and_zero_when_empty(tiny_scenario):
     assert net.first_reported[aegean] == reported.toordinal()
     others = np.delete(np.arange(net.n_edges), aegean)
     assert (net.first_reported[others] == 0).all()  # retreat edges too: never reported later
+
+
+def test_first_reported_round_trips_through_the_resolved_scenario(tmp_path, tiny_scenario):
+    """A results folder's resolved scenario keeps first_reported (same hash); unused, the column is left out of it
+    and out of the hash, as before it existed."""
+    from sim.scenario import load_scenario
+    from sim.scenario.resolved import RESOLVED_YAML, resolved_files
+
+    plain = resolved_files(tiny_scenario)["scenario.resolved/segments.csv"].splitlines()[0]
+    assert plain.endswith(",labelled_from,note")
+    segs = [s.model_copy(update={"first_reported": date(2012, 6, 1)}) if s.edge == "Izmir->Lesvos" else s
+            for s in tiny_scenario.segments]
+    sc = tiny_scenario.with_overrides(segments=segs)
+    assert sc.scenario_hash() != tiny_scenario.scenario_hash()
+    for rel, text in resolved_files(sc).items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    again = load_scenario(tmp_path / RESOLVED_YAML)
+    assert {s.edge: s.first_reported for s in again.segments if s.first_reported} == {"Izmir->Lesvos": date(2012, 6, 1)}
+    assert again.scenario_hash() == sc.scenario_hash()
