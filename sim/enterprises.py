@@ -112,7 +112,7 @@ def seed_enterprises(model, reg: EnterpriseRegistry, net, params, rng: np.random
     except a service a source first reports after the first day (``first_reported`` in ``segments.csv``,
     :attr:`sim.network.RouteNetwork.first_reported`; ``first_day_ordinal`` is ``date.toordinal()`` of
     day 0, None: every segment sold). Only the market opens such a service later (growth, exploration,
-    relocation, a spin-off): when it opens is the model's, not an input."""
+    relocation, a spin-off; with supply (b) off, growth or entry): when it opens is the model's, not an input."""
     reported = net.first_reported if len(net.first_reported) else np.zeros(net.n_edges, dtype=np.int64)
     for n in reg.at:
         segs = _segments(net, n)
