@@ -243,7 +243,9 @@ def test_cli_experiment_errors(tmp_path, capsys, tiny_scenario):
 
 def test_route_shift_needs_the_shock_effects(small):
     """The Evros events cut the shocked edge; with their effects set to zero they do not."""
-    sc = small.with_overrides(end=dt.date(2013, 1, 31), persons_per_agent=8)
+    rs = small.experiments.route_shift.model_copy(update={"displaced_to": "Eastern Mediterranean/Sea"})
+    sc = small.with_overrides(end=dt.date(2013, 1, 31), persons_per_agent=8,
+                              experiments=small.experiments.model_copy(update={"route_shift": rs}))
     with_shock = X.route_shift(sc, 1, 2, after_12m=X.Window("2012-08", "2013-01"))
     assert with_shock.summary["shock_route_change"] <= -0.7
     assert with_shock.summary["displaced_share_6m"] > 0.05
@@ -252,6 +254,10 @@ def test_route_shift_needs_the_shock_effects(small):
               .groupby("replicate")["gained"].sum())
     lost = with_shock.tables["displacement_by_route"].query("window == '6m'").groupby("replicate")["lost"].first()
     assert with_shock.summary["displaced_share_6m_ensemble"] == pytest.approx(gained.sum() / lost.sum())
+    # the observed figure's own route (displaced_to): the Aegean's gain over the loss, all replicates
+    aegean = with_shock.tables["displacement_by_route"].query("window == '6m' and route == 'Eastern Mediterranean/Sea'")
+    assert with_shock.summary["displaced_to"] == "Eastern Mediterranean/Sea"
+    assert with_shock.summary["displaced_to_share_6m_ensemble"] == pytest.approx(aegean["gained"].sum() / lost.sum())
     no_effect = sc.with_overrides(parameters={"events": {
         "fence": {"barrier": 0.0},
         "patrol_surge": {"detection_effort": 0.0, "return_probability": 0.0, "prevention_effort": 0.0,

@@ -219,7 +219,10 @@ def route_shift(
         before the shock), ``displaced_share_6m_ensemble`` and ``displaced_share_12m_ensemble`` (a
         diagnostic without percentiles: the persons gained over all replicates divided by those lost
         over all replicates, None if none were lost; the per-replicate mean is swayed by replicates
-        whose shocked edge lost few), and ``displacement_by_route`` (route/type to the 6- and 12-month
+        whose shocked edge lost few), with the block's ``displaced_to`` its ``displaced_to_share_6m_ensemble``
+        and ``_12m_ensemble`` (that route/type's gain over all replicates divided by the loss over all
+        replicates: the reference's observed 0.15 counts the Aegean only), and ``displacement_by_route``
+        (route/type to the 6- and 12-month
         shares). ``observed``: with the block's ``observed_route``, that route/type's observed
         detections in the before and 6-month windows and their change (``observed_route_before``,
         ``observed_route_after_6m``, ``observed_route_change_6m``), and with ``observed_shock`` the
@@ -252,6 +255,13 @@ def route_shift(
     for tag in ("6m", "12m"):  # the ratio of the ensemble's totals: not swayed by replicates that lose little
         lost, gained = metrics[f"lost_{tag}"], metrics[f"gained_{tag}"]
         summary[f"displaced_share_{tag}_ensemble"] = float(gained.sum() / lost.sum()) if lost.sum() > 0 else None
+    if cfg.displaced_to is not None:  # the observed figure's own route (the Aegean for the Evros shock)
+        route, type_ = (text(x) for x in parse_route(cfg.displaced_to))
+        summary["displaced_to"] = f"{route}/{type_}"
+        for tag in ("6m", "12m"):
+            part = by_route[(by_route["window"] == tag) & (by_route["route"] == f"{route}/{type_}")]
+            lost = float(metrics[f"lost_{tag}"].sum())
+            summary[f"displaced_to_share_{tag}_ensemble"] = float(part["gained"].sum()) / lost if lost > 0 else None
     summary["displacement_by_route"] = {
         route: {**ensemble_stats(g.loc[g["window"] == "6m", "share"], "share_6m"),
                 **ensemble_stats(g.loc[g["window"] == "12m", "share"], "share_12m")}

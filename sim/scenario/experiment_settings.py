@@ -81,13 +81,17 @@ class RouteShiftSettings(_Block):
     observed_shock: str | None = Field(
         None, description="Key of sim.observed.SHOCK_FACTS reported as the observed comparator."
     )
+    displaced_to: str | None = Field(
+        None, description="'Route/Type' whose share of the lost flow is also reported (the observed displaced "
+        "share's route: the Aegean, Eastern Mediterranean/Sea, in the reference).",
+    )
 
     @field_validator("shocked_edge")
     @classmethod
     def _shocked_edge(cls, v: str) -> str:
         return _edge(v)
 
-    @field_validator("observed_route")
+    @field_validator("observed_route", "displaced_to")
     @classmethod
     def _route(cls, v: str | None) -> str | None:
         if v is not None:
