@@ -180,7 +180,8 @@ class Offers:
 
 
 def build_offers(net, enterprises_at: dict, self_travel_reputation: float, seats_by_mode: tuple[int, int, int],
-                 persons_per_agent: int, rng: np.random.Generator, day: int = 0) -> Offers:
+                 persons_per_agent: int, rng: np.random.Generator, day: int = 0,
+                 open_edges: np.ndarray | None = None) -> Offers:
     """Today's options per node: self-travel on unsold segments, enterprises' offers on sold ones.
 
     Parameters
@@ -196,6 +197,9 @@ def build_offers(net, enterprises_at: dict, self_travel_reputation: float, seats
     rng : numpy.random.Generator
     day : int
         Today (model day): an enterprise still in its set-up lag (``active_from > day``) offers nothing.
+    open_edges : ndarray of bool, shape (E,), optional
+        Edges that can be travelled today (:meth:`sim.network.RouteNetwork.open_on`); nothing is offered
+        on the others. None: every edge.
 
     Returns
     -------
@@ -223,6 +227,11 @@ def build_offers(net, enterprises_at: dict, self_travel_reputation: float, seats
             ent_id += [ent.unique_id] * k
             sellers += [ent] * k
     node = np.array(node, dtype=np.int64)
+    if open_edges is not None and not open_edges.all():  # closed segments (closed_from): no offer
+        keep = np.asarray(open_edges)[np.asarray(edge, dtype=np.int64)]
+        node, edge, price, level, rep, cap, ent_id = (np.asarray(a)[keep] for a in (node, edge, price, level, rep, cap,
+                                                                                       ent_id))
+        sellers = [x for x, k in zip(sellers, keep, strict=True) if k]
     # offers grouped by node, in a random order within the node (migrants who compare only
     # some of them take a random window of this order)
     order = np.lexsort((rng.random(len(node)), node))

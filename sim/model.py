@@ -213,6 +213,7 @@ class SmugglingModel(mesa.Model):
         cost = edge_cost(price, net.travel_days, self.odds.incident, self.perceived_failure,
                          time_value_eur_per_day=cp.time_value_eur_per_day, risk_value_eur=cp.risk_value_eur,
                          prevention_penalty_eur=cp.prevention_penalty_eur, risk_tolerance=float(np.mean(self.group_risk)))
+        cost = np.where(net.open_on(self.first_date.toordinal() + self.day), cost, np.inf)  # closed_from: no way
         rep = hubs.reputation_by_node(self.hubs, net.n_nodes)
         hp = self.params.hub_reputation
         if hp.enabled and hp.planning_toll:  # the old rule: every market on a path costs (1 - R) x value
@@ -273,7 +274,7 @@ class SmugglingModel(mesa.Model):
         ep = p.enterprises
         offers = market.build_offers(self.net, self.enterprises.at, p.choice.self_travel_reputation,
                                      (ep.seats_land, ep.seats_sea, ep.seats_air), self.persons_per_agent, self.rng,
-                                     day=self.day)
+                                     day=self.day, open_edges=self.net.open_on(self.first_date.toordinal() + self.day))
         if self.enterprises.heirs and len(W):  # consolidation (d): an heir serves its predecessor's customers
             mig.package_partner[W] = self.enterprises.resolve(mig.package_partner[W])
         sold = offers.enterprise >= 0

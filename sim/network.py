@@ -90,6 +90,7 @@ def build_graph(scenario) -> nx.DiGraph:
             border=text(s.border),
             labelled_from=s.labelled_from,
             first_reported=s.first_reported,
+            closed_from=s.closed_from,
             retreat=False,
         )
     retreat_share = scenario.parameters.network.retreat_fee_share
@@ -102,7 +103,7 @@ def build_graph(scenario) -> nx.DiGraph:
                 G.add_edge(
                     n, p, mode="land", distance_km=e["distance_km"], travel_days=e["travel_days"],
                     base_fee_eur=round(retreat_share * e["base_fee_eur"], 2), death_risk=0.0, frontex_route="",
-                    frontex_type="", border="", labelled_from=None, first_reported=None, retreat=True,
+                    frontex_type="", border="", labelled_from=None, first_reported=None, closed_from=None, retreat=True,
                 )
     return G
 
@@ -129,6 +130,8 @@ class RouteNetwork:
     labelled_from : ndarray of int, shape (E,); day ordinal from which the label applies (0 = always)
     first_reported : ndarray of int, shape (E,); day ordinal a source first reports the service (0 = before
         any run; :func:`sim.enterprises.seed_enterprises` sells on the first day only those reported by then)
+    closed_from : ndarray of int, shape (E,); day ordinal from which no migrant can travel the segment (0 = never;
+        :meth:`open_on`)
     route_types : list of (route, type)
     is_market : ndarray of bool, shape (N,)
     smuggled : ndarray of bool, shape (E,); sold by enterprises (leaves a market node, not by air)
@@ -164,6 +167,7 @@ class RouteNetwork:
     is_forward: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     out_edges: list[np.ndarray] = field(default_factory=list)
     first_reported: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    closed_from: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     @classmethod
     def from_scenario(cls, scenario, route_types: list[tuple[str, str]]) -> RouteNetwork:
@@ -212,6 +216,7 @@ class RouteNetwork:
         )
         net.out_edges = [np.flatnonzero(src == i) for i in range(len(nodes))]
         net.first_reported = np.array([_ordinal(d["first_reported"]) for _, _, d in edges], dtype=np.int64)
+        net.closed_from = np.array([_ordinal(d["closed_from"]) for _, _, d in edges], dtype=np.int64)
         ahead = nx.DiGraph()
         ahead.add_nodes_from(range(len(nodes)))
         ahead.add_edges_from((int(u), int(v)) for u, v, r in zip(src, dst, retreat, strict=True) if not r)
@@ -232,6 +237,11 @@ class RouteNetwork:
     def labelled_on(self, day_ordinal: int) -> np.ndarray:
         """Route/type index of each edge on a day (-1 where unlabelled then), shape (E,)."""
         return np.where(self.labelled_from <= day_ordinal, self.route_type, -1)
+
+    def open_on(self, day_ordinal: int) -> np.ndarray:
+        """Whether each edge can be travelled on a day (False from its ``closed_from``), shape (E,) bool."""
+        closed = self.closed_from if len(self.closed_from) else np.zeros(self.n_edges, dtype=np.int64)
+        return (closed == 0) | (closed > day_ordinal)
 
     def nodes_of_kind(self, kind: str) -> np.ndarray:
         """Indices of nodes having ``kind``."""

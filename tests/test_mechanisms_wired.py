@@ -382,3 +382,30 @@ def test_relocation_does_not_open_a_service_nobody_sells_wants_or_waits_for(tiny
     queue[b] = 5.0  # persons wait at b: usable (a gap in the market)
     assert relocation.relocate(reg, ent, net, p, only_b._replace(queue_per_seat=queue), desired,
                                np.zeros(net.n_nodes), sp, model.rng) == b
+
+
+def test_a_closed_segment_is_neither_offered_nor_planned_through(tiny_scenario):
+    """``closed_from`` (segments.csv): from that day nobody can travel the segment (e.g. Egypt's visa
+    requirement for Syrians of 8 July 2013 on Damascus->Cairo): no offer on it, an infinite cost-to-go
+    through it; the day before, it is offered and planned as before."""
+    from datetime import timedelta
+
+    sc = tiny_scenario
+    first_day = sc.start - timedelta(days=int(sc.burn_in_days))
+    segs = [s.model_copy(update={"closed_from": first_day + timedelta(days=5)}) if s.edge == "Athens->Oslo" else s
+            for s in sc.segments]
+    model = SmugglingModel(sc.with_overrides(segments=segs), seed=3)
+    net = model.net
+    oslo_flight, athens = net.edge_index[("Athens", "Oslo")], net.index["Athens"]
+    oslo = int(np.flatnonzero(np.array(net.nodes)[model.destinations] == "Oslo")[0])
+    assert np.isfinite(model.J[athens, oslo])
+    for _ in range(6):
+        model.step()
+    model._replan()
+    assert not np.isfinite(model.J[athens, oslo])  # Oslo is reached only by that flight
+    ep = sc.parameters.enterprises
+    offers = market.build_offers(net, model.enterprises.at, sc.parameters.choice.self_travel_reputation,
+                                 (ep.seats_land, ep.seats_sea, ep.seats_air), 1, model.rng, day=model.day,
+                                 open_edges=net.open_on(model.first_date.toordinal() + model.day))
+    assert oslo_flight not in set(offers.edge.tolist())
+    assert net.edge_index[("Athens", "Berlin")] in set(offers.edge.tolist())

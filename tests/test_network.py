@@ -178,3 +178,15 @@ def test_first_reported_round_trips_through_the_resolved_scenario(tmp_path, tiny
     again = load_scenario(tmp_path / RESOLVED_YAML)
     assert {s.edge: s.first_reported for s in again.segments if s.first_reported} == {"Izmir->Lesvos": date(2012, 6, 1)}
     assert again.scenario_hash() == sc.scenario_hash()
+
+
+def test_open_on_closes_a_segment_from_its_closed_from(tiny_scenario):
+    closed = date(2013, 7, 8)
+    segs = [s.model_copy(update={"closed_from": closed}) if s.edge == "Athens->Berlin" else s
+            for s in tiny_scenario.segments]
+    net = network(tiny_scenario.with_overrides(segments=segs))
+    flight = net.edge_index[("Athens", "Berlin")]
+    assert net.open_on(closed.toordinal() - 1).all()
+    on = net.open_on(closed.toordinal())
+    assert not on[flight] and on.sum() == net.n_edges - 1
+    assert network(tiny_scenario).open_on(date(2100, 1, 1).toordinal()).all()  # empty: never closed

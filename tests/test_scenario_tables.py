@@ -27,7 +27,7 @@ COLUMNS = {
     "nodes": ["name", "country_iso2", "lat", "lon", "kind", "note"],
     "segments": [
         "source", "target", "mode", "distance_km", "travel_days", "base_fee_eur", "death_risk",
-        "frontex_route", "frontex_type", "border", "labelled_from", "note", "first_reported",
+        "frontex_route", "frontex_type", "border", "labelled_from", "note", "first_reported", "closed_from",
     ],
     "origin_groups": [
         "origin_group", "budget_median_eur", "budget_sigma", "female_share", "minor_share",
@@ -215,6 +215,9 @@ def test_specific_labels(segs):
     # the only service not sold on a 2012 run's first day
     assert segs.first_reported.dropna().tolist() == ["2014-07-01"]
     assert lab.loc[("Mersin", "Reggio Calabria"), "first_reported"] == "2014-07-01"
+    # the flight Syrians took to Egypt: closed by Egypt's visa requirement of 8 July 2013 (Daily News Egypt)
+    assert segs.closed_from.dropna().tolist() == ["2013-07-08"]
+    assert lab.loc[("Damascus", "Cairo"), "closed_from"] == "2013-07-08"
     assert lab.loc[("Alexandria", "Augusta"), "frontex_route"] == "Central Mediterranean"
     assert lab.loc[("Tangier", "Ceuta"), "frontex_type"] == "Land"
     assert lab.loc[("Kakavia", "Ioannina"), "frontex_route"] == "Circular route from Albania to Greece"

@@ -167,6 +167,11 @@ class SegmentRow(_Row):
         description="Date a source first reports the smuggling service (empty: before any run). A service "
         "first reported after a run's first day is not sold on that day: the market may open it later.",
     )
+    closed_from: IsoDate | None = Field(
+        None,
+        description="Date from which no migrant can travel the segment (empty: never), e.g. a flight closed "
+        "by a visa requirement. From that day it is neither offered nor planned through.",
+    )
 
     @model_validator(mode="after")
     def _check(self) -> SegmentRow:
@@ -445,5 +450,5 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {t: tuple(m.model_fields) for t, m i
 OPTIONAL_COLUMNS: dict[str, dict[str, object]] = {"events": {"magnitude": 1.0, "effort": None,
                                                               "detention_days": None, "detention_places": None},
                                                    "agencies": {"detention_days": None, "detention_places": None},
-                                                   "segments": {"first_reported": None}}
+                                                   "segments": {"first_reported": None, "closed_from": None}}
 
