@@ -15,6 +15,12 @@ def network(scenario) -> RouteNetwork:
     return RouteNetwork.from_scenario(scenario, list(ROUTE_TYPES))
 
 
+def with_segment(scenario, edge: str, **update):
+    """``scenario`` with the segment ``edge`` (``"A->B"``) changed by ``update`` (validated again)."""
+    return scenario.with_overrides(segments=[s.model_copy(update=update) if s.edge == edge else s
+                                             for s in scenario.segments])
+
+
 def edges_where(net: RouteNetwork, mask: np.ndarray) -> set[str]:
     return {net.edge_names[e] for e in np.flatnonzero(mask)}
 
@@ -80,9 +86,7 @@ def test_route_types_of_eu_entry_edges(tiny_scenario):
 
 def test_labelled_on_respects_labelled_from(tiny_scenario):
     start = date(2012, 7, 1)
-    segs = [s.model_copy(update={"labelled_from": start}) if s.edge == "Edirne->Orestiada" else s
-            for s in tiny_scenario.segments]
-    net = network(tiny_scenario.with_overrides(segments=segs))
+    net = network(with_segment(tiny_scenario, "Edirne->Orestiada", labelled_from=start))
     evros = net.edge_index[("Edirne", "Orestiada")]
     aegean = net.edge_index[("Izmir", "Lesvos")]
     land = ROUTE_TYPES.index(("Eastern Mediterranean", "Land"))
@@ -150,9 +154,7 @@ def test_reference_graph_has_cycles_only_inside_the_eu_and_the_balkans():
 
 def test_first_reported_is_a_day_ordinal_and_zero_when_empty(tiny_scenario):
     reported = date(2014, 7, 1)
-    segs = [s.model_copy(update={"first_reported": reported}) if s.edge == "Izmir->Lesvos" else s
-            for s in tiny_scenario.segments]
-    net = network(tiny_scenario.with_overrides(segments=segs))
+    net = network(with_segment(tiny_scenario, "Izmir->Lesvos", first_reported=reported))
     aegean = net.edge_index[("Izmir", "Lesvos")]
     assert net.first_reported.shape == (net.n_edges,)
     assert net.first_reported[aegean] == reported.toordinal()
@@ -168,9 +170,7 @@ def test_first_reported_round_trips_through_the_resolved_scenario(tmp_path, tiny
 
     plain = resolved_files(tiny_scenario)["scenario.resolved/segments.csv"].splitlines()[0]
     assert plain.endswith(",labelled_from,note")
-    segs = [s.model_copy(update={"first_reported": date(2012, 6, 1)}) if s.edge == "Izmir->Lesvos" else s
-            for s in tiny_scenario.segments]
-    sc = tiny_scenario.with_overrides(segments=segs)
+    sc = with_segment(tiny_scenario, "Izmir->Lesvos", first_reported=date(2012, 6, 1))
     assert sc.scenario_hash() != tiny_scenario.scenario_hash()
     for rel, text in resolved_files(sc).items():
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -182,9 +182,7 @@ def test_first_reported_round_trips_through_the_resolved_scenario(tmp_path, tiny
 
 def test_open_on_closes_a_segment_from_its_closed_from(tiny_scenario):
     closed = date(2013, 7, 8)
-    segs = [s.model_copy(update={"closed_from": closed}) if s.edge == "Athens->Berlin" else s
-            for s in tiny_scenario.segments]
-    net = network(tiny_scenario.with_overrides(segments=segs))
+    net = network(with_segment(tiny_scenario, "Athens->Berlin", closed_from=closed))
     flight = net.edge_index[("Athens", "Berlin")]
     assert net.open_on(closed.toordinal() - 1).all()
     on = net.open_on(closed.toordinal())
