@@ -269,7 +269,9 @@ class SmugglingModel(mesa.Model):
         if p.waiting.enabled and len(W):  # waiting at hubs: stay out while the way on is worth less than expected
             deferred, W = waiting.split_held_back(W, self.value_to_go, self.expectation, self.is_hub, mig.group[W],
                                                   mig.node[W], mig.destination[W],
-                                                  mig.wait_tolerance_eur[W] / p.choice.cost_scale_eur,
+                                                  waiting.tolerance_today(mig.wait_tolerance_eur[W], self.day - mig.wait_since[W],
+                                                                          p.choice.time_value_eur_per_day,
+                                                                          p.choice.cost_scale_eur, p.waiting.break_even),
                                                   has_left=mig.state[W] != _S.AT_ORIGIN)
         ep = p.enterprises
         offers = market.build_offers(self.net, self.enterprises.at, p.choice.self_travel_reputation,

@@ -12,9 +12,12 @@ conditions the run starts from). A migrant with tolerance ``t`` (EUR, drawn at d
 
     V[g, n, d] < R[g, n, d] - t / cost_scale_eur,
 
-and waits (``vulnerability.max_wait_days`` still sends it home). After a closure the expectation
-falls towards the new value; each waiting migrant goes on once the gap has shrunk below its own
-tolerance, so the flow resumes over months rather than at once. Departure points, transit nodes and
+and waits (``vulnerability.max_wait_days`` still sends it home). Waiting has its daily cost: with the
+break-even rule (``waiting.break_even``, :func:`tolerance_today`) the tolerance of a migrant that has
+waited ``w`` days at its node is ``t + w * choice.time_value_eur_per_day``, so it stops waiting once the
+wait has cost what it waits out. After a closure the expectation falls towards the new value; each
+waiting migrant goes on once the gap has shrunk below its tolerance of the day, so the flow resumes over
+months rather than at once. Departure points, transit nodes and
 origins are not hubs: there a migrant always takes part, unless the node is also of kind hub (the
 model tests ``"hub" in kinds``). A migrant who has not left its origin never waits, even at a
 ``hub;origin`` node such as Cairo; and held-back migrants are left out of the queue that enterprise
@@ -48,7 +51,8 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["defer", "draw_tolerance_eur", "group_values", "held_back", "split_held_back", "update_expectation"]
+__all__ = ["defer", "draw_tolerance_eur", "group_values", "held_back", "split_held_back", "tolerance_today",
+           "update_expectation"]
 
 
 def update_expectation(R: np.ndarray | None, V: np.ndarray, days: float, halflife_days: float) -> np.ndarray:
@@ -179,6 +183,50 @@ def split_held_back(ids: np.ndarray, value: np.ndarray, expectation: np.ndarray,
     """
     wait = held_back(value, expectation, is_hub, group, node, destination, tolerance) & has_left
     return ids[wait], ids[~wait]
+
+
+def tolerance_today(tolerance_eur: np.ndarray, days_waited: np.ndarray, time_value_eur_per_day: float,
+                    cost_scale_eur: float, break_even: bool = True) -> np.ndarray:
+    """Each waiting migrant's tolerance today (logit units): its own, plus what its wait has cost so far.
+
+    With the break-even rule a migrant who has waited ``w`` days at its node tolerates a way on that much
+    dearer than expected by its own tolerance plus ``w`` days of waiting at ``choice.time_value_eur_per_day``:
+    it stops waiting once what the wait has cost equals the shortfall it waits out. This is the break-even
+    rule of the ski-rental problem, the best deterministic strategy when one does not know how long a bad
+    spell lasts (Karlin, Manasse, Rudolph and Sleator 1988, Algorithmica 3:79-119): it never pays more than
+    twice what foresight would. Without it (``waiting.break_even`` false, the ablation) the tolerance is
+    fixed, and a group whose way on has become dearer than its tolerance waits until its expectation
+    has followed the value down.
+
+    Parameters
+    ----------
+    tolerance_eur : ndarray of float, shape (W,)
+        Each migrant's own tolerance (EUR-equivalent, drawn at departure).
+    days_waited : ndarray of int, shape (W,)
+        Days each has waited at its node (>= 0).
+    time_value_eur_per_day : float
+        EUR-equivalent cost of one day waiting (``choice.time_value_eur_per_day``).
+    cost_scale_eur : float
+        The logit scale (EUR, > 0).
+    break_even : bool
+        Add the cost of the wait so far (the rule); False leaves the tolerance fixed.
+
+    Returns
+    -------
+    ndarray of float, shape (W,)
+        Tolerance in logit units.
+
+    Examples
+    --------
+    >>> tolerance_today(np.array([500.0, 500.0]), np.array([0, 100]), 15.0, 1000.0).tolist()
+    [0.5, 2.0]
+    >>> tolerance_today(np.array([500.0]), np.array([100]), 15.0, 1000.0, break_even=False).tolist()
+    [0.5]
+    """
+    t = np.asarray(tolerance_eur, dtype=float)
+    if break_even:
+        t = t + float(time_value_eur_per_day) * np.maximum(np.asarray(days_waited, dtype=float), 0.0)
+    return t / float(cost_scale_eur)
 
 
 def draw_tolerance_eur(n: int, mean_eur: float, shape: float, rng: np.random.Generator) -> np.ndarray:

@@ -188,3 +188,38 @@ def test_a_migrant_back_from_work_at_its_origin_is_not_held_back():
     model._markets()
     assert len(model._deferred), "nobody was held back: the test cannot tell"
     assert not np.isin(model._deferred, back).any(), "a migrant who has not left its origin was held back"
+
+
+def test_the_tolerance_of_the_day_grows_with_the_wait_at_the_time_value():
+    t = waiting.tolerance_today(np.array([300.0, 300.0, 0.0]), np.array([0, 40, 10]), 15.0, 600.0)
+    assert t.tolist() == pytest.approx([0.5, 1.5, 0.25])
+    fixed = waiting.tolerance_today(np.array([300.0, 300.0]), np.array([0, 40]), 15.0, 600.0, break_even=False)
+    assert fixed.tolist() == pytest.approx([0.5, 0.5])
+
+
+@pytest.mark.parametrize("break_even", [True, False])
+def test_a_long_wait_at_a_hub_makes_a_migrant_go_on_only_under_the_break_even_rule(break_even):
+    """The migrants who have left and wait at hubs are made to have waited a day less than
+    ``vulnerability.max_wait_days`` (so they are not sent home), and every expectation is raised by half
+    of what that wait has cost (logit units), which is more than any of their own tolerances: with the
+    rule they all take part; without it all are held back."""
+    from sim.agents.migrant import MigrantState
+
+    sc = with_waiting(load_scenario(SMALL_PATH), enabled=True, tolerance_eur=100.0, break_even=break_even)
+    model = SmugglingModel(sc, seed=3)
+    for _ in range(40):
+        model.step()
+    mig, p = model.migrants, model.params
+    W = model.waiting
+    V = model.value_to_go[mig.group[W], mig.node[W], mig.destination[W]]
+    at_hub = W[model.is_hub[mig.node[W]] & (mig.state[W] != MigrantState.AT_ORIGIN) & np.isfinite(V)]
+    assert len(at_hub), "nobody who has left waits at a hub on day 40: the test cannot tell"
+    days = p.vulnerability.max_wait_days - 1
+    mig.wait_since[at_hub] = model.day - days
+    raise_by = 0.5 * days * p.choice.time_value_eur_per_day / p.choice.cost_scale_eur
+    assert raise_by > mig.wait_tolerance_eur[at_hub].max() / p.choice.cost_scale_eur, "the test cannot tell"
+    model.expectation = model.expectation + raise_by
+    model._markets()
+    assert (mig.state[at_hub] != MigrantState.RETURNED).all(), "sent home: the test cannot tell"
+    held = np.isin(at_hub, model._deferred)
+    assert (not held.any()) if break_even else held.all()

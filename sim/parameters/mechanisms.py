@@ -275,8 +275,8 @@ class WaitingParameters(Group):
 
     A migrant at a hub stays out of the day's market while its group's utility-to-go from there is below
     the group's slow expectation of it by more than its own tolerance (gamma, mean ``tolerance_eur``,
-    shape ``tolerance_shape``); the expectation follows the value with half-life
-    ``expectation_halflife_days``.
+    shape ``tolerance_shape``), plus, with ``break_even``, ``choice.time_value_eur_per_day`` for each day it
+    has waited there; the expectation follows the value with half-life ``expectation_halflife_days``.
     """
 
     enabled: bool = param(
@@ -294,6 +294,13 @@ class WaitingParameters(Group):
     tolerance_shape: float = param(
         2.0, gt=0.0, le=100.0, low=1.0, high=10.0, unit="1", kind="structural", source=STRUCTURE,
         description="Gamma shape of the tolerance across migrants (1 exponential; larger is less spread).",
+    )
+    break_even: bool = param(
+        True, low=0, high=1, unit="switch", kind="structural", source=STRUCTURE + "; the break-even rule of "
+        "the ski-rental problem (Karlin, Manasse, Rudolph and Sleator 1988, Algorithmica 3:79-119)",
+        description="A migrant's tolerance grows by choice.time_value_eur_per_day for every day it has waited "
+        "at its node, so it stops waiting once the wait has cost what it waits out; false (the ablation) keeps "
+        "the tolerance fixed.",
     )
     expectation_halflife_days: float = param(
         120.0, gt=0.0, le=3650.0, low=30.0, high=365.0, unit="days", kind="fitted",
