@@ -256,8 +256,8 @@ def test_variant_changes_what_it_says_and_runs_a_few_days(path, baseline):
     assert sc.name == path.stem
     assert sc.nodes == baseline.nodes and sc.demand == baseline.demand
     changed = [(a.edge, a.closed_from) for a, b in zip(sc.segments, baseline.segments, strict=True) if a != b]
-    if sc.name == "egypt_visa_2013":  # the one segment it patches: Egypt's visa requirement for Syrians
-        assert changed == [("Damascus->Cairo", dt.date(2013, 7, 8))]
+    if sc.name == "egypt_open":  # the one segment it patches: no Egyptian visa requirement for Syrians
+        assert changed == [("Damascus->Cairo", None)]
     else:
         assert not changed
     removed_agencies, added_agencies = _changes(sc, baseline)["agencies"]
@@ -345,8 +345,25 @@ def test_each_ablation_switches_off_what_its_name_says_and_nothing_else(path, ba
     assert sc.agencies == baseline.agencies and sc.events == baseline.events and sc.segments == baseline.segments
 
 
+# ablations of one rule inside a mechanism: the file's stem and the one parameter it switches off
+PART_ABLATIONS = {"no_break_even": ("waiting", "break_even")}
+
+
 def test_there_is_one_ablation_per_mechanism_and_one_for_all():
-    assert {p.stem for p in ABLATIONS.glob("*.yaml")} == {f"no_{m}" for m in MECHANISMS} | {"no_mechanisms"}
+    assert {p.stem for p in ABLATIONS.glob("*.yaml")} == ({f"no_{m}" for m in MECHANISMS} | {"no_mechanisms"}
+                                                          | set(PART_ABLATIONS))
+
+
+@pytest.mark.parametrize("stem", sorted(PART_ABLATIONS))
+def test_an_ablation_of_one_rule_switches_off_only_that_rule(stem, baseline):
+    from sim.parameters import parameter_specs
+
+    group, field = PART_ABLATIONS[stem]
+    sc = load_scenario(ABLATIONS / f"{stem}.yaml")
+    got = {s.name: s.default for s in parameter_specs(sc.parameters)}
+    base = {s.name: s.default for s in parameter_specs(baseline.parameters)}
+    assert {k: v for k, v in got.items() if v != base[k]} == {f"{group}.{field}": False}
+    assert base[f"{group}.{field}"] is True
 
 
 # ---- the calibrated overlay of issue 10 ------------------------------------------------------------
