@@ -252,16 +252,18 @@ def route_shift(
     for key in ("shock_route_change", "displaced_share_6m", "displaced_share_12m", "lost_6m", "lost_12m",
                 "shocked_share_before"):
         summary.update(ensemble_stats(metrics[key], key))
-    for tag in ("6m", "12m"):  # the ratio of the ensemble's totals: not swayed by replicates that lose little
-        lost, gained = metrics[f"lost_{tag}"], metrics[f"gained_{tag}"]
-        summary[f"displaced_share_{tag}_ensemble"] = float(gained.sum() / lost.sum()) if lost.sum() > 0 else None
+    to = None
     if cfg.displaced_to is not None:  # the observed figure's own route (the Aegean for the Evros shock)
         route, type_ = (text(x) for x in parse_route(cfg.displaced_to))
-        summary["displaced_to"] = f"{route}/{type_}"
-        for tag in ("6m", "12m"):
-            part = by_route[(by_route["window"] == tag) & (by_route["route"] == f"{route}/{type_}")]
-            lost = float(metrics[f"lost_{tag}"].sum())
-            summary[f"displaced_to_share_{tag}_ensemble"] = float(part["gained"].sum()) / lost if lost > 0 else None
+        summary["displaced_to"] = to = f"{route}/{type_}"
+    for tag in ("6m", "12m"):  # the ratio of the ensemble's totals: not swayed by replicates that lose little
+        lost = float(np.sum(metrics[f"lost_{tag}"]))
+        gains = {"displaced_share": float(np.sum(metrics[f"gained_{tag}"]))}
+        if to is not None:
+            gains["displaced_to_share"] = float(by_route.loc[(by_route["window"] == tag) & (by_route["route"] == to),
+                                                             "gained"].sum())
+        for key, gained in gains.items():
+            summary[f"{key}_{tag}_ensemble"] = gained / lost if lost > 0 else None
     summary["displacement_by_route"] = {
         route: {**ensemble_stats(g.loc[g["window"] == "6m", "share"], "share_6m"),
                 **ensemble_stats(g.loc[g["window"] == "12m", "share"], "share_12m")}
