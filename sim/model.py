@@ -201,7 +201,7 @@ class SmugglingModel(mesa.Model):
             s = ev.strength(self.day)
             if s > 0:
                 st.apply_effect(ev.effect, s * ev.magnitude, ev.edges, ev.nodes)
-        self.odds = crossing_odds(self.net, st, self.params.crossing, self.first_date.toordinal() + self.day)
+        self.odds = crossing_odds(self.net, st, self.params.crossing, self.current_date.toordinal())
         # where effort falls on enterprises: on a crossing's sellers with consolidation (d), else at its source
         self._arrest_node, self._effort_lists = effort_lists(st, self.params.consolidation.enabled)
 
@@ -213,7 +213,7 @@ class SmugglingModel(mesa.Model):
         cost = edge_cost(price, net.travel_days, self.odds.incident, self.perceived_failure,
                          time_value_eur_per_day=cp.time_value_eur_per_day, risk_value_eur=cp.risk_value_eur,
                          prevention_penalty_eur=cp.prevention_penalty_eur, risk_tolerance=float(np.mean(self.group_risk)))
-        cost = np.where(net.open_on(self.first_date.toordinal() + self.day), cost, np.inf)  # closed_from: no way
+        cost = np.where(net.open_on(self.current_date.toordinal()), cost, np.inf)  # closed_from: no way
         rep = hubs.reputation_by_node(self.hubs, net.n_nodes)
         hp = self.params.hub_reputation
         if hp.enabled and hp.planning_toll:  # the old rule: every market on a path costs (1 - R) x value
@@ -276,7 +276,7 @@ class SmugglingModel(mesa.Model):
         ep = p.enterprises
         offers = market.build_offers(self.net, self.enterprises.at, p.choice.self_travel_reputation,
                                      (ep.seats_land, ep.seats_sea, ep.seats_air), self.persons_per_agent, self.rng,
-                                     day=self.day, open_edges=self.net.open_on(self.first_date.toordinal() + self.day))
+                                     day=self.day, open_edges=self.net.open_on(self.current_date.toordinal()))
         if self.enterprises.heirs and len(W):  # consolidation (d): an heir serves its predecessor's customers
             mig.package_partner[W] = self.enterprises.resolve(mig.package_partner[W])
         sold = offers.enterprise >= 0

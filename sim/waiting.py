@@ -10,12 +10,12 @@ follows a change only slowly. During the burn-in it equals ``V`` (the groups' ex
 conditions the run starts from). A migrant with tolerance ``t`` (EUR, drawn at departure, gamma with mean
 ``waiting.tolerance_eur`` and shape ``waiting.tolerance_shape``) stays out of today's market when
 
-    V[g, n, d] < R[g, n, d] - t / cost_scale_eur,
+    V[g, n, d] < R[g, n, d] - (t + w * time_value_eur_per_day) / cost_scale_eur,
 
 and waits (``vulnerability.max_wait_days`` still sends it home). Waiting has its daily cost: with the
-break-even rule (``waiting.break_even``, :func:`tolerance_today`) the tolerance of a migrant that has
-waited ``w`` days at its node is ``t + w * choice.time_value_eur_per_day``, so it stops waiting once the
-wait has cost what it waits out. After a closure the expectation falls towards the new value; each
+break-even rule (``waiting.break_even``, :func:`tolerance_today`) ``w`` is the days the migrant has waited
+at its node and ``time_value_eur_per_day`` is ``choice.time_value_eur_per_day`` (EUR/day), so it stops
+waiting once the wait has cost what it waits out; without it ``w`` counts as 0. After a closure the expectation falls towards the new value; each
 waiting migrant goes on once the gap has shrunk below its tolerance of the day, so the flow resumes over
 months rather than at once. Departure points, transit nodes and
 origins are not hubs: there a migrant always takes part, unless the node is also of kind hub (the
