@@ -17,6 +17,12 @@ def tiny_scenario() -> Scenario:
     return load_scenario(TINY_PATH)
 
 
+def with_segment(scenario: Scenario, edge: str, **update) -> Scenario:
+    """``scenario`` with the segment ``edge`` (``"A->B"``) changed by ``update`` (validated again)."""
+    return scenario.with_overrides(segments=[s.model_copy(update=update) if s.edge == edge else s
+                                             for s in scenario.segments])
+
+
 @pytest.fixture
 def saved_figures(monkeypatch) -> dict:
     """The figures the results-folder writers save, by file stem (they are still saved)."""

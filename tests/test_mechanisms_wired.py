@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import with_segment
 
 from sim import enterprises as ent_mod
 from sim import market, metrics, relocation
@@ -346,9 +347,7 @@ def test_a_service_first_reported_after_the_first_day_is_not_sold_on_it(tiny_sce
     sc = tiny_scenario
     first_day = sc.start - timedelta(days=int(sc.burn_in_days))
     for reported, sold in ((first_day + timedelta(days=1), False), (first_day, True)):
-        segs = [s.model_copy(update={"first_reported": reported}) if s.edge == "Izmir->Lesvos" else s
-                for s in sc.segments]
-        model = SmugglingModel(sc.with_overrides(segments=segs), seed=3)
+        model = SmugglingModel(with_segment(sc, "Izmir->Lesvos", first_reported=reported), seed=3)
         net = model.net
         aegean = net.edge_index[("Izmir", "Lesvos")]
         assert (_sellers(model, aegean) > 0) is sold
@@ -392,9 +391,7 @@ def test_a_closed_segment_is_neither_offered_nor_planned_through(tiny_scenario):
 
     sc = tiny_scenario
     first_day = sc.start - timedelta(days=int(sc.burn_in_days))
-    segs = [s.model_copy(update={"closed_from": first_day + timedelta(days=5)}) if s.edge == "Athens->Oslo" else s
-            for s in sc.segments]
-    model = SmugglingModel(sc.with_overrides(segments=segs), seed=3)
+    model = SmugglingModel(with_segment(sc, "Athens->Oslo", closed_from=first_day + timedelta(days=5)), seed=3)
     net = model.net
     oslo_flight, athens = net.edge_index[("Athens", "Oslo")], net.index["Athens"]
     oslo = int(np.flatnonzero(np.array(net.nodes)[model.destinations] == "Oslo")[0])

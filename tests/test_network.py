@@ -6,6 +6,7 @@ from datetime import date
 
 import numpy as np
 import pytest
+from conftest import with_segment
 
 from sim.network import MODES, RouteNetwork, build_graph
 from sim.observed import ROUTE_TYPES
@@ -13,12 +14,6 @@ from sim.observed import ROUTE_TYPES
 
 def network(scenario) -> RouteNetwork:
     return RouteNetwork.from_scenario(scenario, list(ROUTE_TYPES))
-
-
-def with_segment(scenario, edge: str, **update):
-    """``scenario`` with the segment ``edge`` (``"A->B"``) changed by ``update`` (validated again)."""
-    return scenario.with_overrides(segments=[s.model_copy(update=update) if s.edge == edge else s
-                                             for s in scenario.segments])
 
 
 def edges_where(net: RouteNetwork, mask: np.ndarray) -> set[str]:
