@@ -105,8 +105,38 @@ def test_syria_share_and_split(table):
         71566 / 262387
     )
     by_origin = syria.groupby("origin").persons_detected.sum()
-    assert set(by_origin.index) == {"Damascus", "Aleppo"}
+    # refugees abroad start where they lived (UNHCR, 16 May 2013: Egypt 68,865, Iraq 148,028 of
+    # 1,523,626); Turkey, Lebanon and Jordan have no origin node: those start in Syria
+    assert set(by_origin.index) == {"Damascus", "Aleppo", "Cairo", "Baghdad"}
+    assert by_origin["Cairo"] / 71566 == pytest.approx(68865 / 1523626)
+    assert by_origin["Baghdad"] / 71566 == pytest.approx(148028 / 1523626)
     assert by_origin["Damascus"] == pytest.approx(by_origin["Aleppo"])
+
+
+def test_without_refugees_abroad_a_nationality_starts_at_home(nodes):
+    none = observed.refugees_by_host().iloc[0:0]
+    nat = demand.nationality_origins(nodes, refugees=none)
+    syr = nat[nat.nat_iso3 == "SYR"]
+    assert list(syr.origin) == ["Damascus", "Aleppo"] and list(syr.weight) == [0.5, 0.5]
+    t14 = demand.build_demand_table(nat, "2014-01", "2014-12")
+    by_origin = t14[t14.origin_group == "Syria"].groupby("origin").persons_detected.sum()
+    assert by_origin.sum() == pytest.approx(71566) and set(by_origin.index) == {"Damascus", "Aleppo"}
+
+
+def test_refugees_in_a_host_without_an_origin_node_start_at_home(nodes):
+    r = observed.refugees_by_host()
+    only_turkey = r.assign(refugees=np.where(r.host_iso2 == "TR", r.refugees, 0))
+    nat = demand.nationality_origins(nodes, refugees=only_turkey)
+    syr = nat[nat.nat_iso3 == "SYR"]
+    assert set(syr[syr.weight > 0].origin) == {"Damascus", "Aleppo"}
+    assert syr.weight.sum() == pytest.approx(1.0)
+
+
+def test_weights_that_do_not_sum_to_one_are_refused(nat):
+    bad = nat.copy()
+    bad.loc[bad.origin == "Cairo", "weight"] *= 2
+    with pytest.raises(ValueError, match="do not sum to 1"):
+        demand.build_demand_table(bad, "2014-01", "2014-12")
 
 
 def test_balkan_groups_keep_western_balkan_detections(table):
@@ -159,7 +189,8 @@ def test_nationality_origins_cover_every_mapped_nationality(nat, nodes):
     g = observed.nationality_groups()
     mapped = set(g[g.origin_group != demand.DROPPED_GROUP].nat_iso3)
     assert set(nat.nat_iso3) == mapped
-    assert list(nat.columns) == ["nat_iso3", "origin_group", "origin", "note"]
+    assert list(nat.columns) == ["nat_iso3", "origin_group", "origin", "weight", "note"]
+    assert nat.groupby("nat_iso3").weight.sum().sub(1).abs().max() < 1e-12
     origin_nodes = set(nodes[nodes.kind.str.split(";").apply(lambda k: "origin" in k)].name)
     assert set(nat.origin) <= origin_nodes
     assert set(nat.origin) == origin_nodes  # every origin node carries some nationality
@@ -167,7 +198,7 @@ def test_nationality_origins_cover_every_mapped_nationality(nat, nodes):
     assert lookup.loc["NGA", "origin"] == "Kano"  # same country
     assert lookup.loc["OOS", "origin"] == "Bamako"  # no country: main node (Mali, most detections)
     assert lookup.loc["IRN", "origin"] == "Baghdad"  # no node in Iran: main node
-    assert sorted(nat[nat.nat_iso3 == "SYR"].origin) == ["Aleppo", "Damascus"]
+    assert sorted(nat[nat.nat_iso3 == "SYR"].origin) == ["Aleppo", "Baghdad", "Cairo", "Damascus"]  # refugees abroad
 
 
 def test_shipped_tables_equal_a_fresh_build(nat, table):

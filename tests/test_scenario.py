@@ -136,16 +136,16 @@ def test_nationality_origins_is_optional_and_must_exist(tiny: Path) -> None:
         "tiny/tables/nationality_origins.csv"
     ]
     nat = tiny.parent / "tables" / "nationality_origins.csv"
-    nat.write_text("nat_iso3,origin_group,origin,note\nSYR,Syria,Damascus,\n")
+    nat.write_text("nat_iso3,origin_group,origin,weight,note\nSYR,Syria,Damascus,,\n")
     sc = load_scenario(tiny)
     assert sc.table_paths()["nationality_origins"].name == "nationality_origins.csv"
     assert [(r.nat_iso3, r.origin) for r in sc.nationality_origins] == [("SYR", "Damascus")]
     assert load_scenario(TINY / "scenario.yaml").nationality_origins == ()
     # provenance only: not part of the hash
     assert sc.scenario_hash() == load_scenario(TINY / "scenario.yaml").scenario_hash()
-    append(nat, "SY,Syria,Istanbul,")
-    append(nat, "SYR,Syria,Damascus,")
-    append(nat, "SYR,Iraq,Baghdad,")
+    append(nat, "SY,Syria,Istanbul,,")
+    append(nat, "SYR,Syria,Damascus,,")
+    append(nat, "SYR,Iraq,Baghdad,,")
     assert problems(tiny) == [
         "tiny/tables/nationality_origins.csv:3:1: nationality_origins[1].nat_iso3: "
         "expected an ISO 3166-1 alpha-3 code in capitals, e.g. 'SYR' (got 'SY')",

@@ -43,7 +43,7 @@ COLUMNS = {
         "start", "full_effect", "end", "kind", "target_type", "target", "description",
         "source_quality", "magnitude", "effort", "detention_days", "detention_places",
     ],
-    "nationality_origins": ["nat_iso3", "origin_group", "origin", "note"],
+    "nationality_origins": ["nat_iso3", "origin_group", "origin", "weight", "note"],
 }
 ROAD_FACTOR = {"land": 1.3, "sea": 1.0, "air": 1.0}
 #: EUR per km of the ``desert`` class (scenarios/README.md, "Fees"); ``eu_land`` edges without a

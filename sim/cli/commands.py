@@ -98,6 +98,13 @@ def build_parser() -> argparse.ArgumentParser:
                     help="monthly detections by route and type (default: the shipped 2009-2014 series)")
     bd.add_argument("--groups", type=Path, metavar="FILE", default=None,
                     help="nationality to origin group (default: the shipped nationality_groups.csv)")
+    bd.add_argument("--refugees", type=Path, metavar="FILE", default=None,
+                    help="refugees of a nationality by host country (columns nat_iso3, host_iso2, host, "
+                    "refugees, as_of): a host with an origin node starts its share of the nationality's "
+                    "demand there (default: the shipped UNHCR table of Syrian refugees, 16 May 2013; "
+                    "--no-refugees for none)")
+    bd.add_argument("--no-refugees", action="store_true",
+                    help="start every nationality's demand at home (no refugees abroad)")
     bd.add_argument("--through", metavar="YYYY-MM", default=None,
                     help="last month (default: the last monthly total within the last nationality year)")
     bd.add_argument("--tables", type=Path, metavar="DIR", default=Path("scenarios/tables"),

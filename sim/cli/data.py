@@ -21,8 +21,17 @@ def cmd_build_demand(args: argparse.Namespace, argv: Sequence[str]) -> int:
             for kind, path in (("nationality", args.nationality), ("monthly", args.monthly),
                                ("groups", args.groups))
         }
+        if args.no_refugees and args.refugees is not None:
+            error("--refugees and --no-refugees exclude each other")
+            return 2
+        refugees = None
+        if args.no_refugees:
+            refugees = observed.refugees_by_host().iloc[0:0]
+        elif args.refugees is not None:
+            refugees = observed.read_csv_table(args.refugees, ("nat_iso3", "host", "refugees", "as_of"),
+                                               integers=("refugees",), keys=("nat_iso3", "host"))
         built = demand.build_demand(nodes, inputs["nationality"], inputs["monthly"],
-                                    inputs["groups"], through=args.through)
+                                    inputs["groups"], through=args.through, refugees=refugees)
     except ValueError as err:  # ObservedDataError included
         error(str(err).splitlines()[0])
         return 2

@@ -72,6 +72,7 @@ def build_demand(
     through: str | None = None,
     first_month: str | None = None,
     groups: Iterable[str] | None = None,
+    refugees: pd.DataFrame | None = None,
 ) -> DemandBuild:
     """Apply the demand rule to nationality and monthly tables of any years.
 
@@ -90,6 +91,9 @@ def build_demand(
         First month; default January of the year before the first nationality year.
     groups : iterable of str, optional
         Origin groups to build (default all but :data:`DROPPED_GROUP`; each needs an origin node).
+    refugees : pandas.DataFrame, optional
+        Refugees by host country (:func:`sim.observed.refugees_by_host`, the default); an empty
+        table starts every nationality at home.
 
     Returns
     -------
@@ -113,7 +117,7 @@ def build_demand(
     if nationality is not None:  # a given full table: 2012 completed from its published nationalities too
         fallbacks = partial_fallbacks(n)
         n = with_published_partial_years(n, m)
-    nat = nationality_origins(nodes, groups, nationality=n, nationality_groups=g)
+    nat = nationality_origins(nodes, groups, nationality=n, nationality_groups=g, refugees=refugees)
     table = build_demand_table(nat, first_month, through, nationality=n, monthly=m,
                                nationality_groups=g)
     years = sorted({int(mo[:4]) for mo in table["month"]})

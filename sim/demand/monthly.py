@@ -94,8 +94,9 @@ def build_demand_table(
     nat_origins : pandas.DataFrame
         Nationality to origin mapping (columns ``nat_iso3, origin_group, origin``), as
         returned by :func:`nationality_origins`. Nationalities absent from it (``Other and
-        unknown``, codes without a group) are dropped; a nationality with k rows is split
-        equally over them.
+        unknown``, codes without a group) are dropped. With a column ``weight`` a nationality is
+        split over its rows by it (each nationality's weights sum to 1); without it, a nationality
+        with k rows is split equally over them.
     first_month, last_month : str, optional
         ``YYYY-MM``, inclusive; default :func:`demand_months` (2012-01..2014-12 for the shipped
         tables).
@@ -120,7 +121,8 @@ def build_demand_table(
     ------
     ValueError
         If a month is before January of the year before the first nationality year or has no
-        monthly total, or ``nat_origins`` maps a nationality to a group other than its own.
+        monthly total, ``nat_origins`` maps a nationality to a group other than its own, or its
+        weights are negative or do not sum to 1 for a nationality.
 
     Notes
     -----
@@ -153,7 +155,15 @@ def build_demand_table(
     bad = nat[nat["nat_iso3"].map(g) != nat["origin_group"]]
     if len(bad):
         raise ValueError(f"nat_origins: wrong origin_group for {sorted(bad.nat_iso3.unique())}")
-    nat["weight"] = 1.0 / nat.groupby("nat_iso3")["origin"].transform("count")
+    if "weight" in nat_origins.columns:
+        nat["weight"] = nat_origins["weight"].astype(float).to_numpy()
+        sums = nat.groupby("nat_iso3")["weight"].sum()
+        off = sums[(sums - 1.0).abs() > 1e-9]
+        if (nat["weight"] < 0).any() or len(off):
+            raise ValueError(f"nat_origins: the weights of {sorted(off.index) or 'a nationality'} "
+                             "are negative or do not sum to 1")
+    else:
+        nat["weight"] = 1.0 / nat.groupby("nat_iso3")["origin"].transform("count")
 
     det = n.groupby(["year", "nat_iso3"])["detections"].sum().rename("det").reset_index()
     shares = det.merge(nat, on="nat_iso3", how="inner")

@@ -56,6 +56,7 @@ from sim.observed.shipped import (
     nationality_groups,
     nationality_partial,
     published_total,
+    refugees_by_host,
     routes_annual,
 )
 from sim.observed.tables import OBSERVED_FILES, ObservedTables, load_observed
@@ -82,6 +83,7 @@ __all__ = [
     "published_total",
     "read_csv_table",
     "read_observed",
+    "refugees_by_host",
     "routes_annual",
     "smuggling_fees",
 ]

@@ -154,6 +154,34 @@ def nationality_partial() -> tuple[pd.DataFrame, dict[int, int]]:
     return df, totals
 
 
+def refugees_by_host() -> pd.DataFrame:
+    """Refugees of a nationality by host country in the region: where they lived, not where they went.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``nat_iso3, host_iso2, host, refugees, as_of, source``: ``refugees`` persons (int),
+        ``host_iso2`` ISO 3166-1 alpha-2 or missing for a row of several countries, ``as_of`` the
+        date of the count (``YYYY-MM-DD``).
+
+    Notes
+    -----
+    Source: ``unhcr_refugees_by_host_2013.csv``. Syrian refugees registered and awaiting registration
+    with UNHCR as at 16 May 2013 (Morocco, Algeria and Libya: registered only), quoted in recital H of
+    the European Parliament resolution of 23 May 2013 on the situation of Syrian refugees in neighbouring
+    countries (P7_TA(2013)0223): Turkey 347,815, Lebanon 474,461, Jordan 474,405, Iraq 148,028, Egypt
+    68,865, Morocco, Algeria and Libya 10,052; 1,523,626 in all. The demand rule uses it to start a
+    nationality's demand where its refugees lived (:func:`sim.demand.nationality_origins`).
+
+    Examples
+    --------
+    >>> r = refugees_by_host()
+    >>> int(r.refugees.sum()), int(r[r.host_iso2 == "EG"].refugees.iloc[0])
+    (1523626, 68865)
+    """
+    return read_shipped("unhcr_refugees_by_host_2013.csv").astype({"refugees": int}).reset_index(drop=True)
+
+
 def nationality_groups() -> pd.DataFrame:
     """Nationality (ISO3) to origin group.
 

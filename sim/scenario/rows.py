@@ -414,13 +414,16 @@ class EventRow(_Row):
 class NationalityOriginRow(_Row):
     """A row of the optional ``nationality_origins.csv``: where the demand builder places a nationality.
 
-    A nationality with several origin nodes has one row per node (one origin group). An input of ``scripts/build_demand.py`` (:func:`sim.demand.nationality_origins`), kept for
+    A nationality with several origin nodes has one row per node (one origin group); refugees abroad
+    start at an origin node of their host country (Syrians in Egypt: Cairo). An input of ``scripts/build_demand.py`` (:func:`sim.demand.nationality_origins`), kept for
     provenance: the model reads ``demand.csv`` only.
     """
 
     nat_iso3: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3 (Frontex codes: XKX, OOS, ...).")
     origin_group: Name
     origin: Name
+    weight: float | None = Field(None, ge=0, le=1, description="Share of the nationality's demand that "
+                                 "leaves from this origin (its rows sum to 1); empty: split equally.")
     note: str | None = None
 
 
