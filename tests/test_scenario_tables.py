@@ -215,8 +215,9 @@ def test_specific_labels(segs):
     # the only service not sold on a 2012 run's first day
     assert segs.first_reported.dropna().tolist() == ["2014-07-01"]
     assert lab.loc[("Mersin", "Reggio Calabria"), "first_reported"] == "2014-07-01"
-    # the flight Syrians took to Egypt closes on 8 July 2013 only in scenarios/variants/egypt_visa_2013.yaml
-    assert segs.closed_from.dropna().tolist() == []
+    # the flight Syrians took to Egypt closes on 8 July 2013 (Egypt's visa requirement); the only closure
+    assert segs.closed_from.dropna().tolist() == ["2013-07-08"]
+    assert lab.loc[("Damascus", "Cairo"), "closed_from"] == "2013-07-08"
     assert lab.loc[("Alexandria", "Augusta"), "frontex_route"] == "Central Mediterranean"
     assert lab.loc[("Tangier", "Ceuta"), "frontex_type"] == "Land"
     assert lab.loc[("Kakavia", "Ioannina"), "frontex_route"] == "Circular route from Albania to Greece"
