@@ -3,7 +3,8 @@
 Usage::
 
     python scripts/build_demand.py [--tables scenarios/tables] [--nationality FILE] [--monthly FILE]
-                                   [--groups FILE] [--through YYYY-MM]
+                                   [--groups FILE] [--refugees FILE | --no-refugees]
+                                   [--through YYYY-MM]
 
 Same options and output as ``routesim build-demand`` (see ``routesim build-demand --help``); kept
 so that older instructions keep working.
