@@ -228,6 +228,29 @@ def test_yaml_syntax_error_reports_its_line(tiny: Path) -> None:
     edit(tiny, "seed: 42", "seed: [42")
     (msg,) = problems(tiny)
     assert msg.startswith("tiny/scenario.yaml:9:7: YAML syntax error")  # found at the next key
+    assert "the bracket opened at line 8" in msg  # ... and the line where the bracket opened
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where", "words"),
+    [
+        # an unclosed quote: the parser gives up at the end of the file; the quote's line is named
+        ('description: Tiny', 'description: "Tiny', "3:14", "a quoted value opened here is never closed"),
+        # a key that lost its colon: the parser gives up at the next line; the key's line is named
+        ("seed: 42", "seed 42", "8:1", "a key without ':' after it"),
+        # a mapping's key that lost its colon: the error shows at the next line, with the hint
+        ("  demand:\n    undetected", "  demand\n    undetected", "19:21", "a ':' where no key can start: the line above may lack the ':'"),
+        # one space too few
+        ("  segments: tables", " segments: tables", "11:2", "this line's indentation does not match"),
+        ("  segments: tables", "\tsegments: tables", "11:1", "a tab character"),
+    ],
+)
+def test_yaml_syntax_error_names_the_line_to_mend_in_plain_words(
+    tiny: Path, old: str, new: str, where: str, words: str
+) -> None:
+    edit(tiny, old, new)
+    (msg,) = problems(tiny)
+    assert msg.startswith(f"tiny/scenario.yaml:{where}: YAML syntax error: {words}"), msg
 
 
 def test_duplicate_yaml_key_is_an_error(tiny: Path) -> None:

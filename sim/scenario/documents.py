@@ -27,6 +27,41 @@ Position = tuple[int, int]  # 1-based line and column
 Positions = dict[tuple[Any, ...], tuple[str, Position, Position]]
 
 
+def _yaml_syntax_problem(exc: MarkedYAMLError, shown: str) -> Problem:
+    """A YAML syntax error as a Problem at the line a user has to mend, in plain words.
+
+    The parser reports where it gave up (``problem_mark``), which for an unclosed quote or a key
+    without its colon is the end of the file or a later line; the start of what it was reading
+    (``context_mark``) is then the line to mend. The parser's own words follow in parentheses.
+    """
+    context, problem = exc.context or "", exc.problem or ""
+    parser = " ".join(s for s in (context, problem) if s) or "invalid YAML"
+    at = exc.problem_mark or exc.context_mark
+    ctx = exc.context_mark
+    if ctx is not None and ("end of stream" in problem or "simple key" in context):
+        at = ctx  # the quote or key that is never finished starts here
+    plain = ""
+    if "quoted scalar" in context:
+        plain = "a quoted value opened here is never closed"
+    elif "simple key" in context or "could not find expected ':'" in problem:
+        plain = "a key without ':' after it"
+    elif "mapping values are not allowed" in problem:
+        plain = ("a ':' where no key can start: the line above may lack the ':' after its key, or a value "
+                 "holding ': ' needs quotes")
+    elif "block mapping" in context or "block end" in problem:
+        plain = "this line's indentation does not match the keys above it (indent with spaces, by the same amount)"
+    elif "\\t" in problem:
+        plain = "a tab character: YAML indents with spaces only"
+    elif "flow" in context and ctx is not None:
+        plain = f"the bracket opened at line {ctx.line + 1} is not closed where expected"
+    elif ctx is not None and at is not None and ctx.line != at.line:
+        plain = f"{context} that starts at line {ctx.line + 1}"
+    what = f"{plain} ({parser})" if plain else parser
+    line = at.line + 1 if at is not None else None
+    col = at.column + 1 if at is not None else None
+    return Problem(shown, line, col, "", f"YAML syntax error: {what}")
+
+
 def _plain(node: Any, path: tuple[Any, ...], pos: Positions, shown: str) -> Any:
     """Copy ruamel round-trip data into plain Python values, recording key and value positions."""
     if isinstance(node, CommentedMap):
@@ -133,11 +168,7 @@ def read_yaml(path: Path, shown: str) -> tuple[dict[str, Any], Positions]:
             raise ScenarioError(tags)
         doc = yaml.load(text)
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        what = " ".join(s for s in (exc.context, exc.problem) if s) or "invalid YAML"
-        line = mark.line + 1 if mark is not None else None
-        col = mark.column + 1 if mark is not None else None
-        raise ScenarioError([Problem(shown, line, col, "", f"YAML syntax error: {what}")]) from None
+        raise ScenarioError([_yaml_syntax_problem(exc, shown)]) from None
     except YAMLError as exc:
         raise ScenarioError([Problem(shown, None, None, "", f"YAML error: {exc}")]) from None
     if not isinstance(doc, CommentedMap):
