@@ -119,7 +119,8 @@ def standing_efforts(enforcement: pd.DataFrame, info: Mapping[str, Any] | None =
     ax.set_axisbelow(True)
     handles = [Rectangle((0, 0), 1, 1, color=c) for c in SIDE_COLOURS.values()]
     ax.legend(handles, [f"{side} side" for side in SIDE_COLOURS], fontsize=8, loc="lower right")
-    ax.set_title("No adaptive agency in this scenario, so no surge to draw: the standing effort of "
-                 "each agency\n(mean over its targets and the months; range where it varies)",
+    ax.set_title("No adaptive agency in this scenario, so no surge:\nthe standing effort of each agency, "
+                 "mean over its\ntargets and the months (range where effort_change\nevents vary it; "
+                 "fences and closures are not shown)",
                  fontsize=10)
     return fig

@@ -180,8 +180,8 @@ def route_map(
     ]
     if max_entry > 0:
         handles.append(Line2D([], [], linestyle="", marker="o", markersize=9, color=OTHER_COLOUR,
-                              alpha=0.75, label=f"EU entry: circle at the arrival,\narea by persons "
-                                                f"setting off (max {max_entry:,.0f} per replicate)"))
+                              alpha=0.75, label=f"EU entry: circle at the\narrival, area by persons\n"
+                                                f"setting off (max {max_entry:,.0f}\nper replicate)"))
     if handles:
         ax.legend(handles=handles, title="EU entry, Frontex route", fontsize=8, title_fontsize=8,
                   loc="upper left", bbox_to_anchor=(0.755, 0.45), bbox_transform=fig.transFigure,
