@@ -172,7 +172,7 @@ def test_cli_validate_counts_the_replicates_of_a_folder_without_manifest(tmp_pat
     (run / "manifest.json").unlink()
     assert cli.main(["validate", str(run), "--observed", str(_observed_folder(tmp_path)),
                      "--no-write"]) == 0
-    assert capsys.readouterr().out.splitlines()[0].endswith("; 2 replicate(s)")
+    assert capsys.readouterr().out.splitlines()[0].endswith(": 2 replicate(s)")
 
 
 def test_cli_validate_with_one_replicate_prints_n_a_for_the_intervals(tmp_path, capsys):
@@ -350,3 +350,36 @@ def test_validate_observed_totals_count_every_route_in_the_year_and_the_window_a
     assert "2013 Detections by Frontex route (persons; observed: monthly series, 2013-01..2013-06), in_window" in text
     assert text.count("Observed Total: every route of the source in the title, 'Other'") == 1
     assert re.search(r"^Total\s+107,339\s+1,200\s", text, re.M) and "107,335" not in text
+
+
+def test_validate_prints_no_relative_error_against_a_handful_and_a_verdict_on_the_naive_forecasts():
+    """2012's observed Black Sea is 1 person: a relative error there means nothing, so the printed
+    table says n/a and why (the validation table keeps the figure); each ARD table ends with
+    whether the model beats the better naive forecast, and the verdict follows the figures."""
+    from sim.summary import MIN_OBSERVED_FOR_PERCENT, format_validation
+
+    det = pd.DataFrame({"replicate": 0, "route": CM[0], "type": "Sea", "origin_group": "Syria",
+                        "month": [f"{y}-{m:02d}" for y in (2012, 2013) for m in range(1, 13)],
+                        "detections": 100.0})
+    t = pd.concat([validation.validation_table({"detections_monthly": det}, y) for y in (2012, 2013)])
+    black = t[(t.year == 2012) & (t.measure == "detections") & (t.route == "Black Sea")].iloc[0]
+    assert black.observed < MIN_OBSERVED_FOR_PERCENT and black.relative_error == -1.0  # kept in the table
+    text = format_validation(t)
+    assert re.search(r"^Black Sea\s+Sea\s+1\s+0\s+\S+\s+n/a$", text, re.M)
+    assert "  rel. error n/a: observed below 100 persons (Black Sea/Sea); compare the counts" in text
+    assert re.search(r"^Central Mediterranean\s+Sea\s+15,151\s+1,200\s+\S+\s+-92\.1 %$", text, re.M)
+    verdicts = re.findall(r"^  The model \(([\d.]+)\) is (better|no better) than the better naive forecast, "
+                          r"(\w+) \(([\d.]+)\)\.$", text, re.M)
+    assert len(verdicts) == 2  # 2012 and 2013
+    for model, word, name, naive in verdicts:
+        ards = t[(t.measure == "ard") & (t.route == name)].simulated_mean
+        assert float(naive) in {round(a, 3) for a in ards}
+        assert (word == "better") == (float(model) < float(naive))
+
+
+def test_cli_validate_names_its_observed_sources(tmp_path, capsys):
+    run = _run_folder(tmp_path)
+    assert cli.main(["validate", str(run), "--no-write"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[1].startswith("  observed: the shipped tables: Frontex detections of illegal border-crossing "
+                             "(Annual Risk Analysis 2015")

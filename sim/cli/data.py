@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from sim import io, parameters, validation
 from sim.cli.checks import error
+from sim.observed import SHIPPED_OBSERVED
 
 
 def cmd_build_demand(args: argparse.Namespace, argv: Sequence[str]) -> int:
@@ -96,9 +97,10 @@ def cmd_validate(args: argparse.Namespace, argv: Sequence[str]) -> int:
     table = pd.concat(parts, ignore_index=True)
     cross = tables["crossings_by_edge"]
     n_reps = replicates or (cross["replicate"].nunique() if "replicate" in cross else 0) or "all"
-    head = (f"routesim validate {args.run_folder}: observed {obs.source}; "
-            f"{n_reps} replicate(s)"
-            + (f"; calibration window {window[0]}..{window[1]}" if window else ""))
+    source = SHIPPED_OBSERVED if obs.source == "shipped" else obs.source
+    head = (f"routesim validate {args.run_folder}: {n_reps} replicate(s)"
+            + (f"; calibration window {window[0]}..{window[1]}" if window else "")
+            + f"\n  observed: {source}")
     print(head)
     print(format_validation(table, replicates=n_reps if isinstance(n_reps, int) else None), end="")
     if not args.no_write:

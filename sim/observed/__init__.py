@@ -59,11 +59,12 @@ from sim.observed.shipped import (
     refugees_by_host,
     routes_annual,
 )
-from sim.observed.tables import OBSERVED_FILES, ObservedTables, load_observed
+from sim.observed.tables import OBSERVED_FILES, SHIPPED_OBSERVED, ObservedTables, load_observed
 
 __all__ = [
     "OBSERVED_FILES",
     "OBSERVED_FORMATS",
+    "SHIPPED_OBSERVED",
     "ObservedTables",
     "load_observed",
     "ObservedDataError",

@@ -21,6 +21,12 @@ OBSERVED_FILES: dict[str, str] = {
 }
 
 
+#: What ``routesim validate`` names as its observed data when it reads the shipped tables.
+SHIPPED_OBSERVED = ("the shipped tables: Frontex detections of illegal border-crossing (Annual Risk Analysis 2015 "
+                    "by route and type, 2013-2014; monthly series by route 2009-2014; by nationality "
+                    "2013-2014) and IOM Missing Migrants (dead and missing, 2014); sources in sim/data/README.md")
+
+
 @dataclass(frozen=True)
 class ObservedTables:
     """Observed tables for validation, any years, in the shared formats.
