@@ -699,3 +699,18 @@ def test_first_reported_only_on_a_segment_enterprises_sell(tiny: Path) -> None:
     sc = load_scenario(tiny)
     assert {s.edge: s.first_reported for s in sc.segments if s.first_reported} == {
         "Istanbul->Izmir": dt.date(2030, 1, 1), "Izmir->Lesvos": dt.date(2012, 6, 1)}
+
+
+def test_a_value_outside_its_prior_range_is_a_warning_at_its_line(tiny: Path) -> None:
+    """Allowed by the validation bounds (0-20) but outside the prior range (0-6, routesim
+    parameters): the scenario loads, with a warning at the file and line of the value, kept by
+    with_overrides unless the parameters change."""
+    edit(tiny, "reputation_weight: 3.0", "reputation_weight: 10")
+    sc = load_scenario(tiny)
+    (w,) = [w for w in sc.warnings if w.field.startswith("parameters.")]
+    assert (w.file, w.line, w.field) == ("tiny/scenario.yaml", 21, "parameters.choice.reputation_weight")
+    assert w.message.startswith("10 lies outside its prior range 0-6 utility per reputation unit (allowed by")
+    assert sc.with_overrides(persons_per_agent=5).warnings == sc.warnings
+    assert not [w for w in sc.with_overrides(parameters={"choice": {}}).warnings if w.field.startswith("parameters.")]
+    edit(tiny, "reputation_weight: 10", "reputation_weight: 6")  # the range is closed
+    assert not [w for w in load_scenario(tiny).warnings if w.field.startswith("parameters.")]

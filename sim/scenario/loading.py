@@ -16,6 +16,7 @@ from sim.scenario.checks import _cross_check
 from sim.scenario.documents import boolean_problems, yaml_problems
 from sim.scenario.experiment_settings import experiment_references
 from sim.scenario.overlay import DOCUMENT_KEYS, apply_patches, resolve_document
+from sim.scenario.prior_warnings import prior_range_warnings
 from sim.scenario.problems import Problem, ScenarioError, _display, _field_path, merge_repeated
 from sim.scenario.rows import REQUIRED_TABLES, _Row
 from sim.scenario.schema import Scenario, ScenarioSettings, TablePaths
@@ -97,4 +98,6 @@ def load_scenario(path: str | Path) -> Scenario:
         order = {f: k for k, f in enumerate(dict.fromkeys(p.file for p in problems))}
         problems.sort(key=lambda p: (order[p.file], p.line or 0, p.column or 0))
         raise ScenarioError(merge_repeated(problems))
-    return Scenario.model_validate({**dict(settings), "source_path": path.absolute(), **rows})
+    scenario = Scenario.model_validate({**dict(settings), "source_path": path.absolute(), **rows})
+    scenario.add_warnings(prior_range_warnings(data, pos))
+    return scenario

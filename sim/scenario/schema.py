@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -167,6 +167,7 @@ class Scenario(ScenarioSettings):
 
     _kinds: dict[str, frozenset[NodeKind]] = PrivateAttr(default_factory=dict)
     _warnings: tuple[Problem, ...] = PrivateAttr(default=())
+    _load_warnings: tuple[Problem, ...] = PrivateAttr(default=())
 
     @model_validator(mode="after")
     def _check_tables(self) -> Scenario:
@@ -186,7 +187,13 @@ class Scenario(ScenarioSettings):
         """Findings that do not stop a run (implausible geography; a detaining border whose places are
         fewer than ``persons_per_agent``): see :func:`sim.scenario.checks.geography_warnings` and
         :func:`sim.scenario.detention_warnings.detention_warnings`. Not part of the hash."""
-        return self._warnings
+        return self._warnings + self._load_warnings
+
+    def add_warnings(self, found: Sequence[Problem]) -> None:
+        """Append warnings about the file as written, found while loading (values outside their prior
+        range, :func:`sim.scenario.prior_warnings.prior_range_warnings`). Not hashed; kept by
+        :meth:`with_overrides` unless it changes the parameters."""
+        self._load_warnings = self._load_warnings + tuple(found)
 
     # ---- helpers for the model -------------------------------------------------------------
 
@@ -323,7 +330,10 @@ class Scenario(ScenarioSettings):
             changes["parameters"] = _deep_merge(self.parameters.model_dump(), params)
         data.update(changes)
         try:
-            return type(self).model_validate(data)
+            copy = type(self).model_validate(data)
+            if "parameters" not in changes:
+                copy.add_warnings(self._load_warnings)
+            return copy
         except ValidationError as err:
             files = {t: _display(p) for t, p in self.table_paths().items()}
             problems = []
