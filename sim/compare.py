@@ -35,6 +35,7 @@ import pandas as pd
 
 from sim import runner
 from sim.executors import ExecutorSpec
+from sim.labels import ROUTES
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from sim.cache import ReplicateCache
@@ -421,6 +422,7 @@ def format_comparison(result: ComparisonResult, year: int | None = None) -> str:
     for label in result.variants:
         rows = table[(table["variant"] == label) & (table["year"] == year)]
         rows = rows[(rows["base_mean"] != 0) | (rows["variant_mean"] != 0)]
+        rows = rows.iloc[sorted(range(len(rows)), key=lambda i: _row_order(rows.iloc[i], rows))]
         lines.append(f"\n{label} vs base ({year}):")
         cells = []
         distinct = []
@@ -444,4 +446,20 @@ def format_comparison(result: ComparisonResult, year: int | None = None) -> str:
         if replicates >= 2:
             lines.append("  distinguishable from zero (*): " + (", ".join(distinct) if distinct
                                                                 else "none"))
+    if replicates >= 2:
+        lines.append(f"\n* the {pct} % interval of the paired difference excludes 0, outcome by outcome, with no "
+                     "correction for the many outcomes compared at once; "
+                     f"with {replicates} replicates the intervals themselves are "
+                     + ("unreliable." if replicates < MIN_REPLICATES else "estimates."))
     return "\n".join(lines) + "\n"
+
+
+def _row_order(row: pd.Series, rows: pd.DataFrame) -> tuple[int, int, str, str]:
+    """Rows of one metric together (in the order the table has them), routes in the canonical
+    Frontex order, ``Total`` last."""
+    metrics = list(dict.fromkeys(rows["metric"]))
+    route = str(row["route"])
+    canonical = list(ROUTES)
+    rank = len(canonical) + 1 if route == "Total" else (
+        canonical.index(route) if route in canonical else len(canonical))
+    return metrics.index(row["metric"]), rank, route, str(row["type"] or "")
