@@ -367,6 +367,7 @@ def _comparison_result():
     comparison = pd.DataFrame(rows, columns=["variant", "metric", "route", "type", "year", "base_mean",
                                              "variant_mean", "difference_mean", "difference_low",
                                              "difference_high"])
+    comparison["distinguishable"] = pd.array([True, False, True, False], dtype="boolean")
     monthly = pd.DataFrame({"variant": ["libya_x2"] * 2 + ["no_fence"] * 2,
                             "month": ["2014-01", "2014-02"] * 2, "difference_mean": [1.0, 2.0, 3.0, 4.0],
                             "difference_low": [0.0, 1.0, 2.0, 3.0], "difference_high": [2.0, 3.0, 4.0, 5.0]})
@@ -473,12 +474,35 @@ def test_forest_reads_back_from_csv_and_labels_counts_with_thousands(tmp_path):
     pd.concat([table, extra]).to_csv(path, index=False)
     fig = plots.comparison_forest(pd.read_csv(path))
     fig.canvas.draw()
-    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
-    assert "deaths: Central Mediterranean" in labels
-    assert not [label for label in labels if "nan" in label]
-    ticks = [t.get_text() for t in fig.axes[0].get_xticklabels() if t.get_text()]
+    labels = {ax: [t.get_text() for t in ax.get_yticklabels()] for ax in fig.axes}
+    (deaths,) = [ax for ax, got in labels.items() if "deaths: Central Mediterranean" in got]
+    assert not [label for got in labels.values() for label in got if "nan" in label]
+    # deaths have a panel of their own, on their own scale: not lost beside detections
+    assert labels[deaths] == ["deaths: Central Mediterranean"]
+    ticks = [t.get_text() for t in deaths.get_xticklabels() if t.get_text()]
     assert len(ticks) <= 6
     assert any("," in t for t in ticks)
+
+
+def test_forest_fills_the_dots_whose_interval_excludes_zero_and_puts_total_last():
+    table = _comparison_result().comparison
+    total = table.iloc[:1].assign(route="Total", type="", distinguishable=pd.NA)  # one replicate's: no interval
+    table = pd.concat([total, table], ignore_index=True)
+    year = int(table["year"].max())
+    fig = plots.comparison_forest(table)
+    fig.canvas.draw()
+    shown = table[(table.year == year) & ((table.base_mean != 0) | (table.variant_mean != 0))]
+    first = shown[shown.variant == shown.variant.iloc[0]]
+    metric = first.metric.iloc[0]
+    ax = next(a for a in fig.axes if any(t.get_text().startswith(f"{metric}:") for t in a.get_yticklabels()))
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels == ["detections: Central Mediterranean / Sea", "detections: Eastern Mediterranean / Sea",
+                      "detections: Total"]  # top to bottom, Total last
+
+    filled, hollow = ax.collections[1], ax.collections[2]  # after the interval bars
+    mine = first[first.metric == metric]
+    assert len(filled.get_offsets()) == int(mine.distinguishable.fillna(False).astype(bool).sum())
+    assert len(filled.get_offsets()) + len(hollow.get_offsets()) == len(mine)
 
 
 def _clipped_or_overlapping(fig):
@@ -527,7 +551,7 @@ def test_comparison_figures_keep_titles_and_tick_labels_on_the_page():
     ax = figures["monthly_difference"].axes[0]
     label, frame = ax.yaxis.label.get_window_extent(), ax.get_window_extent()
     assert frame.y0 <= label.y0 and label.y1 <= frame.y1  # not reaching the page's top edge
-    assert figures["forest"].axes[0].get_title() == "libyan_coast_guard_x2 - base, 2014"
+    assert figures["forest"].axes[0].get_title().startswith("libyan_coast_guard_x2 - base, 2014\n")
 
 
 def test_enforcement_without_adaptive_agencies_draws_the_standing_efforts_not_a_blank_page():

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.labels import ROUTES
 from sim.plots.canvas import OTHER_COLOUR, ROUTE_COLOURS, Figure, add_footer, count_axis, new_figure
 
 __all__ = [
@@ -47,7 +48,7 @@ def _with(info: Mapping[str, Any] | None, **keys: Any) -> dict[str, Any] | None:
 
 def comparison_forest(comparison: pd.DataFrame, year: int | None = None,
                       info: Mapping[str, Any] | None = None) -> Figure:
-    """Forest plot of paired differences (variant - base) with their intervals, one panel per variant.
+    """Forest plot of paired differences (variant - base) with their intervals: metrics by row, variants by column.
 
     Parameters
     ----------
@@ -64,41 +65,73 @@ def comparison_forest(comparison: pd.DataFrame, year: int | None = None,
     Returns
     -------
     matplotlib.figure.Figure
-        Rows are the outcomes with a non-zero base or variant mean; a dot at the mean difference
-        (persons) and a bar over its interval (none with one replicate); a line at zero.
+        One row of panels per metric (arrivals, deaths, detections...; each on its own scale, shared
+        by the variants), one column per variant. Rows are the outcomes with a non-zero base or
+        variant mean, routes in the Frontex order with ``Total`` last; a dot at the mean difference
+        (persons), filled where the interval excludes 0 (``distinguishable``), and a bar over its
+        interval (none with one replicate); a line at zero.
     """
     year = int(comparison["year"].max()) if year is None else year
     comparison = comparison.fillna({"type": ""})  # read back from comparison.csv: no type is NaN
     table = comparison[(comparison["year"] == year)
                        & ((comparison["base_mean"] != 0) | (comparison["variant_mean"] != 0))]
-    variants = list(dict.fromkeys(comparison["variant"]))
+    variants = list(dict.fromkeys(comparison["variant"])) or [""]
     rows = table.drop_duplicates(["metric", "route", "type"])[["metric", "route", "type"]]
-    n = max(len(rows), 1)
+    metrics = list(dict.fromkeys(rows["metric"])) or [""]
+    rows = rows.iloc[sorted(range(len(rows)), key=lambda k: _outcome_order(rows.iloc[k], metrics))]
+    counts = [max(int((rows["metric"] == m).sum()), 1) for m in metrics]
     labels = [f"{r.metric}: {r.route}" + (f" / {r.type}" if r.type else "") for r in rows.itertuples()]
     # room for the row labels (7 pt) beside panels wide enough for their title and four count ticks
     label_in = FOREST_LABEL_IN_PER_CHAR * max((len(label) for label in labels), default=0)
-    fig = new_figure(label_in + FOREST_PANEL_IN * max(len(variants), 1) + 0.4, 1.2 + 0.28 * n)
-    axes = fig.subplots(1, max(len(variants), 1), sharey=True, squeeze=False)[0]
-    position = {(r.metric, r.route, r.type): n - 1 - i for i, r in enumerate(rows.itertuples())}
-    for ax, variant in zip(axes, variants, strict=False):
-        part = table[table["variant"] == variant]
-        y = [position[(r.metric, r.route, r.type)] for r in part.itertuples()]
-        mean = part["difference_mean"].to_numpy(dtype=float)
-        low = part["difference_low"].to_numpy(dtype=float)
-        high = part["difference_high"].to_numpy(dtype=float)
-        colours = [ROUTE_COLOURS.get(r, OTHER_COLOUR) for r in part["route"]]
-        has = ~np.isnan(low)
-        ax.hlines(np.asarray(y)[has], low[has], high[has], colors=np.asarray(colours)[has], lw=2)
-        ax.scatter(mean, y, c=colours, zorder=3, s=18)
-        ax.axvline(0, color="black", lw=0.8)
-        ax.set_title(textwrap.fill(f"{variant} - base, {year}", FOREST_TITLE_CHARS), fontsize=9)
-        ax.set_xlabel("paired difference (persons)")
-        count_axis(ax.xaxis, nbins=4)
-        ax.grid(axis="x", alpha=0.3)
-    axes[0].set_yticks(range(n - 1, -1, -1), labels or [""], fontsize=7)
+    fig = new_figure(label_in + FOREST_PANEL_IN * len(variants) + 0.4,
+                     1.5 + 0.28 * sum(counts) + 0.55 * len(metrics))
+    # one row of panels per metric (its own scale: deaths are not lost beside detections), one
+    # column per variant; a metric's panels share their scale across the variants
+    axes = fig.subplots(len(metrics), len(variants), squeeze=False, sharex="row",
+                        gridspec_kw={"height_ratios": counts})
+    dist = (table["distinguishable"].astype("object").where(table["distinguishable"].notna(), False)
+            .astype(bool) if "distinguishable" in table else pd.Series(False, index=table.index))
+    for m, metric in enumerate(metrics):
+        mine = rows[rows["metric"] == metric]
+        n = len(mine)
+        position = {(r.route, r.type): n - 1 - k for k, r in enumerate(mine.itertuples())}
+        for v, variant in enumerate(variants):
+            ax = axes[m][v]
+            part = table[(table["variant"] == variant) & (table["metric"] == metric)]
+            y = np.asarray([position[(r.route, r.type)] for r in part.itertuples()], dtype=float)
+            mean = part["difference_mean"].to_numpy(dtype=float)
+            low = part["difference_low"].to_numpy(dtype=float)
+            high = part["difference_high"].to_numpy(dtype=float)
+            colours = np.asarray([ROUTE_COLOURS.get(r, OTHER_COLOUR) for r in part["route"]], dtype=object)
+            filled = dist.loc[part.index].to_numpy(dtype=bool)
+            has = ~np.isnan(low)
+            ax.hlines(y[has], low[has], high[has], colors=list(colours[has]), lw=2)
+            ax.scatter(mean[filled], y[filled], c=list(colours[filled]), zorder=3, s=22)
+            ax.scatter(mean[~filled], y[~filled], facecolors="white", edgecolors=list(colours[~filled]),
+                       zorder=3, s=22, linewidths=1.4)
+            ax.axvline(0, color="black", lw=0.8)
+            if m == 0:
+                ax.set_title(textwrap.fill(f"{variant} - base, {year}", FOREST_TITLE_CHARS)
+                             + "\nfilled dot: the interval excludes 0", fontsize=9)
+            if m == len(metrics) - 1:
+                ax.set_xlabel("paired difference (persons)")
+            count_axis(ax.xaxis, nbins=4)
+            ax.tick_params(axis="x", labelsize=7)
+            ax.grid(axis="x", alpha=0.3)
+            ax.set_ylim(-0.7, n - 0.3)
+            ax.set_yticks(range(n - 1, -1, -1),
+                          [lab for lab, r in zip(labels, rows.itertuples(), strict=True) if r.metric == metric]
+                          if v == 0 else [""] * n, fontsize=7)
     if info:
         add_footer(fig, info)
     return fig
+
+
+def _outcome_order(row: pd.Series, metrics: list[str]) -> tuple[int, int, str, str]:
+    """A metric's rows together, routes in the canonical Frontex order, ``Total`` last."""
+    route = str(row["route"])
+    rank = len(ROUTES) + 1 if route == "Total" else (ROUTES.index(route) if route in ROUTES else len(ROUTES))
+    return metrics.index(row["metric"]), rank, route, str(row["type"])
 
 
 def comparison_monthly(monthly: pd.DataFrame, info: Mapping[str, Any] | None = None) -> Figure:
