@@ -4,6 +4,7 @@ monthly series and the adaptive agencies' surges (:func:`run_figures`, DESIGN se
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -25,6 +26,8 @@ OBSERVED_SOURCE = ("Frontex, Annual Risk Analysis 2015 (2014 by route) and revis
 #: Largest ratio (simulated / observed) that moves the right end of the ratio axis of
 #: :func:`detections_by_route_dots`: the axis ends at 1.08 max(2, min(largest ratio, RATIO_CAP)).
 RATIO_CAP = 3.0
+#: An event's name in the monthly series' key is cut at this many characters.
+EVENT_NAME_CHARS = 48
 #: Events of the monthly series starting within this many days of a marked event share its line.
 EVENT_GROUP_DAYS = 45
 #: What an interval shows when there is a single replicate.
@@ -323,7 +326,8 @@ def monthly_series(
             p05, p95 = np.percentile(values, [5, 95], axis=1)
             ax.fill_between(x, p05, p95, color="#1f77b4", alpha=0.25, linewidth=0)
         ax.plot(x, obs_values[i], color="black", linewidth=1.2, label="observed")
-        ax.plot(x, values.mean(axis=1), color="#1f77b4", linewidth=1.2, label="simulated mean")
+        ax.plot(x, values.mean(axis=1), color="#1f77b4", linewidth=1.2,
+                label="simulated mean" if values.shape[1] > 1 else "simulated (1 replicate)")
         ax.set_title(f"{route} ({type_})", fontsize=9)
         ax.tick_params(labelsize=7)
     for ax in axes[len(pairs) :]:
@@ -370,8 +374,22 @@ def _events_shown(events: Any, first: pd.Timestamp, end: pd.Timestamp) -> list[t
     for _, e in frame.iterrows():
         when = pd.Timestamp(str(e["start"]))
         if first <= when < end:
-            out.append((when, f"{when:%Y-%m-%d} {e['kind']} {e['target']}"))
+            until = e.get("end")
+            until = "" if until is None or pd.isna(until) or not str(until).strip() else f" (to {until})"
+            out.append((when, f"{when:%Y-%m-%d} {_event_name(e)}{until}"))
     return sorted(out, key=lambda item: (item[0], item[1]))
+
+
+def _event_name(event: Any) -> str:
+    """A short name for an event: its description up to the first ':', ';', ',' or '(' (at most
+    :data:`EVENT_NAME_CHARS` characters), else its kind and target."""
+    text = event.get("description")
+    if text is None or pd.isna(text) or not str(text).strip():
+        return f"{event['kind']} {event['target']}"
+    name = re.split(r"[:;,(]", str(text), maxsplit=1)[0].strip()
+    if len(name) > EVENT_NAME_CHARS:
+        name = name[: EVENT_NAME_CHARS - 3].rstrip() + "..."
+    return f"{name} [{event['kind']}]"
 
 
 def run_figures(
