@@ -275,6 +275,10 @@ def test_variant_changes_what_it_says_and_runs_a_few_days(path, baseline):
                                                    == [("effort_change", "Libyan coast guard", dt.date(2014, 1, 1), 2.0)],
         "agadez_crackdown_2013": lambda: not removed_events and [(r["kind"], r["target"], r["start"]) for r in added_events]
                                          == [("hub_crackdown", "Agadez", dt.date(2013, 1, 1))],
+        "no_slovenian_border_checks": lambda: not added_agencies and not removed_events and not added_events
+                                              and [(r["agency"], r["side"], r["target"]) for r in removed_agencies]
+                                              == [("Croatian and Slovenian police at the Slovenian border (exit and entry checks)", "prevent", f"Zagreb->{c}")
+                                                  for c in ("Vienna", "Munich", "Milan")],
     }
     if sc.name in expected:
         assert expected[sc.name](), _changes(sc, baseline)
