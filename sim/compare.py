@@ -454,12 +454,13 @@ def format_comparison(result: ComparisonResult, year: int | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _row_order(row: pd.Series, rows: pd.DataFrame) -> tuple[int, int, str, str]:
+def _row_order(row: pd.Series, rows: pd.DataFrame) -> tuple[int, int, str, int]:
     """Rows of one metric together (in the order the table has them), routes in the canonical
-    Frontex order, ``Total`` last."""
+    Frontex order, ``Total`` last, Sea before Land as in Frontex's tables."""
     metrics = list(dict.fromkeys(rows["metric"]))
     route = str(row["route"])
     canonical = list(ROUTES)
     rank = len(canonical) + 1 if route == "Total" else (
         canonical.index(route) if route in canonical else len(canonical))
-    return metrics.index(row["metric"]), rank, route, str(row["type"] or "")
+    kind = str(row["type"] or "")
+    return metrics.index(row["metric"]), rank, route, ["Sea", "Land"].index(kind) if kind in ("Sea", "Land") else 2

@@ -214,7 +214,8 @@ def _ard_verdict(block: pd.DataFrame) -> list[str]:
         return []
     name, best = min(naive.items(), key=lambda kv: kv[1])
     model = ards["model"]
-    verdict = "better than" if model < best else "no better than"
+    # on the printed (rounded) figures, so that the words never contradict the numbers beside them
+    verdict = "better than" if round(model, 3) < round(best, 3) else "no better than"
     return [f"  The model ({model:.3f}) is {verdict} the better naive forecast, {name} ({best:.3f})."]
 
 

@@ -593,3 +593,22 @@ def test_monthly_series_with_one_replicate_promises_no_band():
     three = plots.monthly_series(synthetic_monthly(n_reps=3))
     assert three._suptitle.get_text().endswith("simulated mean, band p05-p95")
     assert all(len(ax.collections) == 1 for ax in three.axes if ax.get_visible())
+
+
+def test_forest_and_compare_put_sea_before_land_and_total_last():
+    """Frontex's tables list a route's Sea before its Land; the forest plot and compare's text do too."""
+    from sim.compare import _row_order
+
+    rows = pd.DataFrame({"metric": "detections", "route": ["Total", "Eastern Mediterranean", "Eastern Mediterranean",
+                                                           "Central Mediterranean"],
+                         "type": ["", "Land", "Sea", "Sea"]})
+    order = sorted(range(len(rows)), key=lambda i: _row_order(rows.iloc[i], rows))
+    assert [(rows.route[i], rows.type[i]) for i in order] == [
+        ("Central Mediterranean", "Sea"), ("Eastern Mediterranean", "Sea"), ("Eastern Mediterranean", "Land"),
+        ("Total", "")]
+    table = _comparison_result().comparison.iloc[:1]
+    table = pd.concat([table.assign(route="Eastern Mediterranean", type=t) for t in ("Land", "Sea")], ignore_index=True)
+    fig = plots.comparison_forest(table)
+    fig.canvas.draw()
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert labels == ["detections: Eastern Mediterranean / Sea", "detections: Eastern Mediterranean / Land"]

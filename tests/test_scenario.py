@@ -227,8 +227,9 @@ def test_missing_scenario_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
 def test_yaml_syntax_error_reports_its_line(tiny: Path) -> None:
     edit(tiny, "seed: 42", "seed: [42")
     (msg,) = problems(tiny)
-    assert msg.startswith("tiny/scenario.yaml:9:7: YAML syntax error")  # found at the next key
-    assert "the bracket opened at line 8" in msg  # ... and the line where the bracket opened
+    # reported at the bracket that is never closed, with the line where the parser stopped
+    assert msg.startswith("tiny/scenario.yaml:8:7: YAML syntax error: the bracket opened here is not closed"), msg
+    assert "(the parser stopped at line 9)" in msg
 
 
 @pytest.mark.parametrize(
@@ -243,6 +244,13 @@ def test_yaml_syntax_error_reports_its_line(tiny: Path) -> None:
         # one space too few
         ("  segments: tables", " segments: tables", "11:2", "this line's indentation does not match"),
         ("  segments: tables", "\tsegments: tables", "11:1", "a tab character"),
+        ("seed: 42", "seed: 42\t", "8:9", "a tab character, which YAML does not allow here"),  # not indentation
+        # a backslash escape in double quotes, not an unclosed quote
+        ("description: Tiny", 'description: "C:\\Users"\nx: Tiny', "3:19", "a backslash in a double-quoted"),
+        # a quote that ends early: text follows it
+        ("description: Tiny", "description: 'it's Tiny'\nx: Tiny", "3:18", "text where none can follow"),
+        ("seed: 42", "seed: 42\n- 43", "9:1", "a list item ('- ...') inside a mapping"),
+        ("seed: 42", "seed: [42]]", "8:11", "a closing bracket without its opening one"),
     ],
 )
 def test_yaml_syntax_error_names_the_line_to_mend_in_plain_words(
@@ -709,8 +717,35 @@ def test_a_value_outside_its_prior_range_is_a_warning_at_its_line(tiny: Path) ->
     sc = load_scenario(tiny)
     (w,) = [w for w in sc.warnings if w.field.startswith("parameters.")]
     assert (w.file, w.line, w.field) == ("tiny/scenario.yaml", 21, "parameters.choice.reputation_weight")
-    assert w.message.startswith("10 lies outside its prior range 0-6 utility per reputation unit (allowed by")
+    assert w.message.startswith("10 lies outside its prior range 0 to 6 utility per reputation unit (allowed by")
     assert sc.with_overrides(persons_per_agent=5).warnings == sc.warnings
     assert not [w for w in sc.with_overrides(parameters={"choice": {}}).warnings if w.field.startswith("parameters.")]
     edit(tiny, "reputation_weight: 10", "reputation_weight: 6")  # the range is closed
     assert not [w for w in load_scenario(tiny).warnings if w.field.startswith("parameters.")]
+
+
+def test_prior_range_warnings_see_tuple_items_quoted_numbers_and_keep_the_digits(tiny: Path) -> None:
+    """Each item of a tuple parameter is checked against its own range, at its line; a quoted number
+    (the model reads it as a number) is checked too; the value is printed as written, so 6.0000001
+    is not shown as 6 beside a range ending at 6."""
+    edit(tiny, "reputation_weight: 3.0", "reputation_weight: '6.0000001'\n  crossing:\n"
+               "    service_death_factor:\n      - 1.4\n      - 1.0\n      - 0.1")
+    sc = load_scenario(tiny)
+    got = {w.field: (w.line, w.message.split(" (")[0]) for w in sc.warnings if w.field.startswith("parameters.")}
+    assert got == {
+        "parameters.choice.reputation_weight": (21, "6.0000001 lies outside its prior range 0 to 6 utility per reputation unit"),
+        "parameters.crossing.service_death_factor[2]": (26, "0.1 lies outside its prior range 0.2 to 0.8"),
+    }
+
+
+@pytest.mark.parametrize(("raw", "words"), [
+    (b"description: a\x07b", "tiny/scenario.yaml:3: YAML error: character #x0007 (a control character) is not allowed"),
+    ("description: caf\u00e9".encode("latin-1"), "tiny/scenario.yaml:3: not UTF-8 text: byte 0xe9 cannot be read"),
+])
+def test_a_control_character_or_a_non_utf8_byte_is_reported_at_its_line(tiny: Path, raw: bytes, words: str) -> None:
+    text = tiny.read_bytes()
+    old = b"description: Tiny scenario for tests (Damascus to Berlin or Oslo via Istanbul and Athens)"
+    assert old in text
+    tiny.write_bytes(text.replace(old, raw, 1))
+    (msg,) = problems(tiny)
+    assert msg.startswith(words), msg

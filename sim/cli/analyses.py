@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sim import io, runner
-from sim.cli.checks import error, load_or_report, writable
+from sim.cli.checks import error, load_or_report, print_parameter_warnings, writable
 from sim.cli.ensembles import ready_executor, replicate_cache, run_and_write
 
 
@@ -22,6 +22,7 @@ def cmd_compare(args: argparse.Namespace, argv: Sequence[str]) -> int:
     variants = [load_or_report(path, args.persons_per_agent) for path in args.variants]
     if base is None or any(v is None for v in variants):
         return 2
+    print_parameter_warnings(base, *variants)  # type: ignore[arg-type]
     for path, variant in zip(args.variants, variants, strict=True):
         if variant.scenario_hash() == base.scenario_hash():  # type: ignore[union-attr]
             print(f"routesim: warning: {path} is the same scenario as the base {args.base}: "
@@ -57,6 +58,7 @@ def cmd_sensitivity(args: argparse.Namespace, argv: Sequence[str]) -> int:
     scenario = load_or_report(args.scenario, args.persons_per_agent)
     if scenario is None:
         return 2
+    print_parameter_warnings(scenario)
     root_seed = scenario.seed if args.seed is None else args.seed
     try:
         specs = sensitivity.select_specs(args.parameters)
@@ -95,6 +97,7 @@ def cmd_calibrate(args: argparse.Namespace, argv: Sequence[str]) -> int:
     scenario = load_or_report(args.scenario, args.persons_per_agent)
     if scenario is None:
         return 2
+    print_parameter_warnings(scenario)
     seed = scenario.seed if args.seed is None else args.seed
     window = tuple(args.window) if args.window else calibrate.DEFAULT_WINDOW
     settings = calibrate.CalibrationSettings(window=window, budget=args.budget,

@@ -44,6 +44,20 @@ def load_or_report(path: Path, persons_per_agent: int | None = None) -> Scenario
         return None
 
 
+def print_parameter_warnings(*scenarios: Scenario) -> None:
+    """Print the scenarios' warnings about their parameter values (outside their prior range) to
+    stderr, each once (a base file's value shared by several variants is printed once): for the
+    commands that do not run :func:`preflight` (compare, sensitivity, calibrate)."""
+    seen = set()
+    for scenario in scenarios:
+        for w in scenario.warnings:
+            key = (w.file, w.line, w.field)
+            if w.field.startswith("parameters.") and key not in seen:
+                seen.add(key)
+                where = f"{w.file}:{w.line}" if w.line is not None else w.file
+                print(f"{where}: warning: {w.field}: {w.message}", file=sys.stderr)
+
+
 def preflight(scenario: Scenario, allow_stranded: bool) -> list[dict] | None:
     """Checks before a run: warnings printed, a run that cannot spawn anyone or strands demand
     refused (exit 2). Returns the stranded demand (empty if none), or None to refuse."""

@@ -91,6 +91,7 @@ def comparison_forest(comparison: pd.DataFrame, year: int | None = None,
                         gridspec_kw={"height_ratios": counts})
     dist = (table["distinguishable"].astype("object").where(table["distinguishable"].notna(), False)
             .astype(bool) if "distinguishable" in table else pd.Series(False, index=table.index))
+    intervals = bool(table["difference_low"].notna().any())
     for m, metric in enumerate(metrics):
         mine = rows[rows["metric"] == metric]
         n = len(mine)
@@ -112,7 +113,8 @@ def comparison_forest(comparison: pd.DataFrame, year: int | None = None,
             ax.axvline(0, color="black", lw=0.8)
             if m == 0:
                 ax.set_title(textwrap.fill(f"{variant} - base, {year}", FOREST_TITLE_CHARS)
-                             + "\nfilled dot: the interval excludes 0", fontsize=9)
+                             + ("\nfilled dot: the interval excludes 0" if intervals
+                                else "\nno intervals (1 replicate)"), fontsize=9)
             if m == len(metrics) - 1:
                 ax.set_xlabel("paired difference (persons)")
             count_axis(ax.xaxis, nbins=4)
@@ -127,11 +129,12 @@ def comparison_forest(comparison: pd.DataFrame, year: int | None = None,
     return fig
 
 
-def _outcome_order(row: pd.Series, metrics: list[str]) -> tuple[int, int, str, str]:
-    """A metric's rows together, routes in the canonical Frontex order, ``Total`` last."""
+def _outcome_order(row: pd.Series, metrics: list[str]) -> tuple[int, int, str, int]:
+    """A metric's rows together, routes in the canonical Frontex order, ``Total`` last, Sea before Land."""
     route = str(row["route"])
     rank = len(ROUTES) + 1 if route == "Total" else (ROUTES.index(route) if route in ROUTES else len(ROUTES))
-    return metrics.index(row["metric"]), rank, route, str(row["type"])
+    kind = str(row["type"])
+    return metrics.index(row["metric"]), rank, route, ["Sea", "Land"].index(kind) if kind in ("Sea", "Land") else 2
 
 
 def comparison_monthly(monthly: pd.DataFrame, info: Mapping[str, Any] | None = None) -> Figure:

@@ -32,28 +32,45 @@ def _yaml_syntax_problem(exc: MarkedYAMLError, shown: str) -> Problem:
 
     The parser reports where it gave up (``problem_mark``), which for an unclosed quote or a key
     without its colon is the end of the file or a later line; the start of what it was reading
-    (``context_mark``) is then the line to mend. The parser's own words follow in parentheses.
+    (``context_mark``) is then the line to mend; so is an unclosed bracket's. The parser's own words
+    follow in parentheses.
     """
     context, problem = exc.context or "", exc.problem or ""
     parser = " ".join(s for s in (context, problem) if s) or "invalid YAML"
     at = exc.problem_mark or exc.context_mark
     ctx = exc.context_mark
-    if ctx is not None and ("end of stream" in problem or "simple key" in context):
-        at = ctx  # the quote or key that is never finished starts here
+    unfinished = "end of stream" in problem or "simple key" in context
+    flow = "flow" in context
+    if ctx is not None and (unfinished or flow):
+        at = ctx  # the quote, key or bracket that is never finished starts here
+    given = exc.problem_mark.line + 1 if exc.problem_mark is not None else None
     plain = ""
-    if "quoted scalar" in context:
+    if "escape" in problem:
+        plain = ("a backslash in a double-quoted value starts an escape: write \\\\ for one backslash, or "
+                 "use single quotes")
+    elif "quoted scalar" in context:
         plain = "a quoted value opened here is never closed"
     elif "simple key" in context or "could not find expected ':'" in problem:
         plain = "a key without ':' after it"
     elif "mapping values are not allowed" in problem:
         plain = ("a ':' where no key can start: the line above may lack the ':' after its key, or a value "
                  "holding ': ' needs quotes")
-    elif "block mapping" in context or "block end" in problem:
+    elif "'<block mapping start>'" in problem:
         plain = "this line's indentation does not match the keys above it (indent with spaces, by the same amount)"
+    elif "'<scalar>'" in problem:
+        plain = ("text where none can follow: after a closing quote or bracket, or a quote opened on an "
+                 "earlier line and closed here (a ' inside '...' is written '')")
+    elif "found '<block sequence start>'" in problem or "found '-'" in problem:
+        plain = "a list item ('- ...') inside a mapping"
+    elif "found ']'" in problem or "found '}'" in problem:
+        plain = "a closing bracket without its opening one"
     elif "\\t" in problem:
-        plain = "a tab character: YAML indents with spaces only"
-    elif "flow" in context and ctx is not None:
-        plain = f"the bracket opened at line {ctx.line + 1} is not closed where expected"
+        plain = "a tab character, which YAML does not allow here: use spaces"
+    elif flow and ctx is not None:
+        stop = ("the end of the file" if "stream end" in problem
+                else f"line {given}" if given and given != ctx.line + 1 else "")
+        plain = "the bracket opened here is not closed where expected" + (f" (the parser stopped at {stop})"
+                                                                           if stop else "")
     elif ctx is not None and at is not None and ctx.line != at.line:
         plain = f"{context} that starts at line {ctx.line + 1}"
     what = f"{plain} ({parser})" if plain else parser
@@ -158,7 +175,11 @@ def read_yaml(path: Path, shown: str) -> tuple[dict[str, Any], Positions]:
         raise ScenarioError([Problem(shown, None, None, "", "file not found")]) from None
     except IsADirectoryError:
         raise ScenarioError([Problem(shown, None, None, "", "is a directory, not a scenario file")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        raise ScenarioError([Problem(shown, line, None, "", f"not UTF-8 text: byte 0x{exc.object[exc.start]:02x} "
+                                     "cannot be read (save the file as UTF-8)")]) from None
+    except OSError as exc:
         raise ScenarioError([Problem(shown, None, None, "", f"cannot read: {exc}")]) from None
     yaml = YAML()  # a fresh round-trip loader per file: YAML 1.2, `NO` stays a string
     yaml.Constructor = _DatesAsText  # dates are checked by the schema, with their position
@@ -170,6 +191,14 @@ def read_yaml(path: Path, shown: str) -> tuple[dict[str, Any], Positions]:
     except MarkedYAMLError as exc:
         raise ScenarioError([_yaml_syntax_problem(exc, shown)]) from None
     except YAMLError as exc:
+        position = getattr(exc, "position", None)  # a ReaderError: a character YAML does not allow
+        if isinstance(position, int):
+            line = text[:position].count("\n") + 1
+            char = getattr(exc, "character", "")
+            code = (f"character #x{char:04x}" if isinstance(char, int)
+                    else f"character #x{ord(char):04x}" if isinstance(char, str) and char else "a character")
+            raise ScenarioError([Problem(shown, line, None, "", f"YAML error: {code} (a control character) is "
+                                         "not allowed in a YAML file: delete it")]) from None
         raise ScenarioError([Problem(shown, None, None, "", f"YAML error: {exc}")]) from None
     if not isinstance(doc, CommentedMap):
         kind = "empty" if doc is None else f"a {_yaml_kind(doc)}"
