@@ -124,10 +124,19 @@ def test_monthly_series_missing_months_are_zero():
         {"replicate": [0], "route": ["Black Sea"], "type": ["Sea"], "month": ["2013-06"],
          "detections": [42]}
     )  # fmt: skip
-    fig = plots.monthly_series(sim)
+    fig = plots.monthly_series(sim, years=(2012, 2014))
     bs = [ax for ax in fig.axes if ax.get_title() == "Black Sea (Sea)"][0]
     y = bs.lines[1].get_ydata()
     assert y.sum() == 42 and y[17] == 42  # 2013-06 is the 18th month from 2012-01
+
+
+def test_monthly_series_shows_the_years_the_run_covers():
+    """A run of 2014 alone is drawn over 2014, not as zeros over 2012-2013 (its title says 2014-2014)."""
+    sim = pd.DataFrame({"replicate": 0, "route": "Black Sea", "type": "Sea",
+                        "month": [f"2014-{m:02d}" for m in range(1, 13)], "detections": 5.0})
+    fig = plots.monthly_series(sim)
+    bs = [ax for ax in fig.axes if ax.get_title() == "Black Sea (Sea)"][0]
+    assert len(bs.lines[1].get_ydata()) == 12 and "2014-2014" in fig._suptitle.get_text()
 
 
 def test_figures_saved_through_io_are_pngs(tmp_path):

@@ -237,7 +237,7 @@ def detections_by_route_bar(table: pd.DataFrame) -> Figure:
 def monthly_series(
     detections_monthly: pd.DataFrame,
     observed_monthly: pd.DataFrame | None = None,
-    years: tuple[int, int] = (2012, 2014),
+    years: tuple[int, int] | None = None,
     *,
     events: Any = None,
     info: Mapping[str, Any] | None = None,
@@ -252,8 +252,10 @@ def monthly_series(
     observed_monthly : pandas.DataFrame, optional
         Columns ``year, month`` (1-12), ``route, type, detections``; default
         :func:`sim.observed.monthly` (Frontex revised monthly series).
-    years : (int, int), default (2012, 2014)
-        First and last calendar year shown (inclusive).
+    years : (int, int), optional
+        First and last calendar year shown (inclusive); default the first and last year of the
+        simulated months (a run from 2014 is not drawn as zeros in 2012-2013), or 2012-2014
+        without any.
     events : DataFrame or iterable of rows, optional
         The scenario's events (``scenario.events``: ``start``, ``kind``, ``target``, optionally
         ``description``). Each event starting within the years shown is a dashed vertical line,
@@ -272,6 +274,10 @@ def monthly_series(
         Months without rows count 0.
     """
     pairs = [tuple(p) for p in observed_data.ROUTE_TYPES]
+    if years is None:
+        simulated = detections_monthly["month"].astype(str).str.slice(0, 4)
+        simulated = simulated[simulated.str.isdigit()].astype(int)
+        years = (int(simulated.min()), int(simulated.max())) if len(simulated) else (2012, 2014)
     months = pd.period_range(f"{years[0]}-01", f"{years[1]}-12", freq="M")
     labels = [str(m) for m in months]
     x = months.to_timestamp().to_numpy()
