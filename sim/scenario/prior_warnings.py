@@ -3,7 +3,7 @@
 A parameter's prior range (``low``-``high`` in ``routesim parameters``) is where its source and the
 calibration put it; its validation bounds, wider, are what the model can run with. A value between
 the two is allowed (a sensitivity run may want it) but is worth a word: the run prints
-``file:line: warning: parameters.<name>: ...`` and goes on.
+``file:line: warning: parameters.<name>: ...`` and goes on. Called by :func:`sim.scenario.load_scenario`.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ __all__ = ["prior_range_warnings"]
 
 
 def prior_range_warnings(data: Mapping[str, Any], pos: Mapping[tuple[Any, ...], Any]) -> list[Problem]:
-    """Scalar parameters written in the scenario (or its bases) outside their prior range.
+    """Parameter values written in the scenario (or its bases) outside their prior range.
 
     Parameters
     ----------
