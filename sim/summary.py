@@ -210,8 +210,10 @@ def _ard_verdict(block: pd.DataFrame) -> list[str]:
     ards = {str(r["route"]): float(r["simulated_mean"]) for _, r in block.iterrows()
             if not math.isnan(float(r["simulated_mean"]))}
     naive = {k: v for k, v in ards.items() if k.startswith("naive")}
-    if "model" not in ards or not naive:
+    if "model" not in ards:
         return []
+    if not naive:
+        return ["  No naive forecast to compare with: both need the observed monthly series of the year before."]
     name, best = min(naive.items(), key=lambda kv: kv[1])
     model = ards["model"]
     # on the printed (rounded) figures, so that the words never contradict the numbers beside them

@@ -383,3 +383,16 @@ def test_cli_validate_names_its_observed_sources(tmp_path, capsys):
     out = capsys.readouterr().out.splitlines()
     assert out[1].startswith("  observed: the shipped tables: Frontex detections of illegal border-crossing "
                              "(Annual Risk Analysis 2015")
+
+
+def test_the_ard_table_says_why_it_has_no_naive_forecast():
+    """With observed tables that lack the year before, the naive forecasts cannot be made: the ARD
+    table says so instead of ending without a verdict (found by a breaker's trial)."""
+    from sim.summary import _ard_verdict
+
+    block = pd.DataFrame({"route": ["model", "naive_previous_year_shares"], "simulated_mean": [0.5, np.nan]})
+    assert _ard_verdict(block) == [
+        "  No naive forecast to compare with: both need the observed monthly series of the year before."]
+    block.loc[1, "simulated_mean"] = 0.6
+    assert _ard_verdict(block) == [
+        "  The model (0.500) is better than the better naive forecast, naive_previous_year_shares (0.600)."]
