@@ -35,7 +35,7 @@ import pandas as pd
 
 from sim import runner
 from sim.executors import ExecutorSpec
-from sim.labels import ROUTES
+from sim.labels import route_order
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from sim.cache import ReplicateCache
@@ -422,7 +422,11 @@ def format_comparison(result: ComparisonResult, year: int | None = None) -> str:
     for label in result.variants:
         rows = table[(table["variant"] == label) & (table["year"] == year)]
         rows = rows[(rows["base_mean"] != 0) | (rows["variant_mean"] != 0)]
-        rows = rows.iloc[sorted(range(len(rows)), key=lambda i: _row_order(rows.iloc[i], rows))]
+        # each metric's rows together, in the table's order of metrics; routes as Frontex lists them
+        metric_rank = {m: k for k, m in enumerate(dict.fromkeys(rows["metric"]))}
+        rows = rows.iloc[sorted(range(len(rows)), key=lambda i: (
+            metric_rank[rows["metric"].iloc[i]],
+            *route_order(str(rows["route"].iloc[i]), str(rows["type"].iloc[i] or ""))))]
         lines.append(f"\n{label} vs base ({year}):")
         cells = []
         distinct = []
@@ -452,15 +456,3 @@ def format_comparison(result: ComparisonResult, year: int | None = None) -> str:
                      f"with {replicates} replicates the intervals themselves are "
                      + ("unreliable." if replicates < MIN_REPLICATES else "estimates."))
     return "\n".join(lines) + "\n"
-
-
-def _row_order(row: pd.Series, rows: pd.DataFrame) -> tuple[int, int, str, int]:
-    """Rows of one metric together (in the order the table has them), routes in the canonical
-    Frontex order, ``Total`` last, Sea before Land as in Frontex's tables."""
-    metrics = list(dict.fromkeys(rows["metric"]))
-    route = str(row["route"])
-    canonical = list(ROUTES)
-    rank = len(canonical) + 1 if route == "Total" else (
-        canonical.index(route) if route in canonical else len(canonical))
-    kind = str(row["type"] or "")
-    return metrics.index(row["metric"]), rank, route, ["Sea", "Land"].index(kind) if kind in ("Sea", "Land") else 2

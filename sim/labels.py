@@ -22,6 +22,7 @@ from enum import StrEnum
 from typing import Any
 
 __all__ = [
+    "route_order",
     "FRONTEX_PAIRS",
     "MARKET_KINDS",
     "MODES",
@@ -168,6 +169,13 @@ ROUTES: tuple[str, ...] = tuple(dict.fromkeys(route for route, _ in ROUTE_TYPES)
 
 #: The two Frontex border types.
 TYPES: tuple[str, ...] = ("Sea", "Land")
+
+
+def route_order(route: str, kind: str = "") -> tuple[int, int]:
+    """Sort key of a (route, type) row as Frontex's tables list them: the routes in the order of
+    :data:`ROUTES`, other names after them, ``Total`` last; Sea before Land within a route."""
+    rank = len(ROUTES) + 1 if route == "Total" else (ROUTES.index(route) if route in ROUTES else len(ROUTES))
+    return rank, TYPES.index(kind) if kind in TYPES else len(TYPES)
 
 #: Modes of travel in the order of the network's integer mode codes.
 MODES: tuple[str, ...] = tuple(m.value for m in Mode)

@@ -49,11 +49,11 @@ DEATHS_TOTAL_NOTE = "Total: the routes with an observed figure"
 NO_FIGURE = "no observed figure"
 #: Measures whose validation block says so when nothing was observed in a year, and what it names.
 UNOBSERVED = {"deaths": "deaths", "syrians": "Syrians", "syrians_share": "Syrians' split"}
-#: Printed once under the first detections table: what its observed ``Total`` counts (Frontex's
-#: "Other" is none of the ten pairs: 4 detections in 2013, 10 in 2014, in the shipped tables).
 #: Observed counts below this many persons get no relative error in the printed table (the
 #: validation table keeps it): against 1 person (Black Sea, 2012) a miss of 6,000 is +600,000 %.
 MIN_OBSERVED_FOR_PERCENT = 100
+#: Printed once under the first detections table: what its observed ``Total`` counts (Frontex's
+#: "Other" is none of the ten pairs: 4 detections in 2013, 10 in 2014, in the shipped tables).
 DETECTIONS_TOTAL_NOTE = ["  Observed Total: every route of the source in the title, 'Other' (none of the ten pairs) too."]
 #: How a year wholly inside or outside the calibration window is titled (its window rows are the
 #: same months: printed once).
@@ -291,15 +291,15 @@ def format_validation(table: pd.DataFrame, *, replicates: int | None = None) -> 
                              "is empty" + (f"; {why})" if why else ")"))
             # deaths are by route only (sea and land segments together): no type column
             typed = measure != "deaths"
-            few = [] if share else [
-                str(r["route"]) + (f"/{r['type']}" if typed else "") for _, r in block.iterrows()
-                if 0 <= r["observed"] < MIN_OBSERVED_FOR_PERCENT]
+            # a share is never "few persons"; NaN (nothing observed) compares False
+            tiny = [not share and 0 <= r["observed"] < MIN_OBSERVED_FOR_PERCENT for _, r in block.iterrows()]
+            few = [str(r["route"]) + (f"/{r['type']}" if typed else "")
+                   for (_, r), t in zip(block.iterrows(), tiny, strict=True) if t]
             rows = [[str(r["route"]), *([str(r["type"])] if typed else []), fmt(r["observed"]),
                      fmt(r["simulated_mean"]),
                      _interval(r["simulated_p05"], r["simulated_p95"], fmt, replicates),
-                     "n/a" if not share and 0 <= r["observed"] < MIN_OBSERVED_FOR_PERCENT
-                     else _percent(r["relative_error"])]
-                    for _, r in block.iterrows()]
+                     "n/a" if t else _percent(r["relative_error"])]
+                    for (_, r), t in zip(block.iterrows(), tiny, strict=True)]
             header = ["route", *(["type"] if typed else []), "observed", "simulated mean",
                       "p05-p95", "rel. error"]
             lines += _table(header, rows, right={2, 3, 5} if typed else {1, 2, 4})

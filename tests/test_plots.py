@@ -606,12 +606,12 @@ def test_monthly_series_with_one_replicate_promises_no_band():
 
 def test_forest_and_compare_put_sea_before_land_and_total_last():
     """Frontex's tables list a route's Sea before its Land; the forest plot and compare's text do too."""
-    from sim.compare import _row_order
+    from sim.labels import route_order
 
     rows = pd.DataFrame({"metric": "detections", "route": ["Total", "Eastern Mediterranean", "Eastern Mediterranean",
                                                            "Central Mediterranean"],
                          "type": ["", "Land", "Sea", "Sea"]})
-    order = sorted(range(len(rows)), key=lambda i: _row_order(rows.iloc[i], rows))
+    order = sorted(range(len(rows)), key=lambda i: route_order(rows.route[i], rows.type[i]))
     assert [(rows.route[i], rows.type[i]) for i in order] == [
         ("Central Mediterranean", "Sea"), ("Eastern Mediterranean", "Sea"), ("Eastern Mediterranean", "Land"),
         ("Total", "")]

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.labels import ROUTES
+from sim.labels import route_order
 from sim.plots.canvas import OTHER_COLOUR, ROUTE_COLOURS, Figure, add_footer, count_axis, new_figure
 
 __all__ = [
@@ -78,7 +78,8 @@ def comparison_forest(comparison: pd.DataFrame, year: int | None = None,
     variants = list(dict.fromkeys(comparison["variant"])) or [""]
     rows = table.drop_duplicates(["metric", "route", "type"])[["metric", "route", "type"]]
     metrics = list(dict.fromkeys(rows["metric"])) or [""]
-    rows = rows.iloc[sorted(range(len(rows)), key=lambda k: _outcome_order(rows.iloc[k], metrics))]
+    rows = rows.iloc[sorted(range(len(rows)), key=lambda k: (
+        metrics.index(rows["metric"].iloc[k]), *route_order(str(rows["route"].iloc[k]), str(rows["type"].iloc[k]))))]
     counts = [max(int((rows["metric"] == m).sum()), 1) for m in metrics]
     labels = [f"{r.metric}: {r.route}" + (f" / {r.type}" if r.type else "") for r in rows.itertuples()]
     # room for the row labels (7 pt) beside panels wide enough for their title and four count ticks
@@ -127,14 +128,6 @@ def comparison_forest(comparison: pd.DataFrame, year: int | None = None,
     if info:
         add_footer(fig, info)
     return fig
-
-
-def _outcome_order(row: pd.Series, metrics: list[str]) -> tuple[int, int, str, int]:
-    """A metric's rows together, routes in the canonical Frontex order, ``Total`` last, Sea before Land."""
-    route = str(row["route"])
-    rank = len(ROUTES) + 1 if route == "Total" else (ROUTES.index(route) if route in ROUTES else len(ROUTES))
-    kind = str(row["type"])
-    return metrics.index(row["metric"]), rank, route, ["Sea", "Land"].index(kind) if kind in ("Sea", "Land") else 2
 
 
 def comparison_monthly(monthly: pd.DataFrame, info: Mapping[str, Any] | None = None) -> Figure:
