@@ -176,7 +176,7 @@ def read_yaml(path: Path, shown: str) -> tuple[dict[str, Any], Positions]:
     except IsADirectoryError:
         raise ScenarioError([Problem(shown, None, None, "", "is a directory, not a scenario file")]) from None
     except UnicodeDecodeError as exc:
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        line = exc.object[: exc.start].count(b"\n") + 1  # the undecoded bytes: no second read
         raise ScenarioError([Problem(shown, line, None, "", f"not UTF-8 text: byte 0x{exc.object[exc.start]:02x} "
                                      "cannot be read (save the file as UTF-8)")]) from None
     except OSError as exc:
