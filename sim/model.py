@@ -111,6 +111,10 @@ class SmugglingModel(mesa.Model):
         self.demand_pairs, self.demand_rate = spawning.demand_rates(
             scenario, net, pop.groups, self.months, self.days_in_month, self.month_of_day[self.start_day],
             p.demand.undetected_share, self.persons_per_agent)
+        leads = (spawning.departure_leads(net, self.demand_pairs[:, 0], p.demand.expected_wait_days)
+                 if p.demand.departure_lead else None)
+        self.demand_lead_days = leads
+        self.demand_rate_daily = spawning.daily_rates(self.demand_rate, self.month_of_day, leads)
 
         # migrants and their calendar of arrivals
         self.migrants = Migrants(capacity=1 << 16)
@@ -246,7 +250,7 @@ class SmugglingModel(mesa.Model):
 
     def _spawn(self) -> None:
         """Step 2: new migrants at origins from the monthly demand schedule."""
-        new = spawning.spawn(self.demand_rate[self.month_of_day[self.day]], self.demand_pairs, self.population,
+        new = spawning.spawn(self.demand_rate_daily[self.day], self.demand_pairs, self.population,
                              self.params.demand.risk_tolerance_concentration, self.rng)
         if new is not None:
             ids = self.migrants.add(len(new.group), **vars(new), day=self.day)

@@ -6,6 +6,13 @@ and origin group, raised by the undetected share: the demand rule of the data RE
 its daily rate of agents (the fraction drawn at random); each new migrant gets a destination, a
 budget (log-normal around the group's median), a risk tolerance (Beta around the group's mean),
 sex and minor status from its group's shares.
+
+The demand table counts persons in the month in which they are detected at the EU border (the data
+README's rule: the monthly profile is the all-routes monthly total of detections). Persons leave their
+origin before that: with ``demand.departure_lead`` on, each (origin, group) pair is spawned
+:func:`departure_leads` days ahead of its table month (the quickest travel time from the origin to an
+EU-entry segment, from the segments' ``travel_days``, plus the global ``demand.expected_wait_days``);
+:func:`daily_rates` turns the monthly rates into that shifted daily schedule.
 """
 
 from __future__ import annotations
@@ -14,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Population", "Spawns", "build_population", "demand_rates", "spawn"]
+__all__ = ["Population", "Spawns", "build_population", "daily_rates", "demand_rates", "departure_leads", "spawn"]
 
 
 @dataclass
@@ -116,6 +123,84 @@ def demand_rates(scenario, net, groups: list[str], months: list[str], days_in_mo
             rate[mpos[m], p] += persons * scale / days_in_month[mpos[m]]
     rate[:first_reported_month] = rate[first_reported_month]  # burn-in driven by the first month's demand
     return pair_arr, rate
+
+
+def departure_leads(net, origins: np.ndarray, expected_wait_days: float) -> np.ndarray:
+    """Days by which persons leave each origin ahead of the month in which they are counted.
+
+    ``lead = min over EU-entry segments (u, v) of [quickest travel days origin -> u + travel_days(u, v)]
+    + expected_wait_days``: the quickest way to the EU border in the graph (retreat segments, closures
+    and the dates from which segments are labelled are ignored: the border as such), plus the time
+    waited on the way.
+
+    Parameters
+    ----------
+    net : sim.network.RouteNetwork
+    origins : ndarray of int, shape (P,)
+        Origin node of each demand pair.
+    expected_wait_days : float
+        ``demand.expected_wait_days`` (days, >= 0).
+
+    Returns
+    -------
+    ndarray of int, shape (P,)
+        Lead in whole days (rounded), >= 0. An origin with no way to the EU border gets only the wait
+        (the run refuses such demand unless stranded demand is allowed).
+
+    Raises
+    ------
+    ValueError
+        If ``expected_wait_days`` is negative.
+    """
+    import networkx as nx
+
+    if expected_wait_days < 0:
+        raise ValueError(f"expected_wait_days must be >= 0, got {expected_wait_days}")
+    G = nx.DiGraph()
+    G.add_nodes_from(range(net.n_nodes))
+    for e in range(net.n_edges):
+        if not net.is_retreat[e]:
+            G.add_edge(int(net.src[e]), int(net.dst[e]), w=float(net.travel_days[e]))
+    entry = np.flatnonzero(net.route_type >= 0)
+    travel: dict[int, float] = {}
+    for o in {int(x) for x in np.asarray(origins).ravel()}:
+        dist = nx.single_source_dijkstra_path_length(G, o, weight="w")
+        reach = [dist[int(net.src[e])] + float(net.travel_days[e]) for e in entry if int(net.src[e]) in dist]
+        travel[o] = min(reach) if reach else 0.0
+    lead = np.array([travel[int(o)] for o in np.asarray(origins).ravel()], dtype=float) + expected_wait_days
+    return np.rint(lead).astype(np.int64)
+
+
+def daily_rates(rate: np.ndarray, month_of_day: np.ndarray, leads: np.ndarray | None = None) -> np.ndarray:
+    """Agents spawned per day per pair, each pair shifted ``leads`` days ahead of its table month.
+
+    Parameters
+    ----------
+    rate : ndarray of float, shape (M, P)
+        Agents per day by model month (:func:`demand_rates`).
+    month_of_day : ndarray of int, shape (T,)
+        Model month of each model day.
+    leads : ndarray of int, shape (P,), optional
+        Days ahead (>= 0); None for no lead.
+
+    Returns
+    -------
+    ndarray of float, shape (T, P)
+        ``out[t, p] = rate[month_of_day[min(t + leads[p], T - 1)], p]``: a day takes the rate of the
+        month ``leads[p]`` days later; days whose month lies beyond the model's last day repeat the last
+        month's rate (as the burn-in repeats the first reported month's).
+
+    Examples
+    --------
+    Two months of 3 days, one pair, a lead of 2 days:
+
+    >>> daily_rates(np.array([[1.0], [5.0]]), np.array([0, 0, 0, 1, 1, 1]), np.array([2]))[:, 0].tolist()
+    [1.0, 5.0, 5.0, 5.0, 5.0, 5.0]
+    """
+    T, P = len(month_of_day), rate.shape[1]
+    days = np.arange(T)[:, None] + (np.zeros(P, dtype=np.int64) if leads is None else np.asarray(leads)[None, :])
+    months = np.asarray(month_of_day)[np.minimum(days, T - 1)]
+    return rate[months, np.arange(P)[None, :]]
 
 
 @dataclass

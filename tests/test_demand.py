@@ -243,3 +243,48 @@ def test_a_completed_year_keeps_every_nationality_total_when_it_scales_a_route()
     assert got.loc[got.route == "WB", "detections"].sum() == 30
     assert got.set_index(["nat_iso3", "route"])["detections"].to_dict() == {
         ("X", "A"): 90, ("X", "WB"): 10, ("Y", "WB"): 20, ("Z", "A"): 60}
+
+
+# ---- the departure lead (stop 26): persons leave ahead of the month in which they are counted ---------
+
+
+def test_departure_lead_is_the_quickest_way_to_the_eu_border_plus_the_wait(tiny_scenario):
+    from sim.model import ROUTE_TYPES
+    from sim.network import RouteNetwork
+    from sim.spawning import departure_leads
+
+    net = RouteNetwork.from_scenario(tiny_scenario, list(ROUTE_TYPES))
+    damascus, istanbul = net.index["Damascus"], net.index["Istanbul"]
+    # Damascus -> Istanbul 4 days, -> Izmir or Edirne 1, the crossing 1: six days to the EU border
+    assert departure_leads(net, np.array([damascus, istanbul]), 0.0).tolist() == [6, 2]
+    assert departure_leads(net, np.array([damascus]), 30.4).tolist() == [36]
+    with pytest.raises(ValueError, match="expected_wait_days"):
+        departure_leads(net, np.array([damascus]), -1.0)
+
+
+def test_daily_rates_take_the_rate_of_the_month_lead_days_later_and_repeat_the_last():
+    from sim.spawning import daily_rates
+
+    rate = np.array([[1.0, 10.0], [2.0, 20.0], [3.0, 30.0]])
+    month_of_day = np.repeat([0, 1, 2], 4)  # three months of four days
+    out = daily_rates(rate, month_of_day, np.array([0, 5]))
+    assert out[:, 0].tolist() == [1.0] * 4 + [2.0] * 4 + [3.0] * 4  # no lead: the table's month
+    assert out[:, 1].tolist() == [20.0] * 3 + [30.0] * 9  # five days ahead, then the last month repeated
+    assert np.array_equal(daily_rates(rate, month_of_day), rate[month_of_day])
+
+
+def test_the_model_spawns_ahead_by_the_lead_and_not_without_it(tiny_scenario):
+    from sim.model import SmugglingModel
+
+    def first_spawn_day_of_march(lead_on: bool, wait: float) -> int:
+        sc = tiny_scenario.with_overrides(parameters={"demand": {"departure_lead": lead_on, "expected_wait_days": wait}})
+        m = SmugglingModel(sc, 3)
+        march = m.months.index("2012-03")
+        counted = m.demand_rate[march]  # the month counted at the border
+        hits = np.flatnonzero((m.demand_rate_daily == counted).all(axis=1))
+        return int(hits[0]), int(np.flatnonzero(m.month_of_day == march)[0])
+
+    got_off, march_first = first_spawn_day_of_march(False, 30.0)
+    assert got_off == march_first
+    got_on, _ = first_spawn_day_of_march(True, 30.0)
+    assert got_on == march_first - 36  # six days of travel and thirty of waiting

@@ -19,6 +19,19 @@ class DemandParameters(Group):
         description="Concentration c of a migrant's risk tolerance around its group's mean m: "
         "Beta(c m, c (1 - m)); larger is less spread.",
     )
+    departure_lead: bool = param(
+        True, low=0, high=1, unit="switch", kind="structural", source=STRUCTURE,
+        description="Ablation switch of the departure lead: true spawns each person ahead of the month in "
+        "which the demand table counts them (the quickest travel time from the origin to the EU border "
+        "plus expected_wait_days); false spawns them in that month, the rule before stop 26.",
+    )
+    expected_wait_days: float = param(
+        30.0, ge=0.0, le=365.0, low=0.0, high=120.0, unit="days", kind="fitted",
+        source="assumption (no empirical estimate of the time spent in transit hubs before the EU border); "
+        "global calibration parameter (DESIGN section 1)",
+        description="Days waited on the way (at hubs, for a boat, for money), added to the quickest "
+        "travel time when persons are spawned ahead of the month in which they are counted.",
+    )
 
 
 class ChoiceParameters(Group):
