@@ -12,7 +12,9 @@ README's rule: the monthly profile is the all-routes monthly total of detections
 origin before that: with ``demand.departure_lead`` on, each (origin, group) pair is spawned
 :func:`departure_leads` days ahead of its table month (the quickest travel time from the origin to an
 EU-entry segment, from the segments' ``travel_days``, plus the global ``demand.expected_wait_days``);
-:func:`daily_rates` turns the monthly rates into that shifted daily schedule.
+:func:`daily_rates` turns the monthly rates into that shifted daily schedule, reading the demand table
+past the run's end (so a run stopped early, as a calibration trial is, spawns what the full run spawns;
+months after the table repeat its last month).
 """
 
 from __future__ import annotations
@@ -83,7 +85,8 @@ def build_population(scenario, net) -> Population:
 
 
 def demand_rates(scenario, net, groups: list[str], months: list[str], days_in_month: list[int],
-                 first_reported_month: int, undetected_share: float, persons_per_agent: int):
+                 first_reported_month: int, undetected_share: float, persons_per_agent: int,
+                 repeat_from: int | None = None):
     """Agents spawned per day per (origin, group) pair, by month.
 
     Parameters
@@ -99,6 +102,10 @@ def demand_rates(scenario, net, groups: list[str], months: list[str], days_in_mo
     undetected_share : float
         ``demand.undetected_share``: spawned = detected * (1 + share).
     persons_per_agent : int
+    repeat_from : int, optional
+        Months from this index on that lie after the demand table's last month repeat the month before
+        them (the departure lead's look past the run's end: the table where it has rows, else its last
+        month). None (the default): such months get no demand.
 
     Returns
     -------
@@ -122,6 +129,11 @@ def demand_rates(scenario, net, groups: list[str], months: list[str], days_in_mo
         if m in mpos:
             rate[mpos[m], p] += persons * scale / days_in_month[mpos[m]]
     rate[:first_reported_month] = rate[first_reported_month]  # burn-in driven by the first month's demand
+    if repeat_from is not None and rows:
+        last = max(m for m, _, _ in rows)
+        for i in range(max(repeat_from, 1), len(months)):
+            if months[i] > last:
+                rate[i] = rate[i - 1]
     return pair_arr, rate
 
 
@@ -187,8 +199,10 @@ def daily_rates(rate: np.ndarray, month_of_day: np.ndarray, leads: np.ndarray | 
     -------
     ndarray of float, shape (T, P)
         ``out[t, p] = rate[month_of_day[min(t + leads[p], T - 1)], p]``: a day takes the rate of the
-        month ``leads[p]`` days later; days whose month lies beyond the model's last day repeat the last
-        month's rate (as the burn-in repeats the first reported month's).
+        month ``leads[p]`` days later; days beyond the last of ``month_of_day`` take its last month's
+        rate. The model passes a calendar extended past the run's end by the largest lead (months after
+        the demand table repeat its last month: :func:`demand_rates`, ``repeat_from``) and keeps the first
+        T days, so a run that stops early spawns what the full run spawns.
 
     Examples
     --------

@@ -288,3 +288,37 @@ def test_the_model_spawns_ahead_by_the_lead_and_not_without_it(tiny_scenario):
     assert got_off == march_first
     got_on, _ = first_spawn_day_of_march(True, 30.0)
     assert got_on == march_first - 36  # six days of travel and thirty of waiting
+
+
+def test_a_run_that_stops_early_spawns_what_the_full_run_spawns(tiny_scenario):
+    """The lead reads the demand table past the run's end, as a calibration trial's shortened run needs."""
+    from sim.model import SmugglingModel
+
+    full = SmugglingModel(tiny_scenario, 3)
+    last_month = full.months[-1]
+    cut = full.months[-3]  # two months before the scenario's end
+    short = SmugglingModel(tiny_scenario.with_overrides(end=f"{cut}-28"), 3)
+    assert short.demand_lead_days.max() > 0
+    n = short.n_days_total
+    assert np.array_equal(short.demand_rate_daily, full.demand_rate_daily[:n])
+    assert last_month > cut
+
+
+def test_months_past_the_run_read_the_table_then_repeat_its_last_month(tiny_scenario):
+    from sim.model import ROUTE_TYPES
+    from sim.network import RouteNetwork
+    from sim.spawning import build_population, demand_rates
+
+    net = RouteNetwork.from_scenario(tiny_scenario, list(ROUTE_TYPES))
+    groups = build_population(tiny_scenario, net).groups
+    last = max(str(r.month)[:7] for r in tiny_scenario.demand)
+    assert last == "2012-03"
+    months = ["2012-01", "2012-02", "2012-03", "2012-04", "2012-05"]
+    days = [31, 29, 31, 30, 31]
+    _, plain = demand_rates(tiny_scenario, net, groups, months, days, 0, 0.0, 1)
+    _, ext = demand_rates(tiny_scenario, net, groups, months, days, 0, 0.0, 1, repeat_from=2)
+    assert plain[3:].sum() == 0  # no table rows after March
+    assert np.array_equal(ext[:3], plain[:3]) and plain[2].sum() > 0  # March from the table, past the run
+    assert np.array_equal(ext[3], ext[2]) and np.array_equal(ext[4], ext[2])  # then March repeated
+    _, late = demand_rates(tiny_scenario, net, groups, months, days, 0, 0.0, 1, repeat_from=4)
+    assert late[3].sum() == 0 and np.array_equal(late[4], late[3])  # the run's own months keep their zeros
