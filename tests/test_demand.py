@@ -245,7 +245,7 @@ def test_a_completed_year_keeps_every_nationality_total_when_it_scales_a_route()
         ("X", "A"): 90, ("X", "WB"): 10, ("Y", "WB"): 20, ("Z", "A"): 60}
 
 
-# ---- the departure lead (stop 26): persons leave ahead of the month in which they are counted ---------
+# ---- the departure lead (stop 26, off by default): persons leave ahead of the month in which they are counted
 
 
 def test_departure_lead_is_the_quickest_way_to_the_eu_border_plus_the_wait(tiny_scenario):
@@ -294,10 +294,11 @@ def test_a_run_that_stops_early_spawns_what_the_full_run_spawns(tiny_scenario):
     """The lead reads the demand table past the run's end, as a calibration trial's shortened run needs."""
     from sim.model import SmugglingModel
 
-    full = SmugglingModel(tiny_scenario, 3)
+    lead_on = tiny_scenario.with_overrides(parameters={"demand": {"departure_lead": True}})
+    full = SmugglingModel(lead_on, 3)
     last_month = full.months[-1]
     cut = full.months[-3]  # two months before the scenario's end
-    short = SmugglingModel(tiny_scenario.with_overrides(end=f"{cut}-28"), 3)
+    short = SmugglingModel(lead_on.with_overrides(end=f"{cut}-28"), 3)
     assert short.demand_lead_days.max() > 0
     n = short.n_days_total
     assert np.array_equal(short.demand_rate_daily, full.demand_rate_daily[:n])

@@ -344,20 +344,13 @@ def test_each_ablation_switches_off_what_its_name_says_and_nothing_else(path, ba
     off = MECHANISMS if sc.name == "no_mechanisms" else (sc.name.removeprefix("no_"),)
     for m in MECHANISMS:
         assert getattr(sc.parameters, m).enabled is (m not in off), m
-    # rules outside the six groups that an ablation may switch off: the departure lead (demand), which
-    # no_mechanisms switches off too (the model before issue 9), and the one rule of a part ablation
-    rules = [PART_ABLATIONS[sc.name]] if sc.name in PART_ABLATIONS else []
-    rules += [PART_ABLATIONS["no_departure_lead"]] if sc.name == "no_mechanisms" else []
-    got, want = sc.parameters.model_dump(), baseline.parameters.model_dump()
-    for group, field in rules:
-        assert got[group].pop(field) is False and want[group].pop(field) is True, (group, field)
-    rest = {k: v for k, v in got.items() if k not in MECHANISMS}
-    assert rest == {k: v for k, v in want.items() if k not in MECHANISMS}
+    rest = {k: v for k, v in sc.parameters.model_dump().items() if k not in MECHANISMS}
+    assert rest == {k: v for k, v in baseline.parameters.model_dump().items() if k not in MECHANISMS}
     assert sc.agencies == baseline.agencies and sc.events == baseline.events and sc.segments == baseline.segments
 
 
 # ablations of one rule inside a mechanism: the file's stem and the one parameter it switches off
-PART_ABLATIONS = {"no_break_even": ("waiting", "break_even"), "no_departure_lead": ("demand", "departure_lead")}
+PART_ABLATIONS = {"no_break_even": ("waiting", "break_even")}
 
 
 def test_there_is_one_ablation_per_mechanism_and_one_for_all():
@@ -392,7 +385,7 @@ def test_the_calibrated_overlay_sets_only_fitted_parameters_inside_their_bounds(
     got = {s.name: s.default for s in parameter_specs(sc.parameters)}
     base = {s.name: s.default for s in parameter_specs(baseline.parameters)}
     changed = {k: v for k, v in got.items() if v != base[k]}
-    assert len(changed) == sum(str(s.kind) == "fitted" for s in specs.values()) == 16, changed
+    assert len(changed) == sum(str(s.kind) == "fitted" for s in specs.values()) == 15, changed
     for name, value in changed.items():
         assert str(specs[name].kind) == "fitted", name
         assert float(specs[name].low) <= value <= float(specs[name].high), (name, value)

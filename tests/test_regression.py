@@ -4,8 +4,7 @@ Two fingerprints are stored:
 
 - ``small.json``, the tables recorded before the refactor of issue 8 (/work/regress/before.pkl on the
   team machine). The model must still give exactly these tables with the six mechanisms of issue 9
-  switched off (``awareness``, ``supply``, ``hub_reputation``, ``consolidation``, ``waiting``, ``detention``: ``enabled: false``)
-  and the departure lead of stop 26 too (``demand.departure_lead: false``):
+  switched off (``awareness``, ``supply``, ``hub_reputation``, ``consolidation``, ``waiting``, ``detention``: ``enabled: false``):
   each switch brings back the rule it replaced, so every ablation is the old model, not a new one.
 - ``small_mechanisms.json``, the tables with the default parameters (all six mechanisms on; the fixture has no detaining agency row, so detention (f) acts nowhere in it: tests/test_detention.py covers its wiring).
 
@@ -34,8 +33,7 @@ MECHANISMS = ("awareness", "supply", "hub_reputation", "consolidation", "waiting
 def _run(stored: dict, mechanisms_on: bool) -> dict:
     sc = load_scenario(ROOT / stored["scenario"]).with_overrides(persons_per_agent=stored["persons_per_agent"])
     if not mechanisms_on:
-        sc = sc.with_overrides(parameters={**{m: {"enabled": False} for m in MECHANISMS},
-                                           "demand": {"departure_lead": False}})
+        sc = sc.with_overrides(parameters={m: {"enabled": False} for m in MECHANISMS})
     return table_fingerprints(run_replicate(sc, stored["seed"]))
 
 
