@@ -5,7 +5,8 @@ them in that month (or ``departure_lead`` days ahead with the departure lead on)
 reach the border decides how much the simulated monthly series lags and flattens the observed one
 (docs/experiments.md, "Stop 26"). This runs one replicate and reports, by origin group, the days from a
 migrant's spawn to its first attempt at an EU-entry segment (a segment with a Frontex label), and by
-spawn year the share of agents that reached the border by the end of that year and by the end of the run.
+spawn year the share of agents that reached the border by the end of that year and by the end of the run,
+and where the last year's agents that never reached it are at the run's end (state and node).
 
     .venv/bin/python scripts/transit_times.py scenarios/baseline_2014_calibrated.yaml --seed 1609998650 \\
         --persons-per-agent 20
@@ -26,6 +27,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from sim.agents.migrant import MigrantState  # noqa: E402
 from sim.model import SmugglingModel  # noqa: E402
 from sim.scenario import load_scenario  # noqa: E402
 
@@ -38,7 +40,7 @@ def transit_times(scenario, seed: int) -> pd.DataFrame:
     pandas.DataFrame
         One row per migrant agent: ``origin_group, spawn_year, spawn_day, first_attempt_day`` (model days;
         -1: no attempt), ``last_day`` and ``year_end_day`` (the run's and the spawn year's last model day),
-        ``state`` and ``in_eu`` at the run's end.
+        ``state`` (and ``state_name``), ``node`` (name) and ``in_eu`` at the run's end.
     """
     model = SmugglingModel(scenario, seed)
     seen: list[tuple[np.ndarray, int]] = []
@@ -62,7 +64,21 @@ def transit_times(scenario, seed: int) -> pd.DataFrame:
     return pd.DataFrame({"origin_group": np.asarray(model.groups)[mig.group[:n]], "spawn_year": years[spawn],
                          "spawn_day": spawn, "first_attempt_day": first, "last_day": model.n_days_total - 1,
                          "state": np.asarray(mig.state[:n]), "in_eu": np.asarray(mig.in_eu[:n], dtype=bool),
+                         "state_name": [MigrantState(int(x)).name for x in mig.state[:n]],
+                         "node": np.asarray(model.net.nodes)[np.asarray(mig.node[:n])],
                          "year_end_day": [int(np.flatnonzero(years == y)[-1]) for y in years[spawn]]})
+
+
+def not_reached(t: pd.DataFrame, top: int = 10) -> pd.Series:
+    """Where the agents of the last spawn year that never reached the border are at the run's end.
+
+    Returns
+    -------
+    pandas.Series
+        Agents by (state, node), the ``top`` largest, in descending order.
+    """
+    last = t[(t.spawn_year == t.spawn_year.max()) & (t.first_attempt_day < 0)]
+    return last.groupby(["state_name", "node"]).size().sort_values(ascending=False).head(top)
 
 
 def summarise(t: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -87,12 +103,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--persons-per-agent", type=int, default=20)
     args = ap.parse_args(argv)
     sc = load_scenario(args.scenario).with_overrides(persons_per_agent=args.persons_per_agent)
-    by_group, by_year = summarise(transit_times(sc, args.seed))
+    t = transit_times(sc, args.seed)
+    by_group, by_year = summarise(t)
     print(f"{args.scenario}, seed {args.seed}, {args.persons_per_agent} persons per agent")
     print("days from spawn to the first attempt at the EU border, agents that reached it:")
     print(by_group.to_string())
     print("share of agents spawned in each year that reached the border by that year's end / by the run's end:")
     print(by_year.to_string())
+    year = int(t.spawn_year.max())
+    print(f"where the agents spawned in {year} that never reached the border are at the run's end "
+          f"({int(((t.spawn_year == year) & (t.first_attempt_day < 0)).sum())} agents; the ten largest):")
+    print(not_reached(t).to_string())
     return 0
 
 

@@ -34,6 +34,9 @@ def test_recording_the_attempts_does_not_change_the_run_and_no_attempt_precedes_
     assert (reached.first_attempt_day >= reached.spawn_day).all()
     # every agent that entered the EU attempted a labelled crossing on or before the run's last day
     assert t.in_eu.any() and (t.first_attempt_day[t.in_eu] >= 0).all()
+    left = tt.not_reached(t)
+    stuck = t[(t.spawn_year == t.spawn_year.max()) & (t.first_attempt_day < 0)]
+    assert left.sum() <= len(stuck) and (left.empty or left.iloc[0] == stuck.groupby(["state_name", "node"]).size().max())
 
 
 def test_the_summary_counts_agents_and_shares_by_spawn_year():
