@@ -108,22 +108,9 @@ class SmugglingModel(mesa.Model):
         self.population = pop = spawning.build_population(scenario, net)
         self.groups, self.destinations, self.destination_names = pop.groups, pop.destinations, pop.destination_names
         self.group_risk = pop.risk_mean
-        # the departure lead spawns persons ahead of the month in which they are counted, so the demand
-        # table is read past the run's end (a run that stops early spawns what the full run spawns)
-        self.demand_pairs, self.demand_rate = spawning.demand_rates(
-            scenario, net, pop.groups, self.months, self.days_in_month, self.month_of_day[self.start_day],
-            p.demand.undetected_share, self.persons_per_agent)
-        leads = (spawning.departure_leads(net, self.demand_pairs[:, 0], p.demand.expected_wait_days)
-                 if p.demand.departure_lead else None)
-        rate_x, month_of_day_x = self.demand_rate, self.month_of_day
-        if leads is not None and len(leads) and leads.max() > 0:
-            months_x, month_of_day_x, days_in_month_x = month_calendar(self.first_date,
-                                                                      self.n_days_total + int(leads.max()))
-            _, rate_x = spawning.demand_rates(
-                scenario, net, pop.groups, months_x, days_in_month_x, self.month_of_day[self.start_day],
-                p.demand.undetected_share, self.persons_per_agent, repeat_from=len(self.months))
-        self.demand_lead_days = leads
-        self.demand_rate_daily = spawning.daily_rates(rate_x, month_of_day_x, leads)[:self.n_days_total]
+        self.demand_pairs, self.demand_rate, self.demand_lead_days, self.demand_rate_daily = spawning.demand_schedule(
+            scenario, net, pop.groups, self.first_date, self.n_days_total, self.month_of_day[self.start_day],
+            p.demand, self.persons_per_agent)
 
         # migrants and their calendar of arrivals
         self.migrants = Migrants(capacity=1 << 16)

@@ -23,7 +23,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Population", "Spawns", "build_population", "daily_rates", "demand_rates", "departure_leads", "spawn"]
+from sim.dates import month_calendar
+
+__all__ = ["Population", "Spawns", "build_population", "daily_rates", "demand_rates", "demand_schedule",
+           "departure_leads", "spawn"]
 
 
 @dataclass
@@ -215,6 +218,54 @@ def daily_rates(rate: np.ndarray, month_of_day: np.ndarray, leads: np.ndarray | 
     days = np.arange(T)[:, None] + (np.zeros(P, dtype=np.int64) if leads is None else np.asarray(leads)[None, :])
     months = np.asarray(month_of_day)[np.minimum(days, T - 1)]
     return rate[months, np.arange(P)[None, :]]
+
+
+def demand_schedule(scenario, net, groups: list[str], first_date, n_days: int, first_reported_month: int,
+                    demand, persons_per_agent: int):
+    """The model's spawning schedule: agents per day per (origin, group) pair, with the departure lead.
+
+    The demand table's monthly rates (:func:`demand_rates`) on the model's calendar of ``n_days`` days
+    from ``first_date``; with ``demand.departure_lead`` each pair is shifted :func:`departure_leads` days
+    ahead (:func:`daily_rates`), reading the table past the run's end (a calendar extended by the largest
+    lead; months after the table repeat its last month), so a run that stops early spawns what the full
+    run spawns.
+
+    Parameters
+    ----------
+    scenario : sim.scenario.Scenario
+    net : sim.network.RouteNetwork
+    groups : list of str
+    first_date : datetime.date
+        Date of model day 0 (the first burn-in day).
+    n_days : int
+        Model days T.
+    first_reported_month : int
+        Index of the first reported month (the burn-in before it repeats its demand).
+    demand : sim.parameters.DemandParameters
+        ``undetected_share``, ``departure_lead``, ``expected_wait_days``.
+    persons_per_agent : int
+
+    Returns
+    -------
+    pairs : ndarray of int, shape (P, 2)
+        (origin node, group index) of each pair.
+    rate : ndarray of float, shape (M, P)
+        Agents per day by model month (the table's month, without the lead).
+    leads : ndarray of int, shape (P,), or None
+        Days ahead (None with the lead off).
+    daily : ndarray of float, shape (T, P)
+        Agents spawned per day.
+    """
+    months, month_of_day, days_in_month = month_calendar(first_date, n_days)
+    pairs, rate = demand_rates(scenario, net, groups, months, days_in_month, first_reported_month,
+                               demand.undetected_share, persons_per_agent)
+    leads = departure_leads(net, pairs[:, 0], demand.expected_wait_days) if demand.departure_lead else None
+    rate_x, month_of_day_x = rate, month_of_day
+    if leads is not None and len(leads) and leads.max() > 0:
+        months_x, month_of_day_x, days_in_month_x = month_calendar(first_date, n_days + int(leads.max()))
+        _, rate_x = demand_rates(scenario, net, groups, months_x, days_in_month_x, first_reported_month,
+                                 demand.undetected_share, persons_per_agent, repeat_from=len(months))
+    return pairs, rate, leads, daily_rates(rate_x, month_of_day_x, leads)[:n_days]
 
 
 @dataclass
