@@ -50,3 +50,26 @@ def test_the_summary_counts_agents_and_shares_by_spawn_year():
     assert by_group.loc["A"].tolist() == [2, 2, 197.5, 197.5, 351.5]  # lags 5 and 390 days
     assert by_group.loc["B", "reached"] == 0
     assert by_year.loc[2012].tolist() == [2, 0.5, 1.0] and by_year.loc[2013].tolist() == [1, 0.0, 0.0]
+
+
+def test_the_command_reports_bad_input_in_one_line_and_exits_2(tmp_path, capsys):
+    import pytest
+
+    tt = _module()
+    assert tt.main([str(tmp_path / "nope.yaml")]) == 2
+    err = capsys.readouterr().err
+    assert "nope.yaml" in err and "Traceback" not in err
+    tiny = Path(__file__).resolve().parent / "fixtures" / "scenario_tiny" / "scenario.yaml"
+    assert tt.main([str(tiny), "--persons-per-agent", "0"]) == 2
+    assert "persons_per_agent" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_:
+        tt.main([str(tiny), "--seed", "-1"])
+    assert exit_.value.code == 2 and "--seed: must be >= 0" in capsys.readouterr().err
+
+
+def test_the_command_prints_the_tables_for_the_tiny_scenario(capsys):
+    tt = _module()
+    tiny = Path(__file__).resolve().parent / "fixtures" / "scenario_tiny" / "scenario.yaml"
+    assert tt.main([str(tiny), "--seed", "5", "--persons-per-agent", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "counts are agents" in out and "by state:" in out and "mean_days" in out
