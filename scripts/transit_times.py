@@ -3,7 +3,7 @@
 The demand table counts persons in the month of their detection at the EU border, and the model spawns
 them in that month (or ``departure_lead`` days ahead with the departure lead on). How long they take to
 reach the border decides how much the simulated monthly series lags and flattens the observed one
-(docs/experiments.md, "Stop 26"). This runs one replicate and reports, by origin group, the days from a
+(docs/experiments.md, "Stop 27"). This runs one replicate and reports, by origin group, the days from a
 migrant's spawn to its first attempt at an EU-entry segment (a segment with a Frontex label), and by
 spawn year the share of agents that reached the border by the end of that year and by the end of the run,
 and where the last year's agents that never reached it are at the run's end (state and node).

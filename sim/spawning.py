@@ -9,8 +9,8 @@ sex and minor status from its group's shares.
 
 The demand table counts persons in the month in which they are detected at the EU border (the data
 README's rule: the monthly profile is the all-routes monthly total of detections). Persons leave their
-origin before that: with ``demand.departure_lead`` on (off by default: tried at stop 26 with a re-fit,
-it did not improve the held-out fit; docs/experiments.md, "Stop 26"), each (origin, group) pair is spawned
+origin before that: with ``demand.departure_lead`` on (off by default: tried at stop 27 with a re-fit,
+it did not improve the held-out fit; docs/experiments.md, "Stop 27"), each (origin, group) pair is spawned
 :func:`departure_leads` days ahead of its table month (the quickest travel time from the origin to an
 EU-entry segment, from the segments' ``travel_days``, plus the global ``demand.expected_wait_days``);
 :func:`daily_rates` turns the monthly rates into that shifted daily schedule, reading the demand table

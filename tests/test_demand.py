@@ -245,7 +245,7 @@ def test_a_completed_year_keeps_every_nationality_total_when_it_scales_a_route()
         ("X", "A"): 90, ("X", "WB"): 10, ("Y", "WB"): 20, ("Z", "A"): 60}
 
 
-# ---- the departure lead (stop 26, off by default): persons leave ahead of the month in which they are counted
+# ---- the departure lead (stop 27, off by default): persons leave ahead of the month in which they are counted
 
 
 def test_departure_lead_is_the_quickest_way_to_the_eu_border_plus_the_wait(tiny_scenario):

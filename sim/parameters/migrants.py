@@ -21,15 +21,15 @@ class DemandParameters(Group):
     )
     departure_lead: bool = param(
         False, low=0, high=1, unit="switch", kind="structural", source=STRUCTURE,
-        description="The departure lead (stop 26; off by default: measured, it did not improve the held-out "
-        "fit, docs/experiments.md, 'Stop 26'): true spawns each person ahead of the month in which the demand "
+        description="The departure lead (stop 27; off by default: measured, it did not improve the held-out "
+        "fit, docs/experiments.md, 'Stop 27'): true spawns each person ahead of the month in which the demand "
         "table counts them (the quickest travel time from the origin to the EU border plus "
         "expected_wait_days); false spawns them in that month.",
     )
     expected_wait_days: float = param(
         30.0, ge=0.0, le=365.0, low=0.0, high=120.0, unit="days", kind="prior",
         source="assumption (no empirical estimate of the time spent in transit hubs before the EU border); "
-        "range set for sensitivity analysis; the stop-26 fit with the lead on took 24.8 (docs/calibration.md)",
+        "range set for sensitivity analysis; the stop-27 fit with the lead on took 24.8 (docs/calibration.md)",
         description="Days waited on the way (at hubs, for a boat, for money), added to the quickest "
         "travel time when persons are spawned ahead of the month in which they are counted (only with "
         "departure_lead).",
