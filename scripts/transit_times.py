@@ -39,8 +39,8 @@ def transit_times(scenario, seed: int) -> pd.DataFrame:
     -------
     pandas.DataFrame
         One row per migrant agent: ``origin_group, spawn_year, spawn_day, first_attempt_day`` (model days;
-        -1: no attempt), ``last_day`` and ``year_end_day`` (the run's and the spawn year's last model day),
-        ``state`` (and ``state_name``), ``node`` (name) and ``in_eu`` at the run's end.
+        -1: no attempt), ``year_end_day`` (the spawn year's last model day), ``state`` (and ``state_name``),
+        ``node`` (name) and ``in_eu`` at the run's end.
     """
     model = SmugglingModel(scenario, seed)
     seen: list[tuple[np.ndarray, int]] = []
@@ -61,24 +61,18 @@ def transit_times(scenario, seed: int) -> pd.DataFrame:
         first[ids] = day
     spawn = np.asarray(mig.spawn_day[:n], dtype=np.int64)
     years = np.array([(model.first_date + timedelta(days=int(d))).year for d in range(model.n_days_total)])
+    year_end = {int(y): int(np.flatnonzero(years == y)[-1]) for y in np.unique(years)}
     return pd.DataFrame({"origin_group": np.asarray(model.groups)[mig.group[:n]], "spawn_year": years[spawn],
-                         "spawn_day": spawn, "first_attempt_day": first, "last_day": model.n_days_total - 1,
+                         "spawn_day": spawn, "first_attempt_day": first,
                          "state": np.asarray(mig.state[:n]), "in_eu": np.asarray(mig.in_eu[:n], dtype=bool),
                          "state_name": [MigrantState(int(x)).name for x in mig.state[:n]],
                          "node": np.asarray(model.net.nodes)[np.asarray(mig.node[:n])],
-                         "year_end_day": [int(np.flatnonzero(years == y)[-1]) for y in years[spawn]]})
+                         "year_end_day": [year_end[int(y)] for y in years[spawn]]})
 
 
-def not_reached(t: pd.DataFrame, top: int = 10) -> pd.Series:
-    """Where the agents of the last spawn year that never reached the border are at the run's end.
-
-    Returns
-    -------
-    pandas.Series
-        Agents by (state, node), the ``top`` largest, in descending order.
-    """
-    last = t[(t.spawn_year == t.spawn_year.max()) & (t.first_attempt_day < 0)]
-    return last.groupby(["state_name", "node"]).size().sort_values(ascending=False).head(top)
+def not_reached(t: pd.DataFrame) -> pd.DataFrame:
+    """The agents of the last spawn year that never reached the border (rows of ``t``)."""
+    return t[(t.spawn_year == t.spawn_year.max()) & (t.first_attempt_day < 0)]
 
 
 def summarise(t: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -125,12 +119,12 @@ def main(argv: list[str] | None = None) -> int:
     print(by_group.to_string())
     print("share of agents spawned in each year that reached the border by that year's end / by the run's end:")
     print(by_year.to_string())
-    year = int(t.spawn_year.max())
-    left = t[(t.spawn_year == year) & (t.first_attempt_day < 0)]
-    print(f"agents spawned in {year} that never reached the border, at the run's end: {len(left)}; by state:")
+    left = not_reached(t)
+    print(f"agents spawned in {int(t.spawn_year.max())} that never reached the border, at the run's end: "
+          f"{len(left)}; by state:")
     print(left.groupby("state_name").size().sort_values(ascending=False).to_string())
     print("the ten largest (state, node):")
-    print(not_reached(t).to_string())
+    print(left.groupby(["state_name", "node"]).size().sort_values(ascending=False).head(10).to_string())
     return 0
 
 

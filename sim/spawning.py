@@ -14,8 +14,9 @@ it did not improve the held-out fit; docs/experiments.md, "Stop 27"), each (orig
 :func:`departure_leads` days ahead of its table month (the quickest travel time from the origin to an
 EU-entry segment, from the segments' ``travel_days``, plus the global ``demand.expected_wait_days``);
 :func:`daily_rates` turns the monthly rates into that shifted daily schedule, reading the demand table
-past the run's end (so a run stopped early, as a calibration trial is, spawns what the full run spawns;
-months after the table repeat its last month).
+past the run's end (so a run stopped early, as a calibration trial is, spawns what the full run spawns)
+but never past the table's last month (a day looks ahead at most to that month: after it the table has no
+persons to spawn ahead for).
 """
 
 from __future__ import annotations
@@ -89,8 +90,7 @@ def build_population(scenario, net) -> Population:
 
 
 def demand_rates(scenario, net, groups: list[str], months: list[str], days_in_month: list[int],
-                 first_reported_month: int, undetected_share: float, persons_per_agent: int,
-                 repeat_from: int | None = None):
+                 first_reported_month: int, undetected_share: float, persons_per_agent: int):
     """Agents spawned per day per (origin, group) pair, by month.
 
     Parameters
@@ -106,10 +106,6 @@ def demand_rates(scenario, net, groups: list[str], months: list[str], days_in_mo
     undetected_share : float
         ``demand.undetected_share``: spawned = detected * (1 + share).
     persons_per_agent : int
-    repeat_from : int, optional
-        Months from this index on that lie after the demand table's last month repeat the month before
-        them (the departure lead's look past the run's end: the table where it has rows, else its last
-        month). None (the default): such months get no demand.
 
     Returns
     -------
@@ -133,11 +129,6 @@ def demand_rates(scenario, net, groups: list[str], months: list[str], days_in_mo
         if m in mpos:
             rate[mpos[m], p] += persons * scale / days_in_month[mpos[m]]
     rate[:first_reported_month] = rate[first_reported_month]  # burn-in driven by the first month's demand
-    if repeat_from is not None and rows:
-        last = max(m for m, _, _ in rows)
-        for i in range(max(repeat_from, 1), len(months)):
-            if months[i] > last:
-                rate[i] = rate[i - 1]
     return pair_arr, rate
 
 
@@ -172,22 +163,18 @@ def departure_leads(net, origins: np.ndarray, expected_wait_days: float) -> np.n
 
     if expected_wait_days < 0:
         raise ValueError(f"expected_wait_days must be >= 0, got {expected_wait_days}")
-    G = nx.DiGraph()
-    G.add_nodes_from(range(net.n_nodes))
-    for e in range(net.n_edges):
-        if not net.is_retreat[e]:
-            G.add_edge(int(net.src[e]), int(net.dst[e]), w=float(net.travel_days[e]))
-    entry = np.flatnonzero(net.route_type >= 0)
+    forward = nx.subgraph_view(net.graph, filter_edge=lambda u, v: not net.graph.edges[u, v]["retreat"])
+    entry = [(net.nodes[net.src[e]], float(net.travel_days[e])) for e in np.flatnonzero(net.route_type >= 0)]
     travel: dict[int, float] = {}
     for o in {int(x) for x in np.asarray(origins).ravel()}:
-        dist = nx.single_source_dijkstra_path_length(G, o, weight="w")
-        reach = [dist[int(net.src[e])] + float(net.travel_days[e]) for e in entry if int(net.src[e]) in dist]
-        travel[o] = min(reach) if reach else 0.0
+        dist = nx.single_source_dijkstra_path_length(forward, net.nodes[o], weight="travel_days")
+        travel[o] = min((dist[u] + days for u, days in entry if u in dist), default=0.0)
     lead = np.array([travel[int(o)] for o in np.asarray(origins).ravel()], dtype=float) + expected_wait_days
     return np.rint(lead).astype(np.int64)
 
 
-def daily_rates(rate: np.ndarray, month_of_day: np.ndarray, leads: np.ndarray | None = None) -> np.ndarray:
+def daily_rates(rate: np.ndarray, month_of_day: np.ndarray, leads: np.ndarray | None = None,
+                last_month: int | None = None) -> np.ndarray:
     """Agents spawned per day per pair, each pair shifted ``leads`` days ahead of its table month.
 
     Parameters
@@ -198,15 +185,17 @@ def daily_rates(rate: np.ndarray, month_of_day: np.ndarray, leads: np.ndarray | 
         Model month of each model day.
     leads : ndarray of int, shape (P,), optional
         Days ahead (>= 0); None for no lead.
+    last_month : int, optional
+        Index of the demand table's last month: a day looks ahead at most to it (a day after it keeps its
+        own month). None: no limit.
 
     Returns
     -------
     ndarray of float, shape (T, P)
-        ``out[t, p] = rate[month_of_day[min(t + leads[p], T - 1)], p]``: a day takes the rate of the
-        month ``leads[p]`` days later; days beyond the last of ``month_of_day`` take its last month's
-        rate. The model passes a calendar extended past the run's end by the largest lead (months after
-        the demand table repeat its last month: :func:`demand_rates`, ``repeat_from``) and keeps the first
-        T days, so a run that stops early spawns what the full run spawns.
+        ``out[t, p] = rate[min(month_of_day[min(t + leads[p], T - 1)], max(month_of_day[t], last_month)), p]``:
+        a day takes the rate of the month ``leads[p]`` days later, but not of a month after the table's
+        last (nor after the calendar's). The model passes a calendar extended past the run's end by the
+        largest lead and keeps the first T days, so a run that stops early spawns what the full run spawns.
 
     Examples
     --------
@@ -214,10 +203,15 @@ def daily_rates(rate: np.ndarray, month_of_day: np.ndarray, leads: np.ndarray | 
 
     >>> daily_rates(np.array([[1.0], [5.0]]), np.array([0, 0, 0, 1, 1, 1]), np.array([2]))[:, 0].tolist()
     [1.0, 5.0, 5.0, 5.0, 5.0, 5.0]
+    >>> daily_rates(np.array([[1.0], [5.0]]), np.array([0, 0, 0, 1, 1, 1]), np.array([2]), last_month=0)[:, 0].tolist()
+    [1.0, 1.0, 1.0, 5.0, 5.0, 5.0]
     """
     T, P = len(month_of_day), rate.shape[1]
+    month_of_day = np.asarray(month_of_day)
     days = np.arange(T)[:, None] + (np.zeros(P, dtype=np.int64) if leads is None else np.asarray(leads)[None, :])
-    months = np.asarray(month_of_day)[np.minimum(days, T - 1)]
+    months = month_of_day[np.minimum(days, T - 1)]
+    if last_month is not None:
+        months = np.minimum(months, np.maximum(month_of_day, last_month)[:, None])
     return rate[months, np.arange(P)[None, :]]
 
 
@@ -228,8 +222,8 @@ def demand_schedule(scenario, net, groups: list[str], first_date, n_days: int, f
     The demand table's monthly rates (:func:`demand_rates`) on the model's calendar of ``n_days`` days
     from ``first_date``; with ``demand.departure_lead`` each pair is shifted :func:`departure_leads` days
     ahead (:func:`daily_rates`), reading the table past the run's end (a calendar extended by the largest
-    lead; months after the table repeat its last month), so a run that stops early spawns what the full
-    run spawns.
+    lead, but never past the table's last month), so a run that stops early spawns what the full run
+    spawns.
 
     Parameters
     ----------
@@ -257,16 +251,20 @@ def demand_schedule(scenario, net, groups: list[str], first_date, n_days: int, f
     daily : ndarray of float, shape (T, P)
         Agents spawned per day.
     """
-    months, month_of_day, days_in_month = month_calendar(first_date, n_days)
+    by_origin: dict[int, int] = {}
+    if demand.departure_lead:
+        origins = np.unique([net.index[r.origin] for r in scenario.demand]).astype(np.int64)
+        by_origin = dict(zip(origins.tolist(), departure_leads(net, origins, demand.expected_wait_days).tolist(),
+                             strict=True))
+    extra = max(by_origin.values(), default=0)  # the calendar reaches past the run's end by the largest lead
+    months, month_of_day, days_in_month = month_calendar(first_date, n_days + extra)
+    run_months = int(month_of_day[n_days - 1]) + 1
     pairs, rate = demand_rates(scenario, net, groups, months, days_in_month, first_reported_month,
                                demand.undetected_share, persons_per_agent)
-    leads = departure_leads(net, pairs[:, 0], demand.expected_wait_days) if demand.departure_lead else None
-    rate_x, month_of_day_x = rate, month_of_day
-    if leads is not None and len(leads) and leads.max() > 0:
-        months_x, month_of_day_x, days_in_month_x = month_calendar(first_date, n_days + int(leads.max()))
-        _, rate_x = demand_rates(scenario, net, groups, months_x, days_in_month_x, first_reported_month,
-                                 demand.undetected_share, persons_per_agent, repeat_from=len(months))
-    return pairs, rate, leads, daily_rates(rate_x, month_of_day_x, leads)[:n_days]
+    leads = np.array([by_origin[int(o)] for o in pairs[:, 0]], dtype=np.int64) if demand.departure_lead else None
+    table_last = max((str(r.month)[:7] for r in scenario.demand), default=months[-1])
+    last_month = sum(m <= table_last for m in months) - 1  # -1: the table ends before the calendar starts
+    return pairs, rate[:run_months], leads, daily_rates(rate, month_of_day, leads, last_month)[:n_days]
 
 
 @dataclass

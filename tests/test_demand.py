@@ -276,7 +276,7 @@ def test_daily_rates_take_the_rate_of_the_month_lead_days_later_and_repeat_the_l
 def test_the_model_spawns_ahead_by_the_lead_and_not_without_it(tiny_scenario):
     from sim.model import SmugglingModel
 
-    def first_spawn_day_of_march(lead_on: bool, wait: float) -> int:
+    def first_spawn_day_of_march(lead_on: bool, wait: float) -> tuple[int, int]:
         sc = tiny_scenario.with_overrides(parameters={"demand": {"departure_lead": lead_on, "expected_wait_days": wait}})
         m = SmugglingModel(sc, 3)
         march = m.months.index("2012-03")
@@ -296,30 +296,33 @@ def test_a_run_that_stops_early_spawns_what_the_full_run_spawns(tiny_scenario):
 
     lead_on = tiny_scenario.with_overrides(parameters={"demand": {"departure_lead": True}})
     full = SmugglingModel(lead_on, 3)
-    last_month = full.months[-1]
-    cut = full.months[-3]  # two months before the scenario's end
-    short = SmugglingModel(lead_on.with_overrides(end=f"{cut}-28"), 3)
+    short = SmugglingModel(lead_on.with_overrides(end="2012-02-29"), 3)  # the table goes on to March
     assert short.demand_lead_days.max() > 0
     n = short.n_days_total
     assert np.array_equal(short.demand_rate_daily, full.demand_rate_daily[:n])
-    assert last_month > cut
+    # the short run's last day already spawns March's persons, which its own calendar does not have
+    march, feb = full.months.index("2012-03"), full.months.index("2012-02")
+    assert not np.array_equal(full.demand_rate[march], full.demand_rate[feb])
+    ahead = short.demand_lead_days >= 1
+    assert np.array_equal(short.demand_rate_daily[-1, ahead], full.demand_rate[march, ahead])
 
 
-def test_months_past_the_run_read_the_table_then_repeat_its_last_month(tiny_scenario):
-    from sim.model import ROUTE_TYPES
-    from sim.network import RouteNetwork
-    from sim.spawning import build_population, demand_rates
+def test_a_day_looks_ahead_no_further_than_the_table_s_last_month():
+    from sim.spawning import daily_rates
 
-    net = RouteNetwork.from_scenario(tiny_scenario, list(ROUTE_TYPES))
-    groups = build_population(tiny_scenario, net).groups
-    last = max(str(r.month)[:7] for r in tiny_scenario.demand)
-    assert last == "2012-03"
-    months = ["2012-01", "2012-02", "2012-03", "2012-04", "2012-05"]
-    days = [31, 29, 31, 30, 31]
-    _, plain = demand_rates(tiny_scenario, net, groups, months, days, 0, 0.0, 1)
-    _, ext = demand_rates(tiny_scenario, net, groups, months, days, 0, 0.0, 1, repeat_from=2)
-    assert plain[3:].sum() == 0  # no table rows after March
-    assert np.array_equal(ext[:3], plain[:3]) and plain[2].sum() > 0  # March from the table, past the run
-    assert np.array_equal(ext[3], ext[2]) and np.array_equal(ext[4], ext[2])  # then March repeated
-    _, late = demand_rates(tiny_scenario, net, groups, months, days, 0, 0.0, 1, repeat_from=4)
-    assert late[3].sum() == 0 and np.array_equal(late[4], late[3])  # the run's own months keep their zeros
+    rate = np.array([[1.0], [2.0], [0.0], [0.0]])  # the table ends with month 1
+    month_of_day = np.repeat([0, 1, 2, 3], 3)
+    out = daily_rates(rate, month_of_day, np.array([4]), last_month=1)[:, 0]
+    # month 0's days take month 1's rate; month 1's days stay at month 1 (not the empty month 2 ahead);
+    # the days after the table keep their own (empty) months
+    assert out.tolist() == [2.0] * 6 + [0.0] * 6
+    assert daily_rates(rate, month_of_day, np.array([4]))[3:6, 0].tolist() == [0.0] * 3  # without the cap
+
+
+def test_a_table_that_ends_before_the_run_gets_no_demand_after_it_with_or_without_the_lead(tiny_scenario):
+    from sim.model import SmugglingModel
+
+    for lead in (False, True):
+        m = SmugglingModel(tiny_scenario.with_overrides(parameters={"demand": {"departure_lead": lead}}), 3)
+        april = int(np.flatnonzero(m.month_of_day == m.months.index("2012-04"))[0])  # the table ends in March
+        assert m.demand_rate_daily[:april].sum() > 0 and m.demand_rate_daily[april:].sum() == 0, lead
