@@ -445,6 +445,8 @@ class RouteAwareness:
         Smoothed onward passages (persons per day).
     today : ndarray of float, shape (G, E)
         Today's onward passages (persons), cleared by :meth:`step`.
+    used : ndarray of float, shape (G, E)
+        Passages (persons) since the run began, for :meth:`end_burn_in`.
     """
 
     def __init__(self, n_groups: int, aware: np.ndarray, region_of_node: np.ndarray, src: np.ndarray, params):
@@ -456,10 +458,21 @@ class RouteAwareness:
         self.A = np.where(self.aware[None, :], float(params.initial), 1.0) * np.ones((n_groups, E))
         self.s = np.zeros((n_groups, E))
         self.today = np.zeros((n_groups, E))
+        self.used = np.zeros((n_groups, E))
+
+    def end_burn_in(self) -> None:
+        """The note's start: ``A`` is 1 on the segments each group used in the burn-in, ``initial`` elsewhere.
+
+        Called once, at the end of the burn-in (``awareness.burn_in_start``); :func:`initial_awareness` on the
+        persons each group carried on each segment so far (:attr:`used`). Segments not subject to
+        awareness stay at 1.
+        """
+        self.A = np.where(self.aware[None, :], initial_awareness(self.used, self.p.initial), 1.0)
 
     def record(self, group: np.ndarray, edge: np.ndarray, persons: float) -> None:
         """Add onward passages: one agent of ``persons`` persons per element (group, edge)."""
         np.add.at(self.today, (group, edge), persons)
+        np.add.at(self.used, (group, edge), persons)
 
     def step(self, advertised: np.ndarray) -> None:
         """One day: smooth the passages, update ``A`` on aware segments (:func:`awareness_step`)."""

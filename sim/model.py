@@ -441,6 +441,8 @@ class SmugglingModel(mesa.Model):
         """Route awareness (a) from today's passages; hubs (step 8) with reputation (c) as a slow stock."""
         if self.awareness is not None:
             self.awareness.step(self._advertised)
+            if self.day == self.start_day - 1 and self.params.awareness.burn_in_start:  # the note's start (a)
+                self.awareness.end_burn_in()
         hp = self.params.hub_reputation
         tau = hp.burn_in_timescale_days if self.day < self.start_day else hp.timescale_days
         hubs.step_hubs(self.hubs, hp, hubs.success_shares(self.hub_list, self.enterprises.at) if hp.enabled else None,

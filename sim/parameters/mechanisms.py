@@ -51,6 +51,15 @@ class AwarenessParameters(Group):
         0.01, ge=0.0, le=1.0, low=0.0, high=0.02, unit="1", kind="prior", source=NOTE_A,
         description="Awareness of a smuggled segment nobody of the group has used.",
     )
+    burn_in_start: bool = param(
+        False, low=0, high=1, unit="switch", kind="structural",
+        source="mechanisms note (a): 'Initial A from the burn-in (1 where the group used the edge, else "
+        "awareness_initial)'",
+        description="True: at the end of the burn-in each group's awareness is 1 on the smuggled segments its "
+        "members used during the burn-in and `initial` on the others (the note's rule; the burn-in stands for "
+        "the years before the start, when the routes in use were known); false: awareness carries on from what "
+        "the burn-in's word of mouth built up from `initial` (the rule before stop 28).",
+    )
     hub_info_strength: float = param(
         0.3, ge=0.0, le=1.0, low=0.0, high=1.0, unit="1", kind="prior", source=NOTE_C,
         description="Information I = strength * R that a market hub of reputation R gives on the segments "
