@@ -150,6 +150,18 @@ def test_awareness_stays_in_unit_interval():
         assert (A >= 0).all() and (A <= 1).all()
 
 
+def test_route_awareness_end_burn_in_hand_computed():
+    from sim.awareness import RouteAwareness
+
+    p = Parameters().awareness.model_copy(update={"initial": 0.02})
+    a = RouteAwareness(2, np.array([True, True, False]), np.array([0, 0]), np.array([0, 0, 1]), p)
+    a.record(np.array([0, 1, 1]), np.array([0, 1, 2]), 4.0)
+    a.step(np.zeros(3, dtype=bool))
+    a.end_burn_in()
+    assert a.used.tolist() == [[4.0, 0.0, 0.0], [0.0, 4.0, 4.0]]
+    assert a.A.tolist() == [[1.0, 0.02, 1.0], [0.02, 1.0, 1.0]]
+
+
 def test_initial_awareness():
     np.testing.assert_allclose(initial_awareness(np.array([[0.0, 3.0]]), 0.02), [[0.02, 1.0]])
 

@@ -165,6 +165,37 @@ def test_awareness_grows_on_used_segments_and_stays_one_on_public_transport(tiny
     assert model.Jr_group is not None and model.Jr_group.shape[0] == len(model.groups)
 
 
+@pytest.mark.parametrize("burn_in_start", [False, True])
+def test_burn_in_start_sets_awareness_from_what_each_group_used(tiny_scenario, burn_in_start):
+    """The note's start (a): at the end of the burn-in A is 1 where a group passed, ``initial`` elsewhere."""
+    sc = with_groups(only(tiny_scenario, "awareness"), awareness={"burn_in_start": burn_in_start})
+    model = SmugglingModel(sc, seed=3)
+    a, smuggled, initial = model.awareness, model.net.smuggled, sc.parameters.awareness.initial
+    assert model.start_day >= 2, "the tiny scenario needs a burn-in"
+    run_days(model, model.start_day - 1)
+    before = a.A.copy()
+    used = a.used[:, smuggled] > 0
+    assert used.any() and (~used).any(), "the burn-in must use some smuggled segments and not others"
+    run_days(model, 1)  # the burn-in's last day
+    A = a.A[:, smuggled]
+    if burn_in_start:
+        assert np.all(A[a.used[:, smuggled] > 0] == 1.0)
+        assert np.all(A[a.used[:, smuggled] == 0] == initial)
+    else:  # carries on from the word of mouth of the burn-in: below 1 where used, above initial somewhere
+        assert A.max() < 1.0 and A.max() > initial
+        assert np.allclose(a.A, before, atol=0.05)
+    assert np.all(a.A[:, ~smuggled] == 1.0)
+    run_days(model, 5)  # and only once: afterwards word of mouth and forgetting move it again
+    if burn_in_start:
+        assert a.A[:, smuggled].max() < 1.0
+
+
+def test_burn_in_start_is_off_in_the_defaults_until_adopted():
+    from sim.parameters import AwarenessParameters
+
+    assert AwarenessParameters().burn_in_start is False
+
+
 def test_awareness_lowers_the_utility_of_unknown_offers():
     from sim.awareness import awareness_utility, effective_awareness
 
