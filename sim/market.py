@@ -270,7 +270,7 @@ def run_market(W: np.ndarray, mig, offers: Offers, *, net, perceived_failure: np
                p_incident: np.ndarray, J: np.ndarray, Jr: np.ndarray, day: int, params,
                rng: np.random.Generator, Jr_group: np.ndarray | None = None,
                awareness: np.ndarray | None = None, information: np.ndarray | None = None,
-               extra_utility: np.ndarray | None = None) -> RoundResult:
+               extra_utility: np.ndarray | None = None, path_size: np.ndarray | None = None) -> RoundResult:
     """Step 4: every waiting migrant takes part in a market round at its node.
 
     A migrant compares a random window of at most ``choice.offers_considered`` offers at its node,
@@ -302,6 +302,9 @@ def run_market(W: np.ndarray, mig, offers: Offers, *, net, perceived_failure: np
         Hub information ``I`` (:func:`sim.awareness.hub_information`).
     extra_utility : ndarray of float, shape (O,), optional
         Utility added to each offer (hub reputation of its end, mechanisms note (c)).
+    path_size : ndarray of float, shape (E, D), optional
+        Path-size term of each segment towards each destination (logit units; ``choice.path_size_weight``,
+        :func:`sim.choice.path_size_utility`); None: none.
 
     Returns
     -------
@@ -364,6 +367,8 @@ def run_market(W: np.ndarray, mig, offers: Offers, *, net, perceived_failure: np
             u = u + awareness_utility(aeff, params.awareness.utility_floor)
         if extra_utility is not None:
             u = u + extra_utility[slot]
+        if path_size is not None:
+            u = u + path_size[o_edge[slot], d]
         price = o_price[slot]
         partner = mig.package_partner[ids]
         has_partner = partner >= 0

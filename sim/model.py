@@ -38,7 +38,7 @@ from sim import (
 from sim.agencies import build_enforcement
 from sim.agents.hub import Hub
 from sim.agents.migrant import Migrants, MigrantState, MigrantView  # noqa: F401 (MigrantView: return type)
-from sim.choice import cost_to_go, edge_cost, group_costs_to_go
+from sim.choice import corridor_keys, cost_to_go, edge_cost, group_costs_to_go, path_size_utility
 from sim.dates import month_calendar, to_date
 from sim.enforcement import EnforcementState, crossing_odds, effort_lists
 from sim.labels import MODES, ROUTE_TYPES
@@ -149,6 +149,7 @@ class SmugglingModel(mesa.Model):
             self.awareness = aw.RouteAwareness(len(self.groups), net.smuggled, region, net.src, p.awareness)
         self.information: np.ndarray | None = None  # hub information I (N, E), awareness (a)
         self.Jr_group: np.ndarray | None = None
+        self.path_size: np.ndarray | None = None  # path-size term (E, D) of the next-step choice, None when off
         # waiting at hubs: the groups' slow expectation R (G, N, D) of the utility-to-go, None when off
         self.expectation: np.ndarray | None = None
         self.value_to_go: np.ndarray | None = None  # the (G, N, D) value it follows
@@ -226,6 +227,9 @@ class SmugglingModel(mesa.Model):
         # without retreat edges: a departure point must not look farther than the hub feeding it
         keep = ~net.is_retreat
         self.J = cost_to_go(net.src[keep], net.dst[keep], cost[keep, None], net.n_nodes, self.destinations, scale=1e-6)
+        if cp.path_size_weight > 0:  # the options of one corridor share one option's weight (stop 28)
+            keys = corridor_keys(net.src, net.dst, cost, self.J, self.odds.labelled, keep)
+            self.path_size = path_size_utility(net.src, keys, cp.path_size_weight)
         ahead = hubs.reputation_to_go(net, cost, self.J, rep, hp, cp)
         self.Jr = -self.J / cp.cost_scale_eur + ahead
         if self.awareness is not None:  # awareness (a): per-group costs-to-go over what each group knows
@@ -290,7 +294,7 @@ class SmugglingModel(mesa.Model):
                                                   p.choice.cost_scale_eur)
         res = market.run_market(W, mig, offers, net=self.net, perceived_failure=self.perceived_failure,
                                 p_incident=self.odds.incident, J=self.J, Jr=self.Jr, day=self.day, params=p, rng=self.rng,
-                                Jr_group=self.Jr_group,
+                                Jr_group=self.Jr_group, path_size=self.path_size,
                                 awareness=None if self.awareness is None else self.awareness.A,
                                 information=self.information, extra_utility=extra)
         self.desired = res.desired

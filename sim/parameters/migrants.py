@@ -82,6 +82,15 @@ class ChoiceParameters(Group):
         7, ge=1, le=90, low=1, high=30, unit="day", kind="structural", source=STRUCTURE,
         description="Days between recomputations of perceived costs-to-go.",
     )
+    path_size_weight: float = param(
+        0.0, ge=0.0, le=5.0, low=0.0, high=1.0, unit="1", kind="prior",
+        source="path-size logit (Ben-Akiva and Bierlaire 1999, Discrete choice methods and their applications "
+        "to short term travel decisions; weight 1 in its original form); 0: off, the rule before stop 28",
+        description="Weight of the path-size term -w ln m in the choice of the next segment, m the segments "
+        "leaving the node in the same corridor (the label of the first EU-entry crossing ahead on the cheapest "
+        "way to the destination; sim.choice.corridor_keys): with 1, the segments of one corridor share the "
+        "weight of one option.",
+    )
     retreat_after_wait_days: int = param(
         14, ge=0, le=365, low=7, high=60, unit="day", kind="prior", source=ASSUMED,
         description="Days waiting at a node after which a migrant who has not failed a crossing may "
