@@ -196,6 +196,41 @@ def test_burn_in_start_is_off_in_the_defaults_until_adopted():
     assert AwarenessParameters().burn_in_start is False
 
 
+def test_path_size_term_is_off_by_default_and_enters_the_market_when_on(tiny_scenario):
+    assert SmugglingModel(tiny_scenario, seed=5).path_size is None
+    sc = with_groups(tiny_scenario, choice={"path_size_weight": 1.0})
+    model = SmugglingModel(sc, seed=5)
+    net = model.net
+    assert model.path_size.shape == (net.n_edges, len(model.destinations))
+    m = np.exp(-model.path_size)  # -ln m with m segments of one corridor at the node
+    assert np.allclose(m, np.round(m)) and (m >= 1).all() and (m > 1).any()
+    # the term is in the market's utilities: a segment it makes very unattractive is bought far less (those
+    # for whom it is the only way allowed still take it)
+    edge = net.edge_index[("Istanbul", "Edirne")]  # against Istanbul->Izmir
+    replan = model._replan
+
+    def replan_with_penalty():
+        replan()
+        model.path_size[edge] = -50.0
+
+    model._replan = replan_with_penalty
+    model._replan()
+    plain = SmugglingModel(with_groups(sc, choice={"path_size_weight": 0.0}), seed=5)
+    counts = {}
+    for key, mdl in (("plain", plain), ("penalised", model)):
+        seen = []
+        cross = mdl._cross
+
+        def recording(ids, opt, offers, seen=seen, cross=cross):
+            seen.extend(offers.edge[opt].tolist())
+            return cross(ids, opt, offers)
+
+        mdl._cross = recording
+        run_days(mdl, 120)
+        counts[key] = seen.count(edge)
+    assert counts["plain"] > 20 and counts["penalised"] < counts["plain"] / 2, counts  # 414 against 97 when written
+
+
 def test_awareness_lowers_the_utility_of_unknown_offers():
     from sim.awareness import awareness_utility, effective_awareness
 
