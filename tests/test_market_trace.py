@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import load_script
 
 from sim.model import SmugglingModel
 
-SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "market_trace.py"
-
 
 def _module():
-    spec = importlib.util.spec_from_file_location("market_trace", SCRIPT)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_script("market_trace")
 
 
 def _busiest_market(sc) -> str:

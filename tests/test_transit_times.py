@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import numpy as np
+from conftest import load_script
 
 from sim.model import SmugglingModel
 
-SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "transit_times.py"
-
 
 def _module():
-    spec = importlib.util.spec_from_file_location("transit_times", SCRIPT)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_script("transit_times")
 
 
 def test_recording_the_attempts_does_not_change_the_run_and_no_attempt_precedes_its_spawn(tiny_scenario):
