@@ -1,7 +1,8 @@
 """Market trace: who leaves one node, by which segment, and what is sold there, month by month (a diagnostic).
 
-For one replicate and one node (a hub or departure point, e.g. Edirne), by month: the persons who left the
-node by each segment and the share of them who had failed a crossing before (``retreat`` segments back to
+For one replicate and one node (a hub or departure point, e.g. Edirne), by month: the persons who set out
+from the node by each segment (attempts: one who is prevented or returned and tries again counts again) and
+the share of them who had failed a crossing before (``retreat`` segments back to
 the hub included, so a crossing that sends its customers back shows up); the enterprises based at the node
 (mean count and members) and those that left the market (by reason: arrest or ruin); the seats offered a
 day on the segments out of the node and the mean queue at the node (persons). Stop 28 used it to find that
@@ -53,7 +54,8 @@ def trace(scenario, seed: int, node: str, until: str | None = None, *,
     Returns
     -------
     moves : pandas.DataFrame
-        One row per migrant agent that left ``node`` by a segment: ``month`` (``YYYY-MM``), ``segment``,
+        One row per migrant agent that set out from ``node`` by a segment today (an attempt, whatever its
+        outcome): ``month`` (``YYYY-MM``), ``segment``,
         ``persons``, ``failed_before`` (bool), ``sold`` (bool: by an enterprise, else self-travel).
     days : pandas.DataFrame
         One row per day: ``month``, ``enterprises``, ``members``, ``seats_per_day`` (persons offered on the
@@ -118,8 +120,8 @@ def summarise(moves: pd.DataFrame, days: pd.DataFrame, exits: pd.DataFrame) -> t
         Persons per month (rows) and segment (columns).
     market : pandas.DataFrame
         Per month: mean ``enterprises``, ``members``, ``seats_per_day`` and ``queue``; ``arrests`` and
-        ``ruins`` (enterprises that left); ``left`` (persons who left the node) and ``failed_before`` (their
-        share that had failed a crossing before).
+        ``ruins`` (enterprises that left); ``left`` (persons who set out from the node: attempts) and
+        ``failed_before`` (their share that had failed a crossing before).
     """
     by_segment = moves.pivot_table(index="month", columns="segment", values="persons", aggfunc="sum", fill_value=0)
     market = days.groupby("month")[["enterprises", "members", "seats_per_day", "queue"]].mean().round(1)
@@ -134,7 +136,7 @@ def summarise(moves: pd.DataFrame, days: pd.DataFrame, exits: pd.DataFrame) -> t
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
-        description="Who leaves one node, by which segment, and what is sold there, month by month, for one "
+        description="Who sets out from one node (attempts), by which segment, and what is sold there, month by month, for one "
         "replicate (persons). Prints tables; writes nothing.")
     ap.add_argument("scenario", help="scenario YAML file")
     ap.add_argument("node", help="a node of the route graph, e.g. Edirne")
@@ -160,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     by_segment, market = summarise(moves, days, exits)
     pd.set_option("display.width", 250)
     print(f"{args.scenario}, node {args.node}, seed {args.seed}, {args.persons_per_agent} persons per agent (persons)")
-    print("persons leaving by segment:")
+    print("persons setting out by segment (attempts):")
     print(by_segment.to_string())
     print("the market (means over the month's days; arrests and ruins: enterprises based here that left):")
     print(market.to_string())

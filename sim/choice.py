@@ -419,7 +419,7 @@ def offer_utility(
 
 
 def corridor_keys(src: np.ndarray, dst: np.ndarray, cost: np.ndarray, J: np.ndarray, label: np.ndarray,
-                  usable: np.ndarray, max_steps: int = 64) -> np.ndarray:
+                  usable: np.ndarray, destinations: np.ndarray, max_steps: int = 64) -> np.ndarray:
     """Each segment's corridor towards each destination: the label of the first EU-entry crossing on it.
 
     The corridor of segment ``e`` towards destination ``d`` is ``label[e]`` if ``e`` is itself labelled,
@@ -437,6 +437,9 @@ def corridor_keys(src: np.ndarray, dst: np.ndarray, cost: np.ndarray, J: np.ndar
         Index of the segment's (route, type) label, -1 if none.
     usable : ndarray of bool, shape (E,)
         Segments the cheapest way on may use (the model passes the non-retreat ones).
+    destinations : ndarray of int, shape (D,)
+        Node of each destination: the way on ends there (a destination with segments out of it is not
+        left again).
     max_steps : int
         Bound on the number of segments followed (longer than any cheapest path of the graph).
 
@@ -453,7 +456,7 @@ def corridor_keys(src: np.ndarray, dst: np.ndarray, cost: np.ndarray, J: np.ndar
     >>> src = np.array([0, 0, 0, 1, 2]); dst = np.array([1, 1, 2, 3, 3])
     >>> cost = np.array([10.0, 20.0, 10.0, 100.0, 150.0])
     >>> J = np.array([[110.0], [100.0], [150.0], [0.0]])
-    >>> corridor_keys(src, dst, cost, J, np.array([-1, -1, -1, 0, 1]), np.ones(5, bool))[:, 0].tolist()
+    >>> corridor_keys(src, dst, cost, J, np.array([-1, -1, -1, 0, 1]), np.ones(5, bool), np.array([3]))[:, 0].tolist()
     [0, 0, 1, 0, 1]
     """
     src, dst, label = np.asarray(src), np.asarray(dst), np.asarray(label)
@@ -466,6 +469,7 @@ def corridor_keys(src: np.ndarray, dst: np.ndarray, cost: np.ndarray, J: np.ndar
         better = v < best[src[e]]
         best[src[e]] = np.where(better, v, best[src[e]])
         succ[src[e]] = np.where(better, e, succ[src[e]])
+    succ[np.asarray(destinations), np.arange(D)] = -1  # the way on stops at the destination
     cols = np.arange(D)[None, :]
     has = succ >= 0
     s = np.where(has, succ, 0)

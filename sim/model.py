@@ -228,7 +228,7 @@ class SmugglingModel(mesa.Model):
         keep = ~net.is_retreat
         self.J = cost_to_go(net.src[keep], net.dst[keep], cost[keep, None], net.n_nodes, self.destinations, scale=1e-6)
         if cp.path_size_weight > 0:  # the options of one corridor share one option's weight (stop 28)
-            keys = corridor_keys(net.src, net.dst, cost, self.J, self.odds.labelled, keep)
+            keys = corridor_keys(net.src, net.dst, cost, self.J, self.odds.labelled, keep, self.destinations)
             self.path_size = path_size_utility(net.src, keys, cp.path_size_weight)
         ahead = hubs.reputation_to_go(net, cost, self.J, rep, hp, cp)
         self.Jr = -self.J / cp.cost_scale_eur + ahead
