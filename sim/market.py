@@ -304,7 +304,7 @@ def run_market(W: np.ndarray, mig, offers: Offers, *, net, perceived_failure: np
         Utility added to each offer (hub reputation of its end, mechanisms note (c)).
     path_size : ndarray of float, shape (E, D), optional
         Path-size term of each segment towards each destination (logit units; ``choice.path_size_weight``,
-        :func:`sim.choice.path_size_utility`); None: none.
+        :func:`sim.corridors.path_size_utility`); None: none.
 
     Returns
     -------

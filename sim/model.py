@@ -38,7 +38,8 @@ from sim import (
 from sim.agencies import build_enforcement
 from sim.agents.hub import Hub
 from sim.agents.migrant import Migrants, MigrantState, MigrantView  # noqa: F401 (MigrantView: return type)
-from sim.choice import corridor_keys, cost_to_go, edge_cost, group_costs_to_go, path_size_utility
+from sim.choice import cost_to_go, edge_cost, group_costs_to_go
+from sim.corridors import corridor_keys, path_size_utility
 from sim.dates import month_calendar, to_date
 from sim.enforcement import EnforcementState, crossing_odds, effort_lists
 from sim.labels import MODES, ROUTE_TYPES

@@ -81,7 +81,7 @@ def prints(path: Path) -> list[int]:
             if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "print"]
 
 
-DOMAIN = {"sim/model.py", "sim/choice.py", "sim/market.py", "sim/crossing.py", "sim/enforcement.py",
+DOMAIN = {"sim/model.py", "sim/choice.py", "sim/corridors.py", "sim/market.py", "sim/crossing.py", "sim/enforcement.py",
           "sim/enterprises.py", "sim/hubs.py", "sim/vulnerability.py", "sim/spawning.py", "sim/network.py",
           "sim/metrics.py", "sim/labels.py"}
 # the parameters: one module, or a package of modules

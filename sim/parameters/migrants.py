@@ -88,7 +88,7 @@ class ChoiceParameters(Group):
         "to short term travel decisions; weight 1 in its original form); 0: off, the rule before stop 28",
         description="Weight of the path-size term -w ln m in the choice of the next segment, m the segments "
         "leaving the node in the same corridor (the label of the first EU-entry crossing ahead on the cheapest "
-        "way to the destination; sim.choice.corridor_keys): with 1, the segments of one corridor share the "
+        "way to the destination; sim.corridors.corridor_keys): with 1, the segments of one corridor share the "
         "weight of one option.",
     )
     retreat_after_wait_days: int = param(
