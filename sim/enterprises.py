@@ -222,7 +222,10 @@ def step_enterprises(reg: EnterpriseRegistry, net, effort_lists: tuple[list, lis
 def _explore(reg: EnterpriseRegistry, ent: SmugglerEnterprise, net, p, prob: float, desired, rng,
              location: relocation.Location | None = None, arrest_node=None, supply_params=None) -> None:
     """Supply (b), NarcoLogic's expansion: with probability ``prob`` (over its loss tolerance), add the untried
-    segment of best expected margin; with none left at home, :func:`sim.relocation.relocate`."""
+    segment of best expected margin; with none left at home, :func:`sim.relocation.relocate`.
+
+    A segment that needs a vessel (:func:`sim.supply.vessel_cost_eur`) is tried only if the enterprise can pay
+    it, and it pays it."""
     if rng.random() >= prob:
         return
     untried = [int(e) for e in net.out_edges[ent.home] if net.smuggled[e] and e not in ent.price_eur]
@@ -230,9 +233,13 @@ def _explore(reg: EnterpriseRegistry, ent: SmugglerEnterprise, net, p, prob: flo
         if location is not None:
             relocation.relocate(reg, ent, net, p, location, desired, arrest_node, supply_params, rng)
         return
-    j = supply.choose_new_segment(relocation.segment_margins(reg, net, p, untried, desired), rng)
+    affordable = [e for e in untried if supply.vessel_cost_eur(net.vessel_eur, e, supply_params) <= ent.cash_eur]
+    if not affordable:  # only a service that needs a vessel it cannot pay: it stays as it is
+        return
+    j = supply.choose_new_segment(relocation.segment_margins(reg, net, p, affordable, desired), rng)
     if j >= 0:
-        e = untried[j]
+        e = affordable[j]
+        ent.cash_eur -= supply.vessel_cost_eur(net.vessel_eur, e, supply_params)
         ent.segments.append(e)
         ent.price_eur[e] = _price(reg, net, e, p.markup)
 
@@ -352,6 +359,7 @@ def spin_off(model, reg: EnterpriseRegistry, net, wanted_persons: np.ndarray, ca
                           for i in cand])
         parents = supply.draw_parents(members[cand] * np.where(local, 1.0, sp.upstream_recruit_weight), int(k), rng)
         cost = float(supply.entry_cost_eur(node_effort[node], sp.entry_cost_eur, sp.entry_cost_per_effort))
+        cost += supply.vessel_cost_eur(net.vessel_eur, int(e), sp)  # a ship first, where the segment needs one
         cash = np.array([ents[i].cash_eur for i in cand])
         funded, cash = supply.fund_entries(cash, parents, cost)
         for i, c in zip(cand, cash, strict=True):

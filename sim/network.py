@@ -91,6 +91,7 @@ def build_graph(scenario) -> nx.DiGraph:
             labelled_from=s.labelled_from,
             first_reported=s.first_reported,
             closed_from=s.closed_from,
+            vessel_eur=float(s.vessel_eur or 0.0),
             retreat=False,
         )
     retreat_share = scenario.parameters.network.retreat_fee_share
@@ -103,7 +104,7 @@ def build_graph(scenario) -> nx.DiGraph:
                 G.add_edge(
                     n, p, mode="land", distance_km=e["distance_km"], travel_days=e["travel_days"],
                     base_fee_eur=round(retreat_share * e["base_fee_eur"], 2), death_risk=0.0, frontex_route="",
-                    frontex_type="", border="", labelled_from=None, first_reported=None, closed_from=None, retreat=True,
+                    frontex_type="", border="", labelled_from=None, first_reported=None, closed_from=None, vessel_eur=0.0, retreat=True,
                 )
     return G
 
@@ -132,6 +133,8 @@ class RouteNetwork:
         any run; :func:`sim.enterprises.seed_enterprises` sells on the first day only those reported by then)
     closed_from : ndarray of int, shape (E,); day ordinal from which no migrant can travel the segment (0 = never;
         :meth:`open_on`)
+    vessel_eur : ndarray of float, shape (E,); capital a seller needs before it first sells the segment (EUR; 0 =
+        none; charged with ``supply.vessel_capital``, :func:`sim.supply.opening_cost_eur`)
     route_types : list of (route, type)
     is_market : ndarray of bool, shape (N,)
     smuggled : ndarray of bool, shape (E,); sold by enterprises (leaves a market node, not by air)
@@ -168,6 +171,7 @@ class RouteNetwork:
     out_edges: list[np.ndarray] = field(default_factory=list)
     first_reported: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     closed_from: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    vessel_eur: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
     @classmethod
     def from_scenario(cls, scenario, route_types: list[tuple[str, str]]) -> RouteNetwork:
@@ -217,6 +221,7 @@ class RouteNetwork:
         net.out_edges = [np.flatnonzero(src == i) for i in range(len(nodes))]
         net.first_reported = np.array([_ordinal(d["first_reported"]) for _, _, d in edges], dtype=np.int64)
         net.closed_from = np.array([_ordinal(d["closed_from"]) for _, _, d in edges], dtype=np.int64)
+        net.vessel_eur = np.array([d["vessel_eur"] for _, _, d in edges], dtype=float)
         ahead = nx.DiGraph()
         ahead.add_nodes_from(range(len(nodes)))
         ahead.add_edges_from((int(u), int(v)) for u, v, r in zip(src, dst, retreat, strict=True) if not r)

@@ -109,7 +109,8 @@ def relocate(reg: EnterpriseRegistry, ent: SmugglerEnterprise, net, p, location:
     if migrants wanted it today or wait at that market: an enterprise does not move to open a service
     nobody asks for (a cargo ship from Mersin before anyone waits there). Moving costs the entry cost
     at the new market's arrest effort (:func:`sim.supply.entry_cost_eur`); an enterprise that cannot
-    pay stays. It then sells one segment there, chosen as exploration chooses one (:func:`segment_margins`); its members,
+    pay stays; a segment that needs a vessel it cannot pay as well (:func:`sim.supply.vessel_cost_eur`) is no
+    place to sell. It then sells one segment there, chosen as exploration chooses one (:func:`segment_margins`); its members,
     cash, partners and experience move with it, its recent revenue and losses start afresh.
 
     Returns
@@ -127,6 +128,10 @@ def relocate(reg: EnterpriseRegistry, ent: SmugglerEnterprise, net, p, location:
         if desired is not None and location.queue_per_seat[c] <= 0:  # no service nobody sells, wants or waits for
             sold = {e for o in reg.at.get(int(c), ()) for e in o.price_eur}
             segs = [e for e in segs if e in sold or desired[e] > 0]
+        if supply_params is not None and supply_params.vessel_capital:  # a ship it cannot pay is no place to sell
+            entry = float(supply.entry_cost_eur(arrest_node[c], supply_params.entry_cost_eur,
+                                                supply_params.entry_cost_per_effort))
+            segs = [e for e in segs if entry + supply.vessel_cost_eur(net.vessel_eur, e, supply_params) <= ent.cash_eur]
         margins = segment_margins(reg, net, p, segs, desired) if segs else np.zeros(0)
         if len(margins) and margins.max() > 0:
             usable.append((int(c), segs, margins))
@@ -140,6 +145,9 @@ def relocate(reg: EnterpriseRegistry, ent: SmugglerEnterprise, net, p, location:
     if ent.cash_eur < cost:
         return -1
     e = segs[supply.choose_new_segment(margins, rng)]  # a positive margin: a segment is chosen
+    cost += supply.vessel_cost_eur(net.vessel_eur, e, supply_params)
+    if ent.cash_eur < cost:
+        return -1
     price = _price(reg, net, e, p.markup)
     ent.cash_eur -= cost
     reg.move(ent, new)

@@ -9,6 +9,11 @@ at the market (mechanisms note (b)), not from an unlimited pool of entrants:
   on ``e`` today over its capacity (persons). ``x / (1 + x)`` bounds the feedback of a queue.
 - **Entry cost.** The founder pays ``entry_cost_eur * (1 + entry_cost_per_effort * effort)`` from the
   parent's cash, or there is no entry.
+- **The vessel** (``vessel_capital``, since stop 29). A segment with a ``vessel_eur`` in ``segments.csv``
+  (the cargo ships from Mersin) needs a ship before it is first sold: the founder's parent, or an
+  enterprise exploring or relocating to it, pays it from its cash on top of the entry cost, or the
+  segment is not opened (:func:`vessel_cost_eur`). Sources: ships bought for about USD 150,000-250,000
+  (AFP, 8 January 2015: scrap value) and up to USD 500,000 (AP, 28 January 2015).
 - **Set-up lag.** A new enterprise sells nothing for a gamma-distributed number of days (it pays its
   fixed costs meanwhile).
 - **Exploration** (NarcoLogic's expansion, Magliocca et al. 2019): an enterprise whose recent losses
@@ -64,6 +69,7 @@ __all__ = [
     "inherited_experience",
     "recruiters_at",
     "spinoff_rate",
+    "vessel_cost_eur",
 ]
 
 
@@ -279,6 +285,35 @@ def draw_parents(members: np.ndarray, n: int, rng: np.random.Generator) -> np.nd
     if n <= 0 or m.sum() <= 0:
         return np.zeros(0, dtype=np.int64)
     return rng.choice(len(m), size=n, p=m / m.sum())
+
+
+def vessel_cost_eur(vessel_eur: np.ndarray, edge: int, supply_params) -> float:
+    """The vessel a seller pays before it first sells segment ``edge`` (EUR; 0 without one or with the rule off).
+
+    Parameters
+    ----------
+    vessel_eur : ndarray of float, shape (E,)
+        :attr:`sim.network.RouteNetwork.vessel_eur` (may be empty: no vessels).
+    edge : int
+    supply_params : sim.parameters.SupplyParameters or None
+        ``vessel_capital`` switches the charge on; None or supply disabled: 0.
+
+    Returns
+    -------
+    float
+        EUR, >= 0.
+
+    Examples
+    --------
+    >>> from sim.parameters import SupplyParameters
+    >>> v = np.array([0.0, 190000.0])
+    >>> vessel_cost_eur(v, 1, SupplyParameters(vessel_capital=True)), vessel_cost_eur(v, 1, SupplyParameters())
+    (190000.0, 0.0)
+    """
+    sp = supply_params
+    if sp is None or not sp.enabled or not sp.vessel_capital or not len(vessel_eur):
+        return 0.0
+    return float(vessel_eur[edge])
 
 
 def fund_entries(parent_cash: np.ndarray, parents: np.ndarray, cost_eur: float) -> tuple[np.ndarray, np.ndarray]:

@@ -378,7 +378,7 @@ def test_bad_header_names_missing_and_unexpected_columns(tiny: Path) -> None:
     got = problems(tiny)
     assert got[0] == ("tiny/tables/segments.csv:1: segments: missing column(s) distance_km; "
                       "unexpected column(s) 'distance'; expected the header " + ",".join(TABLE_COLUMNS["segments"])
-                      + " (the last column(s) may be left out, from the end: closed_from, first_reported)")
+                      + " (the last column(s) may be left out, from the end: vessel_eur, closed_from, first_reported)")
     assert got[1].startswith("tiny/tables/demand.csv:1: demand: columns out of order; expected the header month,")
     assert got[2].startswith("tiny/tables/events.csv:1: events: empty file; expected the header start,")
     assert len(got) == 3

@@ -28,6 +28,7 @@ COLUMNS = {
     "segments": [
         "source", "target", "mode", "distance_km", "travel_days", "base_fee_eur", "death_risk",
         "frontex_route", "frontex_type", "border", "labelled_from", "note", "first_reported", "closed_from",
+        "vessel_eur",
     ],
     "origin_groups": [
         "origin_group", "budget_median_eur", "budget_sigma", "female_share", "minor_share",

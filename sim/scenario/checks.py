@@ -109,6 +109,11 @@ def _cross_check(
                    f"first_reported is the date a smuggling service is first reported: {r.source!r} ({kinds}) is "
                    "no market (hub or departure), so nobody sells this segment and it would change nothing "
                    "(leave it empty)")
+        if r.vessel_eur is not None and r.mode is not Mode.AIR and source is not None and not source[1].is_market:
+            kinds = ";".join(source[1].kind)
+            report("segments", i, r, "vessel_eur",
+                   f"vessel_eur is the capital a seller needs for the segment: {r.source!r} ({kinds}) is no market "
+                   "(hub or departure), so nobody sells this segment and it would change nothing (leave it empty)")
         if r.edge in edges:
             j, other = edges[r.edge]
             report("segments", i, r, "target", f"duplicate segment {r.edge!r} (first at {first('segments', j, other)})")

@@ -172,6 +172,11 @@ class SegmentRow(_Row):
         description="Date from which no migrant can travel the segment (empty: never), e.g. a flight closed "
         "by a visa requirement. From that day it is neither offered nor planned through.",
     )
+    vessel_eur: float | None = Field(
+        None, ge=0.0, le=1e7,
+        description="Capital a seller needs before it first sells the segment: the vessel (EUR; empty: none, "
+        "the boats of small crossings are in the variable cost). Charged with supply.vessel_capital.",
+    )
 
     @model_validator(mode="after")
     def _check(self) -> SegmentRow:
@@ -185,6 +190,9 @@ class SegmentRow(_Row):
             items.append(("frontex_type", f"Frontex reports no pair '{self.frontex_route}/{self.frontex_type}'"))
         if self.labelled_from is not None and self.frontex_route is None:
             items.append(("labelled_from", "labelled_from needs frontex_route and frontex_type"))
+        if self.vessel_eur is not None and self.mode is Mode.AIR:
+            items.append(("vessel_eur", "vessel_eur is the capital a seller needs for the segment: nobody sells an "
+                          "air segment, so it would change nothing (leave it empty)"))
         if self.first_reported is not None and self.mode is Mode.AIR:
             items.append(("first_reported", "first_reported is the date a smuggling service is first reported: "
                           "nobody sells an air segment, so it would change nothing (leave it empty)"))
@@ -453,5 +461,6 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {t: tuple(m.model_fields) for t, m i
 OPTIONAL_COLUMNS: dict[str, dict[str, object]] = {"events": {"magnitude": 1.0, "effort": None,
                                                               "detention_days": None, "detention_places": None},
                                                    "agencies": {"detention_days": None, "detention_places": None},
-                                                   "segments": {"first_reported": None, "closed_from": None}}
+                                                   "segments": {"first_reported": None, "closed_from": None,
+                                                                "vessel_eur": None}}
 
