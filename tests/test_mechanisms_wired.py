@@ -472,3 +472,83 @@ def test_a_closed_segment_is_neither_offered_nor_planned_through(tiny_scenario):
                                  open_edges=net.open_on(model.first_date.toordinal() + model.day))
     assert oslo_flight not in set(offers.edge.tolist())
     assert net.edge_index[("Athens", "Berlin")] in set(offers.edge.tolist())
+
+
+def _vessel_case(tiny_scenario, vessel_capital: bool, cash: float):
+    """Supply on, one smuggled market segment needing a vessel of EUR 1,000,000, every enterprise with ``cash``."""
+    sc = with_groups(only(tiny_scenario, "supply"),
+                     supply={"spinoff_rate_per_member_day": 0.1, "entry_cost_eur": 1000.0, "entry_cost_per_effort": 0.0,
+                             "vessel_capital": vessel_capital})
+    model = SmugglingModel(sc, seed=4)
+    reg, net = model.enterprises, model.net
+    seg = [int(e) for e in np.flatnonzero(net.smuggled & net.is_market[net.src])]
+    ship = next(e for e in seg if reg.at.get(int(net.src[e])))  # a segment at a market with enterprises
+    net.vessel_eur = np.zeros(net.n_edges)
+    net.vessel_eur[ship] = 1e6
+    for ents in reg.at.values():
+        for ent in ents:
+            ent.members, ent.cash_eur = 20, cash
+    return sc, model, reg, net, ship
+
+
+@pytest.mark.parametrize(("vessel_capital", "cash", "opened"), [(True, 5e5, False), (True, 2e6, True),
+                                                                 (False, 5e5, True)])
+def test_vessel_capital_a_spin_off_opens_a_ship_service_only_if_its_parent_pays_the_ship(tiny_scenario, vessel_capital,
+                                                                                        cash, opened):
+    sc, model, reg, net, ship = _vessel_case(tiny_scenario, vessel_capital, cash)
+    wanted = np.zeros(net.n_edges)
+    wanted[ship] = 1000.0  # wanted only there, and nobody sells it (capacity 0): infinite excess
+    before = {ent.unique_id: ent.cash_eur for ents in reg.at.values() for ent in ents}
+    n = ent_mod.spin_off(model, reg, net, wanted, np.zeros(net.n_edges), np.zeros(net.n_nodes),
+                         sc.parameters.enterprises, sc.parameters.supply, day=0, rng=model.rng)
+    new = [e for ents in reg.at.values() for e in ents if e.unique_id not in before]
+    assert (n > 0) is opened and len(new) == n and all(e.segments == [ship] for e in new)
+    paid = sum(before[k] - ent.cash_eur for ents in reg.at.values() for ent in ents
+               for k in [ent.unique_id] if k in before)
+    assert paid == pytest.approx(n * (1000.0 + (1e6 if vessel_capital else 0.0)))
+
+
+@pytest.mark.parametrize(("cash", "opened"), [(5e5, False), (2e6, True)])
+def test_vessel_capital_exploration_adds_a_ship_service_only_if_it_can_pay_the_ship(tiny_scenario, cash, opened):
+    sc, model, reg, net, ship = _vessel_case(tiny_scenario, True, cash)
+    ent = reg.at[int(net.src[ship])][0]
+    for e in list(ent.price_eur):  # it sells nothing at home but may try the ship service
+        if e != ship:
+            continue
+        ent.segments.remove(e)
+        del ent.price_eur[e]
+    others = [int(e) for e in net.out_edges[ent.home] if net.smuggled[e] and e != ship]
+    for e in others:  # every other segment at home already tried
+        if e not in ent.price_eur:
+            ent.segments.append(e)
+            ent.price_eur[e] = float(net.base_fee_eur[e])
+    desired = np.zeros(net.n_edges)
+    desired[ship] = 100.0
+    ent_mod._explore(reg, ent, net, sc.parameters.enterprises, 1.0, desired, model.rng,
+                     supply_params=sc.parameters.supply)
+    assert (ship in ent.segments) is opened
+    assert ent.cash_eur == pytest.approx(cash - (1e6 if opened else 0.0))
+
+
+def test_vessel_capital_relocation_goes_to_a_ship_service_only_with_the_ship_and_entry_paid(tiny_scenario):
+    sc, model, reg, net, ent, home, a, b, loc = _relocation_case(tiny_scenario)
+    sp = sc.parameters.supply.model_copy(update={"entry_cost_eur": 100.0, "entry_cost_per_effort": 0.0,
+                                                 "vessel_capital": True})
+    net.vessel_eur = np.zeros(net.n_edges)
+    from_b = [int(e) for e in net.out_edges[b] if net.smuggled[e]]
+    net.vessel_eur[from_b] = 5000.0  # every service at b needs a ship
+    only_b = loc._replace(candidates={home: np.array([b])})
+    ent.cash_eur = 4000.0  # pays the entry, not the ship: stays
+    assert relocation.relocate(reg, ent, net, sc.parameters.enterprises, only_b, None, np.zeros(net.n_nodes), sp,
+                               model.rng) == -1
+    assert ent.home == home and ent.cash_eur == 4000.0
+    ent.cash_eur = 6000.0
+    assert relocation.relocate(reg, ent, net, sc.parameters.enterprises, only_b, None, np.zeros(net.n_nodes), sp,
+                               model.rng) == b
+    assert ent.cash_eur == pytest.approx(6000.0 - 100.0 - 5000.0)
+
+
+def test_vessel_capital_is_off_in_the_defaults_until_adopted():
+    from sim.parameters import SupplyParameters
+
+    assert SupplyParameters().vessel_capital is False

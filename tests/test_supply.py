@@ -192,3 +192,14 @@ def test_entry_deterrence_grows_with_effort_and_falls_with_margin():
     # the same effort deters less where the expected margin is larger
     g = entry_deterrence(h, stake, cost, np.full(4, 5000.0), 1.0)
     assert np.all(g[1:] > f[1:])
+
+
+def test_vessel_cost_is_charged_only_with_the_rule_and_supply_on():
+    from sim.parameters import SupplyParameters
+
+    v = np.array([0.0, 188000.0])
+    on = SupplyParameters(vessel_capital=True)
+    assert supply.vessel_cost_eur(v, 1, on) == 188000.0 and supply.vessel_cost_eur(v, 0, on) == 0.0
+    assert supply.vessel_cost_eur(v, 1, SupplyParameters(vessel_capital=True, enabled=False)) == 0.0
+    assert supply.vessel_cost_eur(v, 1, None) == 0.0
+    assert supply.vessel_cost_eur(np.zeros(0), 1, on) == 0.0  # a network without the column
