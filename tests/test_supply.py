@@ -21,6 +21,7 @@ from sim.supply import (
     inherited_experience,
     recruiters_at,
     spinoff_rate,
+    vessel_cost_eur,
 )
 
 
@@ -199,7 +200,7 @@ def test_vessel_cost_is_charged_only_with_the_rule_and_supply_on():
 
     v = np.array([0.0, 188000.0])
     on = SupplyParameters(vessel_capital=True)
-    assert supply.vessel_cost_eur(v, 1, on) == 188000.0 and supply.vessel_cost_eur(v, 0, on) == 0.0
-    assert supply.vessel_cost_eur(v, 1, SupplyParameters(vessel_capital=True, enabled=False)) == 0.0
-    assert supply.vessel_cost_eur(v, 1, None) == 0.0
-    assert supply.vessel_cost_eur(np.zeros(0), 1, on) == 0.0  # a network without the column
+    assert vessel_cost_eur(v, 1, on) == 188000.0 and vessel_cost_eur(v, 0, on) == 0.0
+    assert vessel_cost_eur(v, 1, SupplyParameters(vessel_capital=True, enabled=False)) == 0.0
+    assert vessel_cost_eur(v, 1, None) == 0.0
+    assert vessel_cost_eur(np.zeros(0), 1, on) == 0.0  # a network without the column
