@@ -225,7 +225,8 @@ def _explore(reg: EnterpriseRegistry, ent: SmugglerEnterprise, net, p, prob: flo
     segment of best expected margin; with none left at home, :func:`sim.relocation.relocate`.
 
     A segment that needs a vessel (:func:`sim.supply.vessel_cost_eur`) is tried only if the enterprise can pay
-    it, and it pays it."""
+    it, and it pays it; with only such segments left untried and none it can pay, it is as if nothing were
+    left to try (it may relocate)."""
     if rng.random() >= prob:
         return
     untried = [int(e) for e in net.out_edges[ent.home] if net.smuggled[e] and e not in ent.price_eur]
@@ -234,7 +235,9 @@ def _explore(reg: EnterpriseRegistry, ent: SmugglerEnterprise, net, p, prob: flo
             relocation.relocate(reg, ent, net, p, location, desired, arrest_node, supply_params, rng)
         return
     affordable = [e for e in untried if supply.vessel_cost_eur(net.vessel_eur, e, supply_params) <= ent.cash_eur]
-    if not affordable:  # only a service that needs a vessel it cannot pay: it stays as it is
+    if not affordable:  # only services that need a vessel it cannot pay: nothing left to try at home
+        if location is not None:
+            relocation.relocate(reg, ent, net, p, location, desired, arrest_node, supply_params, rng)
         return
     j = supply.choose_new_segment(relocation.segment_margins(reg, net, p, affordable, desired), rng)
     if j >= 0:

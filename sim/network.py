@@ -134,7 +134,7 @@ class RouteNetwork:
     closed_from : ndarray of int, shape (E,); day ordinal from which no migrant can travel the segment (0 = never;
         :meth:`open_on`)
     vessel_eur : ndarray of float, shape (E,); capital a seller needs before it first sells the segment (EUR; 0 =
-        none; charged with ``supply.vessel_capital``, :func:`sim.supply.opening_cost_eur`)
+        none; charged with ``supply.vessel_capital``, :func:`sim.supply.vessel_cost_eur`)
     route_types : list of (route, type)
     is_market : ndarray of bool, shape (N,)
     smuggled : ndarray of bool, shape (E,); sold by enterprises (leaves a market node, not by air)

@@ -131,7 +131,8 @@ def relocate(reg: EnterpriseRegistry, ent: SmugglerEnterprise, net, p, location:
         if supply_params is not None and supply_params.vessel_capital:  # a ship it cannot pay is no place to sell
             entry = float(supply.entry_cost_eur(arrest_node[c], supply_params.entry_cost_eur,
                                                 supply_params.entry_cost_per_effort))
-            segs = [e for e in segs if entry + supply.vessel_cost_eur(net.vessel_eur, e, supply_params) <= ent.cash_eur]
+            vessel = [supply.vessel_cost_eur(net.vessel_eur, e, supply_params) for e in segs]
+            segs = [e for e, v in zip(segs, vessel, strict=True) if v == 0.0 or entry + v <= ent.cash_eur]
         margins = segment_margins(reg, net, p, segs, desired) if segs else np.zeros(0)
         if len(margins) and margins.max() > 0:
             usable.append((int(c), segs, margins))

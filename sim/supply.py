@@ -12,8 +12,11 @@ at the market (mechanisms note (b)), not from an unlimited pool of entrants:
 - **The vessel** (``vessel_capital``, since stop 29). A segment with a ``vessel_eur`` in ``segments.csv``
   (the cargo ships from Mersin) needs a ship before it is first sold: the founder's parent, or an
   enterprise exploring or relocating to it, pays it from its cash on top of the entry cost, or the
-  segment is not opened (:func:`vessel_cost_eur`). Sources: ships bought for about USD 150,000-250,000
-  (AFP, 8 January 2015: scrap value) and up to USD 500,000 (AP, 28 January 2015).
+  segment is not opened (:func:`vessel_cost_eur`). An heir that takes over a seller (consolidation (d))
+  takes its ship with the business and pays nothing; a run that starts after the service's
+  ``first_reported`` date seeds sellers of it without charge (the ship exists before the run); the
+  deterrence of entry does not count the ship in the founder's stake. Sources: ships bought for about
+  USD 150,000-250,000 (AFP, 8 January 2015: scrap value) and up to USD 500,000 (AP, 28 January 2015).
 - **Set-up lag.** A new enterprise sells nothing for a gamma-distributed number of days (it pays its
   fixed costs meanwhile).
 - **Exploration** (NarcoLogic's expansion, Magliocca et al. 2019): an enterprise whose recent losses

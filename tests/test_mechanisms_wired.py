@@ -508,15 +508,15 @@ def test_vessel_capital_a_spin_off_opens_a_ship_service_only_if_its_parent_pays_
     assert paid == pytest.approx(n * (1000.0 + (1e6 if vessel_capital else 0.0)))
 
 
-@pytest.mark.parametrize(("cash", "opened"), [(5e5, False), (2e6, True)])
-def test_vessel_capital_exploration_adds_a_ship_service_only_if_it_can_pay_the_ship(tiny_scenario, cash, opened):
-    sc, model, reg, net, ship = _vessel_case(tiny_scenario, True, cash)
+@pytest.mark.parametrize(("vessel_capital", "cash", "opened"), [(True, 5e5, False), (True, 2e6, True),
+                                                                 (False, 5e5, True)])
+def test_vessel_capital_exploration_adds_a_ship_service_only_if_it_can_pay_the_ship(tiny_scenario, vessel_capital,
+                                                                                   cash, opened):
+    sc, model, reg, net, ship = _vessel_case(tiny_scenario, vessel_capital, cash)
     ent = reg.at[int(net.src[ship])][0]
-    for e in list(ent.price_eur):  # it sells nothing at home but may try the ship service
-        if e != ship:
-            continue
-        ent.segments.remove(e)
-        del ent.price_eur[e]
+    if ship in ent.price_eur:  # the ship service is untried: it may try it
+        ent.segments.remove(ship)
+        del ent.price_eur[ship]
     others = [int(e) for e in net.out_edges[ent.home] if net.smuggled[e] and e != ship]
     for e in others:  # every other segment at home already tried
         if e not in ent.price_eur:
@@ -527,7 +527,7 @@ def test_vessel_capital_exploration_adds_a_ship_service_only_if_it_can_pay_the_s
     ent_mod._explore(reg, ent, net, sc.parameters.enterprises, 1.0, desired, model.rng,
                      supply_params=sc.parameters.supply)
     assert (ship in ent.segments) is opened
-    assert ent.cash_eur == pytest.approx(cash - (1e6 if opened else 0.0))
+    assert ent.cash_eur == pytest.approx(cash - (1e6 if opened and vessel_capital else 0.0))
 
 
 def test_vessel_capital_relocation_goes_to_a_ship_service_only_with_the_ship_and_entry_paid(tiny_scenario):
@@ -546,6 +546,45 @@ def test_vessel_capital_relocation_goes_to_a_ship_service_only_with_the_ship_and
     assert relocation.relocate(reg, ent, net, sc.parameters.enterprises, only_b, None, np.zeros(net.n_nodes), sp,
                                model.rng) == b
     assert ent.cash_eur == pytest.approx(6000.0 - 100.0 - 5000.0)
+
+
+def test_vessel_capital_a_market_with_only_ships_it_cannot_pay_is_no_place_to_relocate(tiny_scenario):
+    """Two markets to go to: at b every service needs a ship it cannot pay, so b takes no part in the draw and
+    the enterprise goes to a (not: b drawn by its long queue, then staying home for want of the ship)."""
+    sc, model, reg, net, ent, home, a, b, loc = _relocation_case(tiny_scenario)  # queues a 1, b 100
+    sp = sc.parameters.supply.model_copy(update={"entry_cost_eur": 100.0, "entry_cost_per_effort": 0.0,
+                                                 "vessel_capital": True})
+    net.vessel_eur = np.zeros(net.n_edges)
+    net.vessel_eur[[int(e) for e in net.out_edges[b] if net.smuggled[e]]] = 5000.0
+    ent.cash_eur = 1000.0
+    got = [relocation.relocate(reg, ent, net, sc.parameters.enterprises, loc, None, np.zeros(net.n_nodes), sp,
+                               model.rng)]
+    assert got == [a] and ent.cash_eur == pytest.approx(900.0)
+
+
+def test_vessel_capital_without_vessels_changes_nothing():
+    """The rule on in a scenario without a vessel_eur gives the run of the rule off (the same tables; review
+    finding of stop 29: relocation once filtered on the entry cost alone with the rule on, and the small
+    fixture's run then had 14 relocations instead of 17)."""
+    from pathlib import Path
+
+    from sim.fingerprint import table_fingerprints
+    from sim.runner import run_replicate
+    from sim.scenario import load_scenario
+
+    small = load_scenario(Path(__file__).resolve().parent / "fixtures" / "scenario_small" / "scenario.yaml")
+    small = small.with_overrides(persons_per_agent=1)
+    off, on = (with_groups(small, supply={"vessel_capital": v}) for v in (False, True))
+    assert table_fingerprints(run_replicate(off, 3)) == table_fingerprints(run_replicate(on, 3))
+
+
+def test_the_reference_cargo_ships_need_a_vessel():
+    from pathlib import Path
+
+    from sim.scenario import load_scenario
+
+    sc = load_scenario(Path(__file__).resolve().parents[1] / "scenarios" / "baseline_2014.yaml")
+    assert {s.edge: s.vessel_eur for s in sc.segments if s.vessel_eur} == {"Mersin->Reggio Calabria": 188000.0}
 
 
 def test_vessel_capital_is_off_in_the_defaults_until_adopted():

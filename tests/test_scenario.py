@@ -709,6 +709,26 @@ def test_first_reported_only_on_a_segment_enterprises_sell(tiny: Path) -> None:
         "Istanbul->Izmir": dt.date(2030, 1, 1), "Izmir->Lesvos": dt.date(2012, 6, 1)}
 
 
+def test_vessel_eur_only_on_a_segment_enterprises_sell(tiny: Path) -> None:
+    """``vessel_eur`` (segments.csv, optional last column): the capital a seller needs for the segment; on a
+    segment nobody sells (by air, or from a place that is no market) an error, and a negative value too."""
+    seg = tiny.parent / "tables" / "segments.csv"
+    lines = seg.read_text(encoding="utf-8").splitlines()
+
+    def write(values: dict[str, str]) -> None:
+        seg.write_text("\n".join([lines[0] + ",first_reported,closed_from,vessel_eur"] + [
+            ln + ",,," + values.get("->".join(ln.split(",")[:2]), "") for ln in lines[1:]]) + "\n", encoding="utf-8")
+
+    write({"Izmir->Lesvos": "-1", "Damascus->Istanbul": "1000", "Athens->Berlin": "1000"})
+    got = problems(tiny)
+    assert [g.split(": ")[0:2] for g in got] == [["tiny/tables/segments.csv:2:15", "segments[0].vessel_eur"],
+                                                  ["tiny/tables/segments.csv:5:15", "segments[3].vessel_eur"],
+                                                  ["tiny/tables/segments.csv:9:15", "segments[7].vessel_eur"]], got
+    write({"Izmir->Lesvos": "188000"})
+    sc = load_scenario(tiny)
+    assert {s.edge: s.vessel_eur for s in sc.segments if s.vessel_eur} == {"Izmir->Lesvos": 188000.0}
+
+
 def test_a_value_outside_its_prior_range_is_a_warning_at_its_line(tiny: Path) -> None:
     """Allowed by the validation bounds (0-20) but outside the prior range (0-6, routesim
     parameters): the scenario loads, with a warning at the file and line of the value, kept by
