@@ -310,7 +310,7 @@ def vessel_cost_eur(vessel_eur: np.ndarray, edge: int, supply_params) -> float:
     --------
     >>> from sim.parameters import SupplyParameters
     >>> v = np.array([0.0, 190000.0])
-    >>> vessel_cost_eur(v, 1, SupplyParameters(vessel_capital=True)), vessel_cost_eur(v, 1, SupplyParameters())
+    >>> vessel_cost_eur(v, 1, SupplyParameters()), vessel_cost_eur(v, 1, SupplyParameters(vessel_capital=False))
     (190000.0, 0.0)
     """
     sp = supply_params

@@ -587,7 +587,7 @@ def test_the_reference_cargo_ships_need_a_vessel():
     assert {s.edge: s.vessel_eur for s in sc.segments if s.vessel_eur} == {"Mersin->Reggio Calabria": 188000.0}
 
 
-def test_vessel_capital_is_off_in_the_defaults_until_adopted():
+def test_vessel_capital_is_on_in_the_defaults():
     from sim.parameters import SupplyParameters
 
-    assert SupplyParameters().vessel_capital is False
+    assert SupplyParameters().vessel_capital is True

@@ -350,7 +350,7 @@ def test_each_ablation_switches_off_what_its_name_says_and_nothing_else(path, ba
 
 
 # ablations of one rule inside a mechanism: the file's stem and the one parameter it switches off
-PART_ABLATIONS = {"no_break_even": ("waiting", "break_even")}
+PART_ABLATIONS = {"no_break_even": ("waiting", "break_even"), "no_vessel_capital": ("supply", "vessel_capital")}
 
 
 def test_there_is_one_ablation_per_mechanism_and_one_for_all():

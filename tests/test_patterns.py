@@ -34,6 +34,8 @@ def test_the_evros_shock_cuts_the_shocked_crossing(shift):
 
 @pytest.mark.slow
 @pytest.mark.xfail(strict=True, reason=(
+    "stop 29 (the vessel capital on, and its re-fit): on this sample (3 replicates at 20 persons per agent) "
+    "0.723 of the lost Evros flow is elsewhere after six months and 0.808 after twelve; "
     "stop 25 (second re-fit, with refugees abroad, Egypt's visa requirement and the Croatian-Slovenian border "
     "checks in the reference): on this sample (3 replicates at 20 persons per agent) 0.014 of the lost Evros flow "
     "is elsewhere after six months and -0.413 after twelve (observed about 0.15 after six); the first stop-25 "

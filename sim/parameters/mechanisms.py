@@ -109,12 +109,13 @@ class SupplyParameters(Group):
         description="Relative growth of the entry cost per unit of enforcement effort at the market.",
     )
     vessel_capital: bool = param(
-        False, low=0, high=1, unit="switch", kind="structural",
+        True, low=0, high=1, unit="switch", kind="structural",
         source="issue 9 (supply: an entry cost); AFP, 8 Jan 2015 and AP, 28 Jan 2015 (ghost ships bought for "
         "USD 150,000-500,000); segments.csv `vessel_eur`",
         description="True: a segment's `vessel_eur` (the vessel, segments.csv) is paid from cash before the "
         "segment is first sold (by a spin-off's parent, or an enterprise exploring or relocating to it); without "
-        "the cash it is not opened. False, or supply off: the vessel is not charged (the rule before stop 29).",
+        "the cash it is not opened (on since stop 29). False, or supply off: the vessel is not charged (the rule "
+        "before stop 29).",
     )
     setup_days: float = param(
         45.0, gt=0.0, le=1000.0, low=14.0, high=120.0, unit="days", kind="prior", source=NOTE_B,
