@@ -230,12 +230,8 @@ def _explore(reg: EnterpriseRegistry, ent: SmugglerEnterprise, net, p, prob: flo
     if rng.random() >= prob:
         return
     untried = [int(e) for e in net.out_edges[ent.home] if net.smuggled[e] and e not in ent.price_eur]
-    if not untried:
-        if location is not None:
-            relocation.relocate(reg, ent, net, p, location, desired, arrest_node, supply_params, rng)
-        return
     affordable = [e for e in untried if supply.vessel_cost_eur(net.vessel_eur, e, supply_params) <= ent.cash_eur]
-    if not affordable:  # only services that need a vessel it cannot pay: nothing left to try at home
+    if not affordable:  # nothing left to try at home, or only services needing a vessel it cannot pay
         if location is not None:
             relocation.relocate(reg, ent, net, p, location, desired, arrest_node, supply_params, rng)
         return
