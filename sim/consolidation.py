@@ -14,6 +14,15 @@ with ``phi < 1`` one bribe or lookout covers the firm. When an enterprise exits,
 ``takeover_member_share`` of its members; with ``open_takeover_prob`` (0 by default) the largest
 enterprise at the node takes over regardless of partnership.
 
+**Payment on success** (``guarantee_share`` s, 0 by default: off). A share ``s`` of each fare sold by
+an enterprise is held by a third-party guarantor and paid to the seller only if the customer's
+crossing succeeds; a customer prevented or returned gets it back, and the seller, who has already
+paid the variable cost (the boat, the driver), loses it (:func:`guarantee_refund`). Enforcement that
+prevents crossings then costs the sellers the fares of the prevented, in proportion to how often
+they fail, which falls with experience (supply (b)). Sources: Campana and Gelsthorpe 2021 (migrants
+check smugglers by reputation and use guarantees, escrow); IOM 2016, *Migrant Smuggling Data and
+Research* (third-party guarantee: a deposit with a guarantor released at agreed milestones).
+
 The anchors disagree on the sign of size effects (Reuter 1983: growth draws attention, ``gamma > 0``;
 Morselli, Giguere and Petit 2007: security against efficiency; Kleiman 1993: enforcement swamping), so
 consolidation must come from their balance: with ``phi = gamma = 1`` and no entry barrier, effort does
@@ -50,6 +59,7 @@ __all__ = [
     "arrest_hazard",
     "arrest_outcome",
     "fixed_cost_eur",
+    "guarantee_refund",
     "heir",
     "members_taken_over",
     "per_member_fixed_cost_eur",
@@ -159,6 +169,41 @@ def per_member_fixed_cost_eur(members: np.ndarray, effort: np.ndarray, *, per_me
     n = np.maximum(np.asarray(members, dtype=float), 1.0)
     return fixed_cost_eur(n, effort, per_member_eur=per_member_eur, per_effort_eur=per_effort_eur,
                           scale_exponent=scale_exponent) / n
+
+
+def guarantee_refund(paid_eur: np.ndarray, failed: np.ndarray, by_enterprise: np.ndarray, share: float) -> np.ndarray:
+    """What the guarantor gives back to each mover: ``share`` of the fare paid if the crossing failed.
+
+    Parameters
+    ----------
+    paid_eur : ndarray of float, shape (M,)
+        Fare each mover paid today (EUR per person, after any package discount).
+    failed : ndarray of bool, shape (M,)
+        The mover was prevented or returned.
+    by_enterprise : ndarray of bool, shape (M,)
+        The mover bought from an enterprise (self-travel has no guarantor).
+    share : float
+        ``guarantee_share`` s, 0-1.
+
+    Returns
+    -------
+    ndarray of float, shape (M,)
+        Refund per person (EUR); the seller loses the same amount.
+
+    Raises
+    ------
+    ValueError
+        If ``share`` is outside 0-1.
+
+    Examples
+    --------
+    >>> guarantee_refund(np.array([1000.0, 1000.0, 500.0]), np.array([True, False, True]),
+    ...                  np.array([True, True, False]), 0.5).tolist()
+    [500.0, 0.0, 0.0]
+    """
+    if not 0.0 <= share <= 1.0:
+        raise ValueError(f"guarantee_share must be in 0-1, got {share}")
+    return np.where(np.asarray(failed) & np.asarray(by_enterprise), share * np.asarray(paid_eur, dtype=float), 0.0)
 
 
 def heir(is_partner: np.ndarray, members: np.ndarray, takeover_prob: float, rng: np.random.Generator,

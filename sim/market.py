@@ -425,7 +425,7 @@ def run_market(W: np.ndarray, mig, offers: Offers, *, net, perceived_failure: np
 
 def buy(ids: np.ndarray, opt: np.ndarray, pkg: np.ndarray, offers: Offers, mig, enterprises_by_id: dict,
         net, package_discount: float, persons_per_agent: int, price_sum: np.ndarray,
-        price_sold: np.ndarray) -> None:
+        price_sold: np.ndarray) -> np.ndarray:
     """Book today's purchases: budgets, prices paid, enterprises' sales, hand-overs and packages.
 
     Parameters
@@ -444,6 +444,11 @@ def buy(ids: np.ndarray, opt: np.ndarray, pkg: np.ndarray, offers: Offers, mig, 
     persons_per_agent : int
     price_sum, price_sold : ndarray of float, shape (E, 3)
         This month's sums of prices paid (EUR) and persons sold, by edge and service level (added to).
+
+    Returns
+    -------
+    ndarray of float, shape (B,)
+        The fare each buyer paid (EUR per person, after any package discount).
     """
     K = persons_per_agent
     o_edge, o_ent = offers.edge, offers.enterprise
@@ -489,3 +494,4 @@ def buy(ids: np.ndarray, opt: np.ndarray, pkg: np.ndarray, offers: Offers, mig, 
                 partner_of[j] = k
                 break
     mig.package_partner[ids] = partner_of[inv]
+    return price

@@ -319,12 +319,12 @@ class SmugglingModel(mesa.Model):
             self._work(stay[broke_mask], res.cheapest[~got][broke_mask])
         if len(movers):
             month = self.month_of_day[self.day]
-            market.buy(movers, opt, res.package[got], offers, mig, self.enterprises.by_id, self.net,
-                       ep.package_discount, self.persons_per_agent, self.price_sum[month], self.price_sold[month])
+            paid = market.buy(movers, opt, res.package[got], offers, mig, self.enterprises.by_id, self.net,
+                              ep.package_discount, self.persons_per_agent, self.price_sum[month], self.price_sold[month])
             hubs.record_departures(self.hubs, self.net.src[offers.edge[opt]], self.persons_per_agent, self.net.n_nodes)
-            self._cross(movers, opt, offers)
+            self._cross(movers, opt, offers, paid)
 
-    def _cross(self, ids: np.ndarray, opt: np.ndarray, offers: market.Offers) -> None:
+    def _cross(self, ids: np.ndarray, opt: np.ndarray, offers: market.Offers, paid: np.ndarray) -> None:
         """Step 5: crossing outcomes for today's movers, by group; word of mouth; who goes where."""
         net, mig, rng, K = self.net, self.migrants, self.rng, self.persons_per_agent
         cp, ep, odds = self.params.crossing, self.params.enterprises, self.odds
@@ -350,8 +350,11 @@ class SmugglingModel(mesa.Model):
         if self.awareness is not None:  # awareness (a): co-nationals' onward passages
             self.awareness.record(mig.group[ids[out.passed]], edge[out.passed], K)
         # enterprise reputation from the share of their customers who got across; supply (b): value lost
-        self.enterprises.record_departures(offers.sellers, offers.price, opt, offers.enterprise[opt] >= 0, out.passed,
-                                           out.prevented | out.returned, K)
+        # consolidation (d), payment on success: the guarantor gives failed movers their share back
+        con = self.params.consolidation
+        mig.budget_eur[ids] += self.enterprises.record_departures(
+            offers.sellers, offers.price, opt, offers.enterprise[opt] >= 0, out.passed, out.prevented | out.returned, K,
+            paid_eur=paid, guarantee_share=con.guarantee_share if con.enabled else 0.0)
         self.perceived_failure = crossing.word_of_mouth(self.perceived_failure, edge, out.prevented | out.returned,
                                                         self.odds.failure(), self.info_weight)
         # who goes where

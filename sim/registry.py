@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim import consolidation
 from sim.agents.enterprise import SmugglerEnterprise
 
 __all__ = ["EnterpriseRegistry"]
@@ -107,7 +108,8 @@ class EnterpriseRegistry:
         return out
 
     def record_departures(self, sellers: list, price_eur: np.ndarray, option: np.ndarray, by_enterprise: np.ndarray,
-                          passed: np.ndarray, failed: np.ndarray, persons_per_agent: int) -> None:
+                          passed: np.ndarray, failed: np.ndarray, persons_per_agent: int, *,
+                          paid_eur: np.ndarray | None = None, guarantee_share: float = 0.0) -> np.ndarray:
         """Each seller still in the market learns how its customers fared today (step 5).
 
         Per option sold by an enterprise: the share of its movers who got across updates the
@@ -129,9 +131,29 @@ class EnterpriseRegistry:
         passed, failed : ndarray of bool, shape (M,)
             The mover got across; it was prevented or returned.
         persons_per_agent : int
+        paid_eur : ndarray of float, shape (M,), optional
+            Fare each mover paid today (EUR per person); needed when ``guarantee_share`` > 0.
+        guarantee_share : float
+            Payment on success (consolidation (d), :func:`sim.consolidation.guarantee_refund`): this
+            share of a failed mover's fare goes back to the mover and is taken from the seller's cash,
+            also from a seller that has left the market since (the guarantor holds the money). 0: off.
+
+        Returns
+        -------
+        ndarray of float, shape (M,)
+            Refund per person to each mover (EUR); zeros with the rule off.
         """
+        refund = np.zeros(len(option))
         if not by_enterprise.any():
-            return
+            return refund
+        if guarantee_share > 0:
+            refund = consolidation.guarantee_refund(paid_eur, failed, by_enterprise, guarantee_share)
+            uo_r, inv_r = np.unique(option[refund > 0], return_inverse=True)
+            owed = np.bincount(inv_r, weights=refund[refund > 0]) * persons_per_agent
+            for o, eur in zip(uo_r, owed, strict=True):
+                ent = sellers[o]
+                if ent is not None:
+                    ent.cash_eur -= float(eur)
         uo, inv = np.unique(option[by_enterprise], return_inverse=True)
         succ = np.bincount(inv, weights=passed[by_enterprise].astype(float)) / np.bincount(inv)
         lost = np.bincount(inv, weights=failed[by_enterprise].astype(float)) * persons_per_agent
@@ -141,6 +163,7 @@ class EnterpriseRegistry:
                 ent.record_outcome(float(s))
                 if ent.supply is not None and n_lost > 0:
                     ent.record_losses(float(n_lost * price_eur[o]))
+        return refund
 
     def market_price(self, edge: int, source: int, base_fee_eur: float, markup: float) -> float:
         """Mean standard-level price (EUR per person) of the offers on ``edge``, or the base fee times ``markup``.

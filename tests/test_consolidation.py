@@ -106,3 +106,15 @@ def test_members_taken_over():
     assert np.mean(got) == pytest.approx(5.0, rel=0.03)
     assert members_taken_over(0, 0.5, rng) == 0
 
+
+
+def test_guarantee_refund_only_failed_enterprise_customers_and_checks_the_share():
+    from sim.consolidation import guarantee_refund
+
+    paid = np.array([900.0, 900.0, 900.0])
+    failed = np.array([True, False, True])
+    by_ent = np.array([True, True, False])
+    assert guarantee_refund(paid, failed, by_ent, 1.0).tolist() == [900.0, 0.0, 0.0]
+    assert guarantee_refund(paid, failed, by_ent, 0.0).tolist() == [0.0, 0.0, 0.0]
+    with pytest.raises(ValueError, match="guarantee_share"):
+        guarantee_refund(paid, failed, by_ent, 1.5)

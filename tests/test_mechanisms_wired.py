@@ -591,3 +591,82 @@ def test_vessel_capital_is_on_in_the_defaults():
     from sim.parameters import SupplyParameters
 
     assert SupplyParameters().vessel_capital is True
+
+
+def test_guarantee_the_registry_takes_the_refund_from_the_seller(tiny_scenario):
+    model = SmugglingModel(tiny_scenario, seed=6)
+    reg = model.enterprises
+    ent = next(e for ents in reg.at.values() for e in ents)
+    ent.cash_eur = 10_000.0
+    sellers = [ent, None]
+    option = np.array([0, 0, 0, 1])
+    by_ent = np.array([True, True, True, False])
+    passed = np.array([True, False, False, False])
+    failed = ~passed
+    paid = np.array([1000.0, 1000.0, 800.0, 300.0])
+    refund = reg.record_departures(sellers, np.array([1000.0, 300.0]), option, by_ent, passed, failed, 4,
+                                   paid_eur=paid, guarantee_share=0.5)
+    assert refund.tolist() == [0.0, 500.0, 400.0, 0.0]  # self-travel (option 1) has no guarantor
+    assert ent.cash_eur == pytest.approx(10_000.0 - (500.0 + 400.0) * 4)
+    off = reg.record_departures(sellers, np.array([1000.0, 300.0]), option, by_ent, passed, failed, 4,
+                                paid_eur=paid, guarantee_share=0.0)
+    assert off.tolist() == [0.0] * 4 and ent.cash_eur == pytest.approx(10_000.0 - 3600.0)
+
+
+def test_guarantee_gives_failed_movers_their_fare_back_in_a_run(tiny_scenario, monkeypatch):
+    """With the whole fare guaranteed, every mover an enterprise carried who was prevented or returned
+    gets what it paid back the same day, and nobody else gets anything."""
+    sc = with_groups(tiny_scenario, consolidation={"guarantee_share": 1.0},
+                     crossing={"prevention_per_effort": 5.0})
+    model = SmugglingModel(sc, seed=3)
+    seen = {"failed": 0}
+    original = model.enterprises.record_departures
+
+    def spy(sellers, price, option, by_ent, passed, failed, K, *, paid_eur, guarantee_share):
+        before = model.migrants.budget_eur.copy()
+        refund = original(sellers, price, option, by_ent, passed, failed, K, paid_eur=paid_eur,
+                          guarantee_share=guarantee_share)
+        assert guarantee_share == 1.0
+        np.testing.assert_allclose(refund, np.where(failed & by_ent, paid_eur, 0.0))
+        seen["failed"] += int((failed & by_ent).sum())
+        assert (model.migrants.budget_eur == before).all()  # the model adds it, not the registry
+        return refund
+
+    cross = model._cross
+
+    def cross_spy(ids, opt, offers, paid):
+        before = model.migrants.budget_eur[ids].copy()
+        n0 = seen["failed"]
+        seen["refund"] = None
+        cross(ids, opt, offers, paid)
+        got = model.migrants.budget_eur[ids] - before
+        if seen["failed"] > n0:
+            assert got.sum() > 0
+        np.testing.assert_allclose(got, seen["refund"] if seen["refund"] is not None else 0.0)
+
+    def spy_keep(*args, **kw):
+        seen["refund"] = spy(*args, **kw)
+        return seen["refund"]
+
+    monkeypatch.setattr(model.enterprises, "record_departures", spy_keep)
+    monkeypatch.setattr(model, "_cross", cross_spy)
+    run_days(model, 120)
+    assert seen["failed"] > 0, "nobody an enterprise carried failed: the test cannot tell"
+
+
+def test_guarantee_is_off_in_the_defaults_and_with_consolidation_off(tiny_scenario):
+    from sim.parameters import ConsolidationParameters
+
+    assert ConsolidationParameters().guarantee_share == 0.0
+    sc = with_groups(only(tiny_scenario, "supply"), consolidation={"guarantee_share": 1.0})
+    model = SmugglingModel(sc, seed=3)
+    shares = []
+    original = model.enterprises.record_departures
+
+    def spy(*args, **kw):
+        shares.append(kw["guarantee_share"])
+        return original(*args, **kw)
+
+    model.enterprises.record_departures = spy
+    run_days(model, 60)
+    assert shares and set(shares) == {0.0}

@@ -242,6 +242,7 @@ class ConsolidationParameters(Group):
     ``enforcement_cost_eur_per_day`` (one parameter per number; the mechanism changes how size enters). On exit a partner, else with ``takeover_prob`` the largest firm at the node,
     takes the customers, segments and ``takeover_member_share`` of the members; with
     ``open_takeover_prob`` the largest firm at the node takes over first, regardless of partnership.
+    With ``guarantee_share`` that share of each fare is paid to the seller only on success.
     """
 
     enabled: bool = param(
@@ -284,6 +285,14 @@ class ConsolidationParameters(Group):
         source=TRIAL + "; rivals take a removed smuggler's share (Campana 2018)",
         description="Probability that the largest enterprise at the node takes over an exiting one regardless of "
         "partnership (before the partner rule and takeover_prob); 0 switches the rule off (the rule before it).",
+    )
+    guarantee_share: float = param(
+        0.0, ge=0.0, le=1.0, low=0.0, high=1.0, unit="1", kind="structural",
+        source=TRIAL + "; guarantees (escrow) checked by migrants (Campana and Gelsthorpe 2021); third-party "
+        "guarantee released at agreed milestones (IOM 2016, Migrant Smuggling Data and Research)",
+        description="Payment on success: share of an enterprise's fare held by a guarantor and paid to the seller "
+        "only if the crossing succeeds (prevented or returned: refunded to the migrant, lost to the seller); "
+        "0 switches the rule off (the rule before it).",
     )
 
 
