@@ -221,9 +221,9 @@ def test_path_size_term_is_off_by_default_and_enters_the_market_when_on(tiny_sce
         seen = []
         cross = mdl._cross
 
-        def recording(ids, opt, offers, seen=seen, cross=cross):
+        def recording(ids, opt, offers, paid, seen=seen, cross=cross):
             seen.extend(offers.edge[opt].tolist())
-            return cross(ids, opt, offers)
+            return cross(ids, opt, offers, paid)
 
         mdl._cross = recording
         run_days(mdl, 120)
