@@ -82,14 +82,14 @@ def trace(scenario, seed: int, node: str, until: str | None = None, *,
     def month() -> str:
         return model.current_date.isoformat()[:7]
 
-    def recording_cross(ids, opt, offers):  # before the outcome: who leaves by which segment
+    def recording_cross(ids, opt, offers, *rest):  # before the outcome: who leaves by which segment
         edge = offers.edge[opt]
         here = net.src[edge] == n
         if here.any():
             ids_here = np.asarray(ids)[here]
             for i, e, sold in zip(ids_here, edge[here], offers.enterprise[opt][here] >= 0, strict=True):
                 moves.append((month(), net.edge_names[int(e)], K, bool(mig.attempts[i] > 0), bool(sold)))
-        return cross(ids, opt, offers)
+        return cross(ids, opt, offers, *rest)
 
     def recording_remove(ent, reason):
         if ent.home == n:

@@ -46,11 +46,11 @@ def transit_times(scenario, seed: int) -> pd.DataFrame:
     seen: list[tuple[np.ndarray, int]] = []
     cross = model._cross
 
-    def recording(ids, opt, offers):  # the EU-entry attempts of the day, before their outcome
+    def recording(ids, opt, offers, *rest):  # the EU-entry attempts of the day, before their outcome
         labelled = model.odds.labelled[offers.edge[opt]] >= 0
         if labelled.any():
             seen.append((np.asarray(ids)[labelled], model.day))
-        return cross(ids, opt, offers)
+        return cross(ids, opt, offers, *rest)
 
     model._cross = recording
     model.run()
