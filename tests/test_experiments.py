@@ -379,3 +379,9 @@ def test_the_terminal_summary_shows_a_statistic_without_a_value_as_n_a():
     assert "  displaced_share_6m: n/a  (p05 n/a, p95 n/a)\n" in text
     assert "  displaced_share_6m_ensemble: n/a\n" in text and "  displaced_share_12m_ensemble: 0.250\n" in text
     assert "shocked_edge" not in text and "scenario: s" not in text
+
+
+def test_spearman_is_exact_at_the_v3_threshold():
+    # ranks 2, 1, 3, 4, 5 against 1..5: 1 - 6 * (1 + 1) / (5 * 24) = 0.9 exactly; ranks 3, 1, 2, 4, 5: 0.7
+    assert X.spearman([0, 0.5, 1, 2, 4], [0.110, 0.085, 0.126, 0.174, 0.213]) >= 0.9
+    assert X.spearman([0, 0.5, 1, 2, 4], [0.126, 0.085, 0.110, 0.174, 0.213]) < 0.9
