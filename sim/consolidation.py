@@ -19,7 +19,8 @@ an enterprise is held by a third-party guarantor and paid to the seller only if 
 crossing succeeds; a customer prevented or returned gets it back, and the seller, who has already
 paid the variable cost (the boat, the driver), loses it (:func:`guarantee_refund`). Enforcement that
 prevents crossings then costs the sellers the fares of the prevented, in proportion to how often
-they fail, which falls with experience (supply (b)). Sources: Campana and Gelsthorpe 2021 (migrants
+they fail, which falls with experience (supply (b)). The seller's recent revenue and losses that drive
+supply (b)'s exploration are booked as before (the refund is not taken off its recent revenue). Sources: Campana and Gelsthorpe 2021 (migrants
 check smugglers by reputation and use guarantees, escrow); IOM 2016, *Migrant Smuggling Data and
 Research* (third-party guarantee: a deposit with a guarantor released at agreed milestones).
 
