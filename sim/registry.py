@@ -135,8 +135,8 @@ class EnterpriseRegistry:
             Fare each mover paid today (EUR per person); needed when ``guarantee_share`` > 0.
         guarantee_share : float
             Payment on success (consolidation (d), :func:`sim.consolidation.guarantee_refund`): this
-            share of a failed mover's fare goes back to the mover and is taken from the seller's cash,
-            also from a seller that has left the market since (the guarantor holds the money). 0: off.
+            share of a failed mover's fare goes back to the mover and is taken from the seller's cash
+            (the seller sold today, so it is still in the market). 0: off.
 
         Returns
         -------
@@ -148,8 +148,9 @@ class EnterpriseRegistry:
             return refund
         if guarantee_share > 0:
             refund = consolidation.guarantee_refund(paid_eur, failed, by_enterprise, guarantee_share)
-            uo_r, inv_r = np.unique(option[refund > 0], return_inverse=True)
-            owed = np.bincount(inv_r, weights=refund[refund > 0]) * persons_per_agent
+            owing = refund > 0
+            uo_r, inv_r = np.unique(option[owing], return_inverse=True)
+            owed = np.bincount(inv_r, weights=refund[owing]) * persons_per_agent
             for o, eur in zip(uo_r, owed, strict=True):
                 ent = sellers[o]
                 if ent is not None:
