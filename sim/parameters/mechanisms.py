@@ -292,7 +292,7 @@ class ConsolidationParameters(Group):
         "guarantee released at agreed milestones (IOM 2016, Migrant Smuggling Data and Research)",
         description="Payment on success: share of an enterprise's fare held by a guarantor and paid to the seller "
         "only if the crossing succeeds (prevented or returned: refunded to the migrant, lost to the seller); "
-        "0 switches the rule off (the rule before it).",
+        "0 switches the rule off (the rule before it). Acts only with consolidation enabled.",
     )
 
 
