@@ -20,7 +20,11 @@ crossing succeeds; a customer prevented or returned gets it back, and the seller
 paid the variable cost (the boat, the driver), loses it (:func:`guarantee_refund`). Enforcement that
 prevents crossings then costs the sellers the fares of the prevented, in proportion to how often
 they fail, which falls with experience (supply (b)). The seller's recent revenue and losses that drive
-supply (b)'s exploration are booked as before (the refund is not taken off its recent revenue). Sources: Campana and Gelsthorpe 2021 (migrants
+supply (b)'s exploration are booked as before (the refund is not taken off its recent revenue). With
+``guarantee_floor`` (on by default; it acts only when s > 0) a seller's price floor covers its variable cost
+per paying customer: the floor is divided by the share it expects to keep (:func:`kept_share`, from its own
+success memory), and is enforced every day, not only when utilisation moves the price; the price cap still
+bounds it (a seller whose break-even is above the cap sells at the cap and loses). Sources: Campana and Gelsthorpe 2021 (migrants
 check smugglers by reputation and use guarantees, escrow); IOM 2016, *Migrant Smuggling Data and
 Research* (third-party guarantee: a deposit with a guarantor released at agreed milestones).
 
@@ -61,6 +65,7 @@ __all__ = [
     "arrest_outcome",
     "fixed_cost_eur",
     "guarantee_refund",
+    "kept_share",
     "heir",
     "members_taken_over",
     "per_member_fixed_cost_eur",
@@ -205,6 +210,37 @@ def guarantee_refund(paid_eur: np.ndarray, failed: np.ndarray, by_enterprise: np
     if not 0.0 <= share <= 1.0:
         raise ValueError(f"guarantee_share must be in 0-1, got {share}")
     return np.where(np.asarray(failed) & np.asarray(by_enterprise), share * np.asarray(paid_eur, dtype=float), 0.0)
+
+
+def kept_share(share: float, success: float) -> float:
+    """Expected share of a fare the seller keeps under payment on success.
+
+    A seller whose customers get across with probability ``success`` keeps ``1 - s (1 - success)`` of
+    each fare sold; with ``guarantee_floor`` on, its price floor (the variable cost it must cover,
+    :meth:`sim.agents.enterprise.SmugglerEnterprise.adjust_prices`) is divided by this share, so that
+    it does not knowingly sell below its cost per paying customer. ``success`` is the seller's own
+    memory of its customers' success (its reputation).
+
+    Parameters
+    ----------
+    share : float
+        ``guarantee_share`` s, 0-1.
+    success : float
+        Expected share of customers who get across, 0-1.
+
+    Returns
+    -------
+    float
+        Share of the fare kept, ``1 - s (1 - success)``, in ``[1 - s, 1]``.
+
+    Examples
+    --------
+    >>> kept_share(1.0, 0.6)
+    0.6
+    >>> kept_share(0.0, 0.2)
+    1.0
+    """
+    return 1.0 - share * (1.0 - min(max(success, 0.0), 1.0))
 
 
 def heir(is_partner: np.ndarray, members: np.ndarray, takeover_prob: float, rng: np.random.Generator,

@@ -191,13 +191,17 @@ class SmugglerEnterprise(mesa.Agent):
         """Large enough for its segments to serve one more."""
         return self.members >= self.p.members_per_segment * len(self.segments)
 
-    def adjust_prices(self, base_fee_eur: np.ndarray) -> None:
+    def adjust_prices(self, base_fee_eur: np.ndarray, kept: float = 1.0) -> None:
         """Move prices towards filling seats, within a floor and a cap; start a new sales day.
 
         Parameters
         ----------
         base_fee_eur : ndarray of float, shape (E,)
             Base fee of every edge (EUR).
+        kept : float
+            Share of each fare the seller expects to keep, in (0, 1] (payment on success with its
+            break-even floor, :func:`sim.consolidation.kept_share`); below 1 the floor is divided by it,
+            up to the cap, and enforced every day. 1 (the default): the floor of the rule without it.
         """
         p = self.p
         if self.capacity_today > 0:
@@ -210,12 +214,14 @@ class SmugglerEnterprise(mesa.Agent):
             factor = 1.0 - p.price_adjustment
         else:
             factor = 1.0
-        if factor != 1.0:
+        if factor != 1.0 or kept < 1.0:
             for e in self.segments:
                 # the offer (price times the service-level factor) never falls below variable cost
                 base = base_fee_eur[e]
                 floor = (p.price_floor_margin * p.variable_cost_share * base + p.price_floor_eur) / p.service_price_factor[self.service_level]
                 cap = p.price_cap_factor * base + p.price_cap_eur
+                if kept < 1.0:  # break-even per paying customer, bounded by the cap
+                    floor = max(floor, cap if kept <= 0.0 else min(floor / kept, cap))
                 self.price_eur[e] = max(floor, min(self.price_eur[e] * factor, cap))
         self.sold_today = 0.0
         self.capacity_today = 0.0

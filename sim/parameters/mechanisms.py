@@ -242,7 +242,8 @@ class ConsolidationParameters(Group):
     ``enforcement_cost_eur_per_day`` (one parameter per number; the mechanism changes how size enters). On exit a partner, else with ``takeover_prob`` the largest firm at the node,
     takes the customers, segments and ``takeover_member_share`` of the members; with
     ``open_takeover_prob`` the largest firm at the node takes over first, regardless of partnership.
-    With ``guarantee_share`` that share of each fare is paid to the seller only on success.
+    With ``guarantee_share`` that share of each fare is paid to the seller only on success, and with
+    ``guarantee_floor`` the seller's price floor covers its variable cost per paying customer.
     """
 
     enabled: bool = param(
@@ -293,6 +294,14 @@ class ConsolidationParameters(Group):
         description="Payment on success: share of an enterprise's fare held by a guarantor and paid to the seller "
         "only if the crossing succeeds (prevented or returned: refunded to the migrant, lost to the seller); "
         "0 switches the rule off (the rule before it). Acts only with consolidation enabled.",
+    )
+    guarantee_floor: bool = param(
+        True, low=0, high=1, unit="switch", kind="structural",
+        source="issue 9, part of the payment-on-success rule on trial (inert while guarantee_share is 0, its "
+        "default); a seller does not knowingly sell below its variable cost per paying customer (break-even)",
+        description="Payment on success: the price floor is divided by the share of fares the seller expects to "
+        "keep, 1 - s (1 - its reputation), and enforced daily; false: the floor of the rule without it. Acts only "
+        "with guarantee_share > 0 and consolidation enabled.",
     )
 
 
