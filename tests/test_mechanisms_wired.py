@@ -670,3 +670,34 @@ def test_guarantee_is_off_in_the_defaults_and_with_consolidation_off(tiny_scenar
     model.enterprises.record_departures = spy
     run_days(model, 60)
     assert shares and set(shares) == {0.0}
+
+
+@pytest.mark.parametrize("floor_on", [True, False])
+def test_guarantee_floor_prices_at_break_even_per_paying_customer(tiny_scenario, floor_on):
+    """With payment on success and its break-even floor, every offer stays at or above the variable-cost
+    floor divided by the share of fares the seller expects to keep (up to the cap); without the floor
+    (or with the share at 0) sellers may price down to the plain floor."""
+    from sim.consolidation import kept_share
+
+    sc = with_groups(tiny_scenario, consolidation={"guarantee_share": 1.0, "guarantee_floor": floor_on},
+                     crossing={"prevention_per_effort": 5.0})
+    model = SmugglingModel(sc, seed=3)
+    p = model.params.enterprises
+    below_plain_share = []
+    for _ in range(90):
+        model.step()
+        for ents in model.enterprises.at.values():
+            for ent in ents:
+                kept = kept_share(1.0, ent.reputation)
+                for e in ent.segments:
+                    base = model.net.base_fee_eur[e]
+                    plain = (p.price_floor_margin * p.variable_cost_share * base + p.price_floor_eur) \
+                        / p.service_price_factor[ent.service_level]
+                    cap = p.price_cap_factor * base + p.price_cap_eur
+                    # the reputation used in the floor is the one before today's outcomes: allow its daily move
+                    want = max(plain, min(plain / max(kept + p.reputation_memory, 1e-9), cap))
+                    if floor_on:
+                        assert ent.price_eur[e] >= want - 1e-6, (model.net.edge_names[e], ent.reputation)
+                    below_plain_share.append(ent.price_eur[e] < want - 1e-6)
+    if not floor_on:
+        assert any(below_plain_share), "without the floor no price fell below break-even: the test cannot tell"

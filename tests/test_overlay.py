@@ -102,6 +102,12 @@ def test_an_overlay_of_nothing_has_the_base_hash(tiny):
     assert load_scenario(over).scenario_hash() == load_scenario(tiny).scenario_hash()
 
 
+def test_an_absolute_extends_path_is_taken_as_it_is(tiny, tmp_path):
+    """A probe kept elsewhere may name its base by absolute path (scenarios/README.md, "Paths")."""
+    over = write(tmp_path / "elsewhere" / "probe.yaml", f"extends: {tiny.resolve()}\n")
+    assert load_scenario(over).scenario_hash() == load_scenario(tiny).scenario_hash()
+
+
 # ---- errors: file and line of the overlay or of the base -----------------------------------------
 
 
