@@ -99,14 +99,15 @@ def test_record_sale_adds_persons_times_price_minus_variable_cost(tiny_scenario)
 
 
 def test_sales_in_the_model_change_cash_by_persons_times_price_minus_variable_cost(tiny_scenario):
-    """Without fixed, enforcement or hiring costs, arrests or package discounts, a one-segment
+    """Without fixed, enforcement or hiring costs, arrests, package discounts or refunds, a one-segment
     enterprise's cash changes in a day by exactly persons sold * (offer price - variable cost)."""
     sc = with_enterprises(
         tiny_scenario, fixed_cost_eur_per_member_day=0.0, enforcement_cost_eur_per_day=0.0,
         arrest_hazard_base=0.0, arrest_hazard_per_effort=0.0, hire_cash_eur=1e7, package_discount=0.0,
     )
     # the supply mechanism's experience lowers the variable cost: checked separately below
-    sc = sc.with_overrides(parameters={"supply": {"enabled": False}})
+    # ... and payment on success refunds failed customers' fares: checked in tests/test_mechanisms_wired.py
+    sc = sc.with_overrides(parameters={"supply": {"enabled": False}, "consolidation": {"guarantee_share": 0.0}})
     model = SmugglingModel(sc, seed=2)
     share = model.params.enterprises.variable_cost_share
     checked_sales = 0.0

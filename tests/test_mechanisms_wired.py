@@ -654,10 +654,11 @@ def test_guarantee_gives_failed_movers_their_fare_back_in_a_run(tiny_scenario, m
     assert seen["failed"] > 0, "nobody an enterprise carried failed: the test cannot tell"
 
 
-def test_guarantee_is_off_in_the_defaults_and_with_consolidation_off(tiny_scenario):
+def test_guarantee_is_on_in_the_defaults_and_off_with_consolidation_off(tiny_scenario):
+    """Adopted at stop 31 (share 1 with its break-even floor); inert with consolidation (d) off."""
     from sim.parameters import ConsolidationParameters
 
-    assert ConsolidationParameters().guarantee_share == 0.0
+    assert ConsolidationParameters().guarantee_share == 1.0 and ConsolidationParameters().guarantee_floor is True
     sc = with_groups(only(tiny_scenario, "supply"), consolidation={"guarantee_share": 1.0})
     model = SmugglingModel(sc, seed=3)
     shares = []

@@ -356,7 +356,9 @@ def test_each_ablation_switches_off_what_its_name_says_and_nothing_else(path, ba
 
 
 # ablations of one rule inside a mechanism: the file's stem and the one parameter it switches off
-PART_ABLATIONS = {"no_break_even": ("waiting", "break_even"), "no_vessel_capital": ("supply", "vessel_capital")}
+PART_ABLATIONS = {"no_break_even": ("waiting", "break_even", False), "no_vessel_capital": ("supply", "vessel_capital", False),
+                  "no_payment_on_success": ("consolidation", "guarantee_share", 0.0),
+                  "no_guarantee_floor": ("consolidation", "guarantee_floor", False)}
 
 
 def test_there_is_one_ablation_per_mechanism_and_one_for_all():
@@ -368,12 +370,13 @@ def test_there_is_one_ablation_per_mechanism_and_one_for_all():
 def test_an_ablation_of_one_rule_switches_off_only_that_rule(stem, baseline):
     from sim.parameters import parameter_specs
 
-    group, field = PART_ABLATIONS[stem]
+    group, field, off = PART_ABLATIONS[stem]
     sc = load_scenario(ABLATIONS / f"{stem}.yaml")
     got = {s.name: s.default for s in parameter_specs(sc.parameters)}
     base = {s.name: s.default for s in parameter_specs(baseline.parameters)}
-    assert {k: v for k, v in got.items() if v != base[k]} == {f"{group}.{field}": False}
-    assert base[f"{group}.{field}"] is True
+    changed = {k: v for k, v in got.items() if v != base[k]}
+    assert changed == {f"{group}.{field}": off} and type(changed[f"{group}.{field}"]) is type(off)
+    assert base[f"{group}.{field}"] == (True if isinstance(off, bool) else 1.0)
 
 
 # ---- the calibrated overlay of issue 10 ------------------------------------------------------------
