@@ -162,7 +162,9 @@ def test_no_agency_surges_of_its_own_in_the_reference(eastern_med):
 
 @pytest.mark.slow
 @pytest.mark.xfail(strict=True, reason=(
-    "issue 9 acceptance not reached (stop 29, the vessel capital on in the reference, its default parameters): "
+    "issue 9 acceptance not reached (stop 31, payment on success with its break-even floor on in the reference, "
+    "its default parameters): 1.30 over seeds 1-3 at 50 persons per agent, above the band: 2012 land 20,200, 17,700 "
+    "and 18,400, 2013 21,700, 20,700 and 30,800; stop 29 (the vessel capital on in the reference): "
     "1.63 over seeds 1-3 at 50 persons per agent, above the band: 2012 land 16,100, 10,850 and 12,150, 2013 "
     "18,050, 21,000 and 24,700; stop 25 (refugees abroad in the demand rule, Egypt's visa requirement and "
     "the Croatian-Slovenian border checks in the reference, the reference scenario's default parameters): 1.38 "

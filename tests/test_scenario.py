@@ -191,8 +191,16 @@ def test_bad_yaml_value_points_at_the_value(tiny: Path) -> None:
     assert problems(tiny) == [
         "tiny/scenario.yaml:7:20: persons_per_agent: Input should be greater than or equal to 1 (got 0)",
         "tiny/scenario.yaml:19:23: parameters.demand.undetected_share: "
-        "Input should be less than or equal to 0.3 (got 0.9)",
+        "Input should be less than or equal to 0.3 (got 0.9); allowed: 0 <= value <= 0.3",
     ]
+
+
+def test_an_out_of_bounds_parameter_names_its_whole_range(tiny: Path) -> None:
+    """Pydantic names only the bound broken; the message gives both (a newcomer's request, stop 30)."""
+    edit(tiny, "undetected_share: 0.1", "undetected_share: -0.2")
+    (msg,) = problems(tiny)
+    assert msg == ("tiny/scenario.yaml:19:23: parameters.demand.undetected_share: "
+                   "Input should be greater than or equal to 0 (got -0.2); allowed: 0 <= value <= 0.3"), msg
 
 
 def test_scenario_name_end_and_dates(tiny: Path) -> None:

@@ -169,6 +169,38 @@ _PATTERN_MESSAGES = {
 
 
 
+_BOUND_KINDS = ("greater_than", "greater_than_equal", "less_than", "less_than_equal")
+
+
+def _parameter_range(names: Sequence[str]) -> str:
+    """The whole allowed range of the parameter at ``parameters.<group>.<field>``, e.g. ``0 <= value <= 1``.
+
+    An out-of-bounds message from pydantic names only the bound it broke; this gives both. Empty when
+    ``names`` is not a parameter path or the field has no bounds.
+    """
+    if len(names) < 3 or names[0] != "parameters":
+        return ""
+    from sim.parameters import Parameters  # the schema's own parameter table (no cycle at import time)
+
+    model: Any = Parameters
+    info = None
+    for key in names[1:]:
+        fields = getattr(model, "model_fields", None)
+        if not fields or key not in fields:
+            return ""
+        info = fields[key]
+        model = info.annotation
+    low = high = ""
+    for m in getattr(info, "metadata", ()):
+        for attr, sign in (("ge", "<="), ("gt", "<")):
+            if getattr(m, attr, None) is not None:
+                low = f"{getattr(m, attr):g} {sign} "
+        for attr, sign in (("le", "<="), ("lt", "<")):
+            if getattr(m, attr, None) is not None:
+                high = f" {sign} {getattr(m, attr):g}"
+    return f"{low}value{high}" if low or high else ""
+
+
 def _expand(error: Mapping[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
     """(location, message) pairs of one pydantic error; cross-field errors become one per field."""
     loc = tuple(x for x in error["loc"] if not (isinstance(x, str) and ("[" in x or x.endswith("-or-strict"))))
@@ -188,6 +220,10 @@ def _expand(error: Mapping[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
         value = error.get("input")
         if isinstance(value, str | int | float | dt.date) and not isinstance(value, bool) and repr(value) not in msg:
             msg = f"{msg} (got {value!r})"
+        if kind in _BOUND_KINDS:
+            allowed = _parameter_range(names)
+            if allowed:
+                msg = f"{msg}; allowed: {allowed}"
         if kind in ("literal_error", "enum") and isinstance(value, str):
             expected = re.findall(r"'([^']*)'", str((error.get("ctx") or {}).get("expected", "")))
             hint = difflib.get_close_matches(value, expected, n=1, cutoff=TYPO_CUTOFF)
