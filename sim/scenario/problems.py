@@ -180,7 +180,9 @@ def _parameter_range(names: Sequence[str]) -> str:
     """
     if len(names) < 3 or names[0] != "parameters":
         return ""
-    from sim.parameters import Parameters  # the schema's own parameter table (no cycle at import time)
+    from sim.parameters import (
+        Parameters,  # the schema's own parameter table (no cycle at import time)
+    )
 
     model: Any = Parameters
     info = None
