@@ -181,13 +181,19 @@ def _abandon(pool: ProcessPoolExecutor) -> None:
     """Stop a pool at once: cancel queued tasks and terminate the workers it started."""
     workers = list((getattr(pool, "_processes", None) or {}).values())
     pool.shutdown(wait=False, cancel_futures=True)
-    # the pool may have started a worker between the two looks
-    workers += [w for w in (getattr(pool, "_processes", None) or {}).values() if w not in workers]
-    for worker in workers:
-        if worker.is_alive():
-            worker.terminate()
-    for worker in workers:
-        worker.join(timeout=5)
+    done: list = []
+    while True:
+        # the pool may have started a worker between two looks: look until no new one appears
+        workers += [w for w in (getattr(pool, "_processes", None) or {}).values() if w not in workers]
+        new = [w for w in workers if w not in done]
+        if not new:
+            break
+        for worker in new:
+            if worker.is_alive():
+                worker.terminate()
+        for worker in new:
+            worker.join(timeout=5)
+        done += new
 
 
 def _processes(
