@@ -14,7 +14,7 @@ with ``phi < 1`` one bribe or lookout covers the firm. When an enterprise exits,
 ``takeover_member_share`` of its members; with ``open_takeover_prob`` (0 by default) the largest
 enterprise at the node takes over regardless of partnership.
 
-**Payment on success** (``guarantee_share`` s, 0 by default: off). A share ``s`` of each fare sold by
+**Payment on success** (``guarantee_share`` s, 1 by default since stop 31; 0 switches it off). A share ``s`` of each fare sold by
 an enterprise is held by a third-party guarantor and paid to the seller only if the customer's
 crossing succeeds; a customer prevented or returned gets it back, and the seller, who has already
 paid the variable cost (the boat, the driver), loses it (:func:`guarantee_refund`). Enforcement that
