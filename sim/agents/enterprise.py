@@ -199,9 +199,9 @@ class SmugglerEnterprise(mesa.Agent):
         base_fee_eur : ndarray of float, shape (E,)
             Base fee of every edge (EUR).
         kept : float
-            Share of each fare the seller expects to keep, in (0, 1] (payment on success with its
+            Share of each fare the seller expects to keep, in [0, 1] (payment on success with its
             break-even floor, :func:`sim.consolidation.kept_share`); below 1 the floor is divided by it,
-            up to the cap, and enforced every day. 1 (the default): the floor of the rule without it.
+            up to the cap (0: the cap), and enforced every day. 1 (the default): the floor of the rule without it.
         """
         p = self.p
         if self.capacity_today > 0:
