@@ -211,9 +211,10 @@ def step_enterprises(reg: EnterpriseRegistry, net, effort_lists: tuple[list, lis
                 _explore(reg, ent, net, p, float(explore[i]), desired, rng, location, arrest, sp)
             ent.revenue_recent *= decay
             ent.losses_recent *= decay
-        kept_share_expected = (consolidation.kept_share(cp.guarantee_share, ent.reputation)
-                         if cp is not None and cp.guarantee_share > 0 and cp.guarantee_floor else 1.0)
-        ent.adjust_prices(net.base_fee_eur, kept_share_expected)
+        # consolidation (d), payment on success: the price floor covers the cost per paying customer
+        kept = (consolidation.kept_share(cp.guarantee_share, ent.reputation)
+                if cp is not None and cp.guarantee_share > 0 and cp.guarantee_floor else 1.0)
+        ent.adjust_prices(net.base_fee_eur, kept)
         for k_id in ent.age_handovers():
             other = reg.by_id.get(k_id)
             if other is not None:
