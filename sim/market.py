@@ -270,7 +270,8 @@ def run_market(W: np.ndarray, mig, offers: Offers, *, net, perceived_failure: np
                p_incident: np.ndarray, J: np.ndarray, Jr: np.ndarray, day: int, params,
                rng: np.random.Generator, Jr_group: np.ndarray | None = None,
                awareness: np.ndarray | None = None, information: np.ndarray | None = None,
-               extra_utility: np.ndarray | None = None, path_size: np.ndarray | None = None) -> RoundResult:
+               extra_utility: np.ndarray | None = None, path_size: np.ndarray | None = None,
+               group_utility: np.ndarray | None = None) -> RoundResult:
     """Step 4: every waiting migrant takes part in a market round at its node.
 
     A migrant compares a random window of at most ``choice.offers_considered`` offers at its node,
@@ -305,6 +306,8 @@ def run_market(W: np.ndarray, mig, offers: Offers, *, net, perceived_failure: np
     path_size : ndarray of float, shape (E, D), optional
         Path-size term of each segment towards each destination (logit units; ``choice.path_size_weight``,
         :func:`sim.corridors.path_size_utility`); None: none.
+    group_utility : ndarray of float, shape (G, E), optional
+        Utility of each segment for each origin group (:func:`sim.following.following_utility`); None: none.
 
     Returns
     -------
@@ -367,6 +370,8 @@ def run_market(W: np.ndarray, mig, offers: Offers, *, net, perceived_failure: np
             u = u + awareness_utility(aeff, params.awareness.utility_floor)
         if extra_utility is not None:
             u = u + extra_utility[slot]
+        if group_utility is not None:
+            u = u + group_utility[mig.group[ids][:, None], o_edge[slot]]
         if path_size is not None:
             u = u + path_size[o_edge[slot], d]
         price = o_price[slot]

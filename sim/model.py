@@ -42,6 +42,7 @@ from sim.choice import cost_to_go, edge_cost, group_costs_to_go
 from sim.corridors import corridor_keys, path_size_utility
 from sim.dates import month_calendar, to_date
 from sim.enforcement import EnforcementState, crossing_odds, effort_lists
+from sim.following import following_utility
 from sim.labels import MODES, ROUTE_TYPES
 from sim.network import RouteNetwork
 from sim.registry import EnterpriseRegistry
@@ -297,7 +298,7 @@ class SmugglingModel(mesa.Model):
                                 p_incident=self.odds.incident, J=self.J, Jr=self.Jr, day=self.day, params=p, rng=self.rng,
                                 Jr_group=self.Jr_group, path_size=self.path_size,
                                 awareness=None if self.awareness is None else self.awareness.A,
-                                information=self.information, extra_utility=extra)
+                                information=self.information, extra_utility=extra, group_utility=self._following())
         self.desired = res.desired
         got = res.bought >= 0
         movers, opt = W[got], res.bought[got]
@@ -444,6 +445,11 @@ class SmugglingModel(mesa.Model):
         for n, h in self.hubs.items():
             h.queue = int(q[n])
             h.enterprises = len(reg.at[n])
+
+    def _following(self) -> np.ndarray | None:
+        """Following co-nationals (issue 9 item 5): (G, E) utility from awareness's smoothed passages, or None."""
+        w = self.params.awareness.following_weight
+        return None if self.awareness is None or w <= 0 else following_utility(self.awareness.s, self.net.src, self.net.n_nodes, w)
 
     def _learn(self) -> None:
         """Route awareness (a) from today's passages; hubs (step 8) with reputation (c) as a slow stock."""

@@ -60,6 +60,13 @@ class AwarenessParameters(Group):
         "the years before the start, when the routes in use were known); false: awareness carries on from what "
         "the burn-in's word of mouth built up from `initial` (the rule before stop 28).",
     )
+    following_weight: float = param(
+        0.0, ge=0.0, le=10.0, low=0.0, high=4.0, unit="utility per unit share", kind="structural",
+        source=TRIAL + "; cumulative causation (Massey 1990; Epstein 2008), issue 9 item 5",
+        description="Following co-nationals (sim/following.py): utility w * (share of the group's recent "
+        "onward passages from the node that took the segment); 0: off. Needs awareness on (it reads its "
+        "smoothed passages).",
+    )
     hub_info_strength: float = param(
         0.3, ge=0.0, le=1.0, low=0.0, high=1.0, unit="1", kind="prior", source=NOTE_C,
         description="Information I = strength * R that a market hub of reputation R gives on the segments "
