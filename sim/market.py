@@ -294,8 +294,7 @@ def run_market(W: np.ndarray, mig, offers: Offers, *, net, perceived_failure: np
     params : sim.parameters.Parameters
     rng : numpy.random.Generator
     Jr_group : ndarray of float, shape (G, N, D), optional
-        Utility-to-go per origin group (route awareness, mechanisms note (a)); replaces ``Jr`` in
-        the utility (the "closer" filter keeps the shared ``J``).
+        Utility-to-go per origin group (awareness (a)); replaces ``Jr`` (the "closer" filter keeps ``J``).
     awareness : ndarray of float, shape (G, E), optional
         Route awareness ``A``; with ``information`` (N, E), each slot's utility gets
         ``ln(max(Aeff, awareness.utility_floor))`` (:func:`sim.awareness.awareness_utility`).
@@ -304,8 +303,7 @@ def run_market(W: np.ndarray, mig, offers: Offers, *, net, perceived_failure: np
     extra_utility : ndarray of float, shape (O,), optional
         Utility added to each offer (hub reputation of its end, mechanisms note (c)).
     path_size : ndarray of float, shape (E, D), optional
-        Path-size term of each segment towards each destination (logit units; ``choice.path_size_weight``,
-        :func:`sim.corridors.path_size_utility`); None: none.
+        Path-size term of each segment towards each destination (:func:`sim.corridors.path_size_utility`).
     group_utility : ndarray of float, shape (G, E), optional
         Utility of each segment for each origin group (:func:`sim.following.following_utility`); None: none.
 
