@@ -7,7 +7,9 @@ same node by that segment:
 
     u_{\\mathrm{follow}}[g, e] = w \\, \\frac{s[g, e]}{\\sum_{e' : \\mathrm{src}(e') = \\mathrm{src}(e)} s[g, e']}
 
-with ``s`` the smoothed onward passages of route awareness (:class:`sim.awareness.RouteAwareness`,
+the sum over the segments out of the same node that lead on (a retreat, the way back for those who failed
+or waited long, is nobody's example to follow: it gets no term and its passages are not in the sum), and
+``s`` the smoothed onward passages of route awareness (:class:`sim.awareness.RouteAwareness`,
 persons per day, half-life ``awareness.wom_memory_days``) and ``w`` ``awareness.following_weight``
 (logit units per unit share; 0 is the ablation). Awareness decides whether an option is known at all;
 this term makes the way most of one's co-nationals took from here the more attractive one (a herd or
@@ -28,6 +30,12 @@ node 1:
 >>> import numpy as np
 >>> following_utility(np.array([[3.0, 1.0, 5.0]]), src=np.array([0, 0, 1]), n_nodes=2, weight=2.0).tolist()
 [[1.5, 0.5, 2.0]]
+
+Segment 1 is the way back from node 0: it gets nothing, and segment 0 has all of node 0's share:
+
+>>> following_utility(np.array([[3.0, 1.0, 5.0]]), src=np.array([0, 0, 1]), n_nodes=2, weight=2.0,
+...                   retreat=np.array([False, True, False])).tolist()
+[[2.0, 0.0, 2.0]]
 """
 
 from __future__ import annotations
@@ -39,7 +47,8 @@ from sim.awareness import regional_share
 __all__ = ["following_utility"]
 
 
-def following_utility(s: np.ndarray, src: np.ndarray, n_nodes: int, weight: float) -> np.ndarray:
+def following_utility(s: np.ndarray, src: np.ndarray, n_nodes: int, weight: float,
+                      retreat: np.ndarray | None = None) -> np.ndarray:
     """Utility ``w * share`` of each segment for each group (logit units).
 
     Parameters
@@ -51,11 +60,13 @@ def following_utility(s: np.ndarray, src: np.ndarray, n_nodes: int, weight: floa
     n_nodes : int
     weight : float
         ``w`` (logit units per unit share), non-negative.
+    retreat : ndarray of bool, shape (E,), optional
+        Retreat segments (:attr:`sim.network.RouteNetwork.is_retreat`): left out of the shares, term 0.
 
     Returns
     -------
     ndarray of float, shape (G, E)
-        In ``[0, w]``; 0 where the group passed nothing from the segment's source.
+        In ``[0, w]``; 0 where the group passed nothing from the segment's source, and on retreats.
 
     Raises
     ------
@@ -64,4 +75,7 @@ def following_utility(s: np.ndarray, src: np.ndarray, n_nodes: int, weight: floa
     """
     if weight < 0:
         raise ValueError(f"following weight must be >= 0, got {weight}")
-    return weight * regional_share(s, np.asarray(src), n_nodes)
+    region = np.asarray(src)
+    if retreat is not None:
+        region = np.where(np.asarray(retreat, dtype=bool), -1, region)
+    return weight * regional_share(s, region, n_nodes)

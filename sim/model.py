@@ -448,8 +448,10 @@ class SmugglingModel(mesa.Model):
 
     def _following(self) -> np.ndarray | None:
         """Following co-nationals (issue 9 item 5): (G, E) utility from awareness's smoothed passages, or None."""
-        w = self.params.awareness.following_weight
-        return None if self.awareness is None or w <= 0 else following_utility(self.awareness.s, self.net.src, self.net.n_nodes, w)
+        w, net = self.params.awareness.following_weight, self.net
+        if self.awareness is None or w <= 0:
+            return None
+        return following_utility(self.awareness.s, net.src, net.n_nodes, w, net.is_retreat)
 
     def _learn(self) -> None:
         """Route awareness (a) from today's passages; hubs (step 8) with reputation (c) as a slow stock."""

@@ -89,3 +89,22 @@ def test_two_equal_options_lock_in_only_above_a_weight_of_two(weight, locks_in):
         s = s + 0.05 * (p[None, :] - s)
     share = s[0, 0] / s.sum()
     assert (share > 0.9) if locks_in else abs(share - 0.5) < 0.01
+
+
+def test_a_retreat_is_not_followed_and_not_in_the_shares():
+    """At a departure point where many co-nationals went back, the ways on keep the whole share."""
+    s = np.array([[1.0, 3.0, 6.0]])  # node 0: two crossings and the way back (segment 2)
+    src = np.array([0, 0, 0])
+    retreat = np.array([False, False, True])
+    u = following_utility(s, src, 1, 2.0, retreat)
+    np.testing.assert_allclose(u, [[0.5, 1.5, 0.0]])
+    assert following_utility(s, src, 1, 2.0)[0, 2] > 0  # without the mask the way back would draw the most
+
+
+def test_the_model_gives_retreats_no_following_term(tiny_scenario):
+    sc = with_groups(tiny_scenario, awareness={"enabled": True, "following_weight": 3.0})
+    model = SmugglingModel(sc, seed=11)
+    run_days(model, 60)
+    model.awareness.s[:, model.net.is_retreat] += 1.0  # passages back, so that the mask has something to drop
+    u = model._following()
+    assert model.net.is_retreat.any() and not u[:, model.net.is_retreat].any()
