@@ -80,13 +80,14 @@ def test_following_needs_awareness_and_changes_the_model(tiny_scenario):
 def test_two_equal_options_lock_in_only_above_a_weight_of_two(weight, locks_in):
     """The docstring's threshold: with two options of equal utility the shares settle at one half when
     w < 2 and run away to one option when w > 2 (slope w / 2 of the logit at an even split)."""
-    s = np.array([[0.55, 0.45]])  # smoothed passages out of one node, a small lead for option 0
+    flow = 10.0  # persons per day out of the node: the term must use shares, not persons
+    s = np.array([[0.55, 0.45]]) * flow  # smoothed passages out of one node, a small lead for option 0
     src = np.array([0, 0])
     for _ in range(2000):
         u = following_utility(s, src, 1, weight)[0]
         p = np.exp(u - u.max())
         p /= p.sum()
-        s = s + 0.05 * (p[None, :] - s)
+        s = s + 0.05 * (flow * p[None, :] - s)
     share = s[0, 0] / s.sum()
     assert (share > 0.9) if locks_in else abs(share - 0.5) < 0.01
 
