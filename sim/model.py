@@ -46,6 +46,7 @@ from sim.following import following_utility
 from sim.labels import MODES, ROUTE_TYPES
 from sim.network import RouteNetwork
 from sim.registry import EnterpriseRegistry
+from sim.route_knowledge import corridor_costs_to_go
 
 __all__ = ["SmugglingModel"]
 
@@ -238,8 +239,13 @@ class SmugglingModel(mesa.Model):
             self.information = aw.hub_information(rep, net.is_market, net.src, net.dst,
                                                   self.params.awareness.hub_info_strength)
             extra = self.awareness.planning_cost_eur(self.information, cp.cost_scale_eur)
-            Jg = group_costs_to_go(net.src[keep], net.dst[keep], cost[keep], extra[:, keep], net.n_nodes,
-                                   self.destinations, scale=1e-6)
+            if self.params.awareness.corridor_knowledge:  # a way is known as well as its least-known segment
+                Jg = corridor_costs_to_go(net.src[keep], net.dst[keep], cost[keep], extra[:, keep] / cp.cost_scale_eur,
+                                          cp.cost_scale_eur, self.params.awareness.utility_floor, net.n_nodes,
+                                          self.destinations)
+            else:
+                Jg = group_costs_to_go(net.src[keep], net.dst[keep], cost[keep], extra[:, keep], net.n_nodes,
+                                       self.destinations, scale=1e-6)
             self.Jr_group = -Jg / cp.cost_scale_eur + ahead
         wp = self.params.waiting
         if wp.enabled:  # waiting at hubs: each group's value (its own with awareness), and its slow expectation

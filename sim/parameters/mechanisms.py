@@ -67,6 +67,14 @@ class AwarenessParameters(Group):
         "onward passages from the node that took the segment); 0: off. Needs awareness on (it reads its "
         "smoothed passages).",
     )
+    corridor_knowledge: bool = param(
+        False, low=0, high=1, unit="switch", kind="structural",
+        source=TRIAL + "; knowledge spread as route stories (Hinsch and Bijak 2023), perfect correlation assumed",
+        description="Corridor knowledge (sim/route_knowledge.py): true: a group's plan charges a way the awareness "
+        "cost of its least-known segment, -cost_scale ln min Aeff (the bottleneck, knowledge perfectly correlated "
+        "along a way); false: the sum over its segments (the product of independent chances, the rule before "
+        "stop 33). The choice at a node still weighs each option by its own ln Aeff.",
+    )
     hub_info_strength: float = param(
         0.3, ge=0.0, le=1.0, low=0.0, high=1.0, unit="1", kind="prior", source=NOTE_C,
         description="Information I = strength * R that a market hub of reputation R gives on the segments "

@@ -1,0 +1,152 @@
+"""Corridor knowledge: the way beyond the next segment is known as a whole (issue 9, a rule on trial).
+
+Route awareness (``sim/awareness.py``) gives each origin group ``g`` an effective awareness ``Aeff[g, e]``
+of each segment. Until this rule, the group's plan (its costs-to-go) charged every little-known segment on
+a way ``-mu ln Aeff`` (``mu`` the logit scale, EUR): the chance of knowing a way was the *product* of the
+chances of knowing its segments, as if each segment were heard of independently. A way of five segments
+each known to a third of the group then costs ``5 mu ln 3``, and a long way through Greece and the Balkans
+loses to a one-segment cargo ship the group hardly knows (docs/experiments.md, "Stop 32").
+
+Word of mouth tells of routes ("from Istanbul to Edirne, across the river, then to Athens"), so what a
+group knows of a way is correlated along it. This rule takes the other limit, perfect correlation: a way is
+known as well as its least-known segment, and its planning cost is ``mu max_e (-ln Aeff[g, e])`` (the
+bottleneck) instead of the sum. The choice at a node still weighs the option itself by its own
+``ln Aeff`` (``sim.market``), so the market sees *the next segment, plus the least-known segment beyond it*.
+
+The bottleneck of the cheapest way is not a shortest-path problem; it is computed exactly up to a grid of
+awareness levels: for each level ``t_k`` (logit units) the shortest ways over the segments with
+``-ln Aeff <= t_k`` are found, and
+
+.. math::
+
+    W_g(n) = \\min_k \\left( J_{g,k}(n) + \\mu t_k \\right),
+
+which rounds each way's bottleneck up to the next level of :data:`LEVELS` (an overestimate of at most one
+grid step). Pure functions of numpy arrays; the model calls :func:`corridor_costs_to_go` at each replan
+when ``awareness.corridor_knowledge`` is on.
+
+Sources: the product rule is the hard-minimum limit of the mechanisms note's
+``W_g(n) = -mu ln sum_e Aeff exp(-(c_e + W_g(head e)) / mu)`` (Cascetta 2009, sec. 3.5, implicit
+availability); knowledge that travels in bundles: in Routes and Rumours (Hinsch and Bijak 2023) agents who
+meet exchange what they know of many links at once, so what a group knows of the links of one way is
+correlated. The perfect-correlation limit is an assumption of this rule (no estimate exists).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["LEVELS", "corridor_costs_to_go", "hard_costs_to_go"]
+
+#: Awareness levels of the grid (``Aeff``; the last is replaced by the utility floor, which admits every
+#: segment). A numerical grid, not a model number: finer levels change the bottleneck by less than one step.
+LEVELS: tuple[float, ...] = (1.0, 0.8, 0.6, 0.45, 0.3, 0.2, 0.1, 0.05, 0.02, 0.01, 0.003, 1e-3, 1e-4, 0.0)
+
+
+def hard_costs_to_go(src: np.ndarray, dst: np.ndarray, cost: np.ndarray, n_nodes: int,
+                     destinations: np.ndarray, max_iter: int | None = None) -> np.ndarray:
+    """Least cost from every node to every destination, many cost columns at once (Bellman-Ford).
+
+    Parameters
+    ----------
+    src, dst : ndarray of int, shape (E,)
+        Edge endpoints (node indices).
+    cost : ndarray of float, shape (E, C)
+        Cost of each edge in each of C columns (EUR-equivalent, ``inf``: unusable); each column is
+        solved for every destination.
+    n_nodes : int
+        Number of nodes N.
+    destinations : ndarray of int, shape (D,)
+    max_iter : int, optional
+        Iteration cap; default N + 1 (a way has at most N - 1 edges).
+
+    Returns
+    -------
+    ndarray of float, shape (N, C, D)
+        ``inf`` where a destination cannot be reached.
+
+    Raises
+    ------
+    ValueError
+        If an edge cost is negative (a cycle could lower the cost without end).
+
+    Examples
+    --------
+    >>> src = np.array([0, 0, 1]); dst = np.array([2, 1, 2])
+    >>> cost = np.array([[150.0, np.inf], [100.0, 100.0], [100.0, 100.0]])
+    >>> hard_costs_to_go(src, dst, cost, 3, np.array([2]))[0, :, 0].tolist()
+    [150.0, 200.0]
+    """
+    cost = np.asarray(cost, dtype=float)
+    if np.any(cost < 0):
+        raise ValueError("hard_costs_to_go: edge costs must be >= 0")
+    n_cols, n_dest = cost.shape[1], len(destinations)
+    J = np.full((n_nodes, n_cols, n_dest), np.inf)
+    J[destinations, :, np.arange(n_dest)] = 0.0
+    if len(src) == 0:
+        return J
+    order = np.argsort(src, kind="stable")
+    s_sorted, d_sorted, c_sorted = src[order], dst[order], cost[order][:, :, None]
+    starts = np.flatnonzero(np.r_[True, s_sorted[1:] != s_sorted[:-1]])
+    nodes = s_sorted[starts]
+    is_dest = np.zeros((n_nodes, n_dest), dtype=bool)
+    is_dest[destinations, np.arange(n_dest)] = True
+    for _ in range(max_iter if max_iter is not None else n_nodes + 1):
+        best = np.minimum.reduceat(J[d_sorted] + c_sorted, starts, axis=0)
+        new = np.full_like(J, np.inf)
+        new[nodes] = best
+        new[is_dest[:, None, :].repeat(n_cols, axis=1)] = 0.0
+        if np.array_equal(new, J):
+            break
+        J = new
+    return J
+
+
+def corridor_costs_to_go(src: np.ndarray, dst: np.ndarray, cost: np.ndarray, unknown: np.ndarray,
+                         cost_scale_eur: float, utility_floor: float, n_nodes: int,
+                         destinations: np.ndarray) -> np.ndarray:
+    """Each group's cost-to-go with a way's awareness cost that of its least-known segment.
+
+    Parameters
+    ----------
+    src, dst : ndarray of int, shape (E,)
+    cost : ndarray of float, shape (E,)
+        Edge cost shared by all groups (EUR-equivalent, ``inf``: closed).
+    unknown : ndarray of float, shape (G, E)
+        ``-ln max(Aeff, utility_floor)`` of each group and segment (logit units, >= 0).
+    cost_scale_eur : float
+        Logit scale mu (EUR per logit unit).
+    utility_floor : float
+        Floor of Aeff; the last level of the grid, which admits every segment.
+    n_nodes : int
+    destinations : ndarray of int, shape (D,)
+
+    Returns
+    -------
+    ndarray of float, shape (G, N, D)
+        ``min_k (J_{g,k} + mu t_k)`` (EUR-equivalent); ``inf`` where a destination cannot be reached.
+
+    Examples
+    --------
+    Two ways from node 0 to 2: two segments each known to a third of the group, or one known to a
+    tenth. With the product rule the first is charged ``2 mu ln 3`` (2.20 mu), nearly the second's
+    ``mu ln 10`` (2.30 mu); as a corridor it is charged ``mu ln 3``, rounded up to the grid's 0.3.
+
+    >>> src = np.array([0, 1, 0]); dst = np.array([1, 2, 2])
+    >>> unknown = -np.log(np.array([[1 / 3, 1 / 3, 0.1]]))
+    >>> W = corridor_costs_to_go(src, dst, np.array([100.0, 100.0, 100.0]), unknown, 1000.0, 1e-6, 3,
+    ...                          np.array([2]))
+    >>> round(float(W[0, 0, 0]), 1), round(200 + 1000 * float(-np.log(0.3)), 1)
+    (1404.0, 1404.0)
+    """
+    unknown = np.asarray(unknown, dtype=float)
+    t = -np.log(np.maximum(np.array(LEVELS, dtype=float), utility_floor))  # (K,) ascending
+    t[-1] = max(t[-1], float(unknown.max(initial=0.0)))
+    G, E = unknown.shape
+    allowed = (unknown[:, None, :] <= t[None, :, None] + 1e-12).reshape(G * len(t), E)  # (G*K, E)
+    # many (group, level) pairs admit the same segments: solve each set of segments once
+    sets, which = np.unique(allowed, axis=0, return_inverse=True)
+    cols = np.where(sets, np.asarray(cost, dtype=float)[None, :], np.inf).T  # (E, S)
+    J = hard_costs_to_go(src, dst, cols, n_nodes, destinations)[:, which.ravel()]  # (N, G*K, D)
+    J = J.reshape(n_nodes, G, len(t), len(destinations)) + cost_scale_eur * t[None, None, :, None]
+    return J.min(axis=2).transpose(1, 0, 2)
