@@ -239,10 +239,11 @@ class SmugglingModel(mesa.Model):
             self.information = aw.hub_information(rep, net.is_market, net.src, net.dst,
                                                   self.params.awareness.hub_info_strength)
             extra = self.awareness.planning_cost_eur(self.information, cp.cost_scale_eur)
-            if self.params.awareness.corridor_knowledge:  # a way is known as well as its least-known segment
+            rho = self.params.awareness.corridor_correlation
+            if rho > 0:  # knowledge correlated along a way: (partly) as well known as its least-known segment
                 Jg = corridor_costs_to_go(net.src[keep], net.dst[keep], cost[keep], extra[:, keep] / cp.cost_scale_eur,
                                           cp.cost_scale_eur, self.params.awareness.utility_floor, net.n_nodes,
-                                          self.destinations)
+                                          self.destinations, correlation=rho)
             else:
                 Jg = group_costs_to_go(net.src[keep], net.dst[keep], cost[keep], extra[:, keep], net.n_nodes,
                                        self.destinations, scale=1e-6)

@@ -22,8 +22,10 @@ awareness levels: for each level ``t_k`` (logit units) the shortest ways over th
     W_g(n) = \\min_k \\left( J_{g,k}(n) + \\mu t_k \\right),
 
 which rounds each way's bottleneck up to the next level of :data:`LEVELS` (an overestimate of at most one
-grid step). Pure functions of numpy arrays; the model calls :func:`corridor_costs_to_go` at each replan
-when ``awareness.corridor_knowledge`` is on.
+grid step). Between the two limits, ``awareness.corridor_correlation`` rho charges a way
+``mu (rho max_e u_e + (1 - rho) sum_e u_e)`` (``u = -ln Aeff``), computed on the same grid with the
+segments' own ``(1 - rho) mu u`` added to their costs. Pure functions of numpy arrays; the model calls
+:func:`corridor_costs_to_go` at each replan when rho > 0 (at 0 it keeps the product rule's code).
 
 Sources: the product rule is the hard-minimum limit of the mechanisms note's
 ``W_g(n) = -mu ln sum_e Aeff exp(-(c_e + W_g(head e)) / mu)`` (Cascetta 2009, sec. 3.5, implicit
@@ -104,8 +106,12 @@ def hard_costs_to_go(src: np.ndarray, dst: np.ndarray, cost: np.ndarray, n_nodes
 
 def corridor_costs_to_go(src: np.ndarray, dst: np.ndarray, cost: np.ndarray, unknown: np.ndarray,
                          cost_scale_eur: float, utility_floor: float, n_nodes: int,
-                         destinations: np.ndarray) -> np.ndarray:
-    """Each group's cost-to-go with a way's awareness cost that of its least-known segment.
+                         destinations: np.ndarray, correlation: float = 1.0) -> np.ndarray:
+    """Each group's cost-to-go with a way's awareness cost (partly) that of its least-known segment.
+
+    A way's awareness cost is ``mu (rho max_e u_e + (1 - rho) sum_e u_e)``, ``u = -ln Aeff`` and ``rho``
+    the correlation of knowledge along the way: 1, a corridor (the bottleneck); 0, independent segments
+    (the product rule, :func:`sim.choice.group_costs_to_go` with the awareness cost as extra).
 
     Parameters
     ----------
@@ -120,11 +126,20 @@ def corridor_costs_to_go(src: np.ndarray, dst: np.ndarray, cost: np.ndarray, unk
         Floor of Aeff; the last level of the grid, which admits every segment.
     n_nodes : int
     destinations : ndarray of int, shape (D,)
+    correlation : float, default 1
+        rho in [0, 1].
 
     Returns
     -------
     ndarray of float, shape (G, N, D)
-        ``min_k (J_{g,k} + mu t_k)`` (EUR-equivalent); ``inf`` where a destination cannot be reached.
+        ``min_k (J_{g,k} + rho mu t_k)``, ``J_{g,k}`` the least cost over the segments with
+        ``u <= t_k`` of ``cost + (1 - rho) mu u`` (EUR-equivalent); ``inf`` where a destination cannot be
+        reached.
+
+    Raises
+    ------
+    ValueError
+        If ``correlation`` is outside [0, 1].
 
     Examples
     --------
@@ -139,14 +154,17 @@ def corridor_costs_to_go(src: np.ndarray, dst: np.ndarray, cost: np.ndarray, unk
     >>> round(float(W[0, 0, 0]), 1), round(200 + 1000 * float(-np.log(0.3)), 1)
     (1404.0, 1404.0)
     """
+    if not 0.0 <= correlation <= 1.0:
+        raise ValueError(f"corridor_costs_to_go: correlation must be in [0, 1], got {correlation}")
     unknown = np.asarray(unknown, dtype=float)
     t = -np.log(np.maximum(np.array(LEVELS, dtype=float), utility_floor))  # (K,) ascending
     t[-1] = max(t[-1], float(unknown.max(initial=0.0)))
     G, E = unknown.shape
-    allowed = (unknown[:, None, :] <= t[None, :, None] + 1e-12).reshape(G * len(t), E)  # (G*K, E)
-    # many (group, level) pairs admit the same segments: solve each set of segments once
-    sets, which = np.unique(allowed, axis=0, return_inverse=True)
-    cols = np.where(sets, np.asarray(cost, dtype=float)[None, :], np.inf).T  # (E, S)
-    J = hard_costs_to_go(src, dst, cols, n_nodes, destinations)[:, which.ravel()]  # (N, G*K, D)
-    J = J.reshape(n_nodes, G, len(t), len(destinations)) + cost_scale_eur * t[None, None, :, None]
+    allowed = unknown[:, None, :] <= t[None, :, None] + 1e-12  # (G, K, E)
+    each = np.asarray(cost, dtype=float)[None, :] + (1.0 - correlation) * cost_scale_eur * unknown  # (G, E)
+    cols = np.where(allowed, each[:, None, :], np.inf).reshape(G * len(t), E)
+    # many (group, level) pairs have the same costs: solve each column once
+    sets, which = np.unique(cols, axis=0, return_inverse=True)
+    J = hard_costs_to_go(src, dst, sets.T, n_nodes, destinations)[:, which.ravel()]  # (N, G*K, D)
+    J = J.reshape(n_nodes, G, len(t), len(destinations)) + correlation * cost_scale_eur * t[None, None, :, None]
     return J.min(axis=2).transpose(1, 0, 2)

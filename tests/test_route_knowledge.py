@@ -1,4 +1,4 @@
-"""Corridor knowledge (issue 9, ``awareness.corridor_knowledge``): kernels against brute force, and the model."""
+"""Corridor knowledge (issue 9, ``awareness.corridor_correlation``): kernels against brute force, and the model."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from test_mechanisms_wired import with_groups
 
-from sim.choice import cost_to_go
+from sim.choice import cost_to_go, group_costs_to_go
 from sim.model import SmugglingModel
 from sim.route_knowledge import LEVELS, corridor_costs_to_go, hard_costs_to_go
 
@@ -40,8 +40,9 @@ def test_hard_costs_to_go_refuses_negative_costs():
         hard_costs_to_go(np.array([0]), np.array([1]), np.array([[-1.0]]), 2, np.array([1]))
 
 
-def _brute_force(src, dst, cost, unknown, mu, n, dest, round_up):
-    """min over simple ways of (sum of costs + mu * bottleneck), the bottleneck rounded up to the grid."""
+def _brute_force(src, dst, cost, unknown, mu, n, dest, round_up, rho=1.0):
+    """min over simple ways of (sum of costs + mu (rho bottleneck + (1 - rho) sum)), the bottleneck
+    rounded up to the grid."""
     t = -np.log(np.maximum(np.array(LEVELS), 1e-6))
     g = nx.MultiDiGraph()
     g.add_nodes_from(range(n))
@@ -59,21 +60,21 @@ def _brute_force(src, dst, cost, unknown, mu, n, dest, round_up):
                 b = max(unknown[es])
                 if round_up:
                     b = t[np.searchsorted(t, b - 1e-12)]
-                out[s, j] = min(out[s, j], cost[es].sum() + mu * b)
+                out[s, j] = min(out[s, j], cost[es].sum() + mu * (rho * b + (1 - rho) * unknown[es].sum()))
     return out
 
 
-@pytest.mark.parametrize("seed", range(4))
-def test_corridor_costs_are_the_least_cost_plus_bottleneck_on_the_grid(seed):
+@pytest.mark.parametrize(("seed", "rho"), [(0, 1.0), (1, 1.0), (2, 1.0), (3, 1.0), (4, 0.5), (5, 0.25)])
+def test_corridor_costs_are_the_least_cost_plus_bottleneck_on_the_grid(seed, rho):
     rng, src, dst = _random_graph(seed + 10)
     cost = rng.uniform(10, 100, size=len(src))
     unknown = -np.log(rng.uniform(0.005, 1.0, size=(2, len(src))))
     unknown[:, rng.random(len(src)) < 0.4] = 0.0  # segments everyone knows
     mu, dest = 80.0, np.array([0, 3])
-    W = corridor_costs_to_go(src, dst, cost, unknown, mu, 1e-6, 7, dest)
+    W = corridor_costs_to_go(src, dst, cost, unknown, mu, 1e-6, 7, dest, correlation=rho)
     for g in range(2):
-        np.testing.assert_allclose(W[g], _brute_force(src, dst, cost, unknown[g], mu, 7, dest, True), atol=1e-6)
-        exact = _brute_force(src, dst, cost, unknown[g], mu, 7, dest, False)
+        np.testing.assert_allclose(W[g], _brute_force(src, dst, cost, unknown[g], mu, 7, dest, True, rho), atol=1e-6)
+        exact = _brute_force(src, dst, cost, unknown[g], mu, 7, dest, False, rho)
         finite = np.isfinite(exact)
         assert np.all(W[g][finite] >= exact[finite] - 1e-9)  # the grid only rounds up
 
@@ -105,7 +106,7 @@ def test_a_long_way_of_half_known_segments_beats_one_hardly_known_segment_only_a
 
 def test_the_model_plans_with_corridors_only_when_switched_on(tiny_scenario):
     base = with_groups(tiny_scenario, awareness={"enabled": True, "initial": 0.05})
-    on = with_groups(tiny_scenario, awareness={"enabled": True, "initial": 0.05, "corridor_knowledge": True})
+    on = with_groups(tiny_scenario, awareness={"enabled": True, "initial": 0.05, "corridor_correlation": 1.0})
     m_off, m_on = SmugglingModel(base, seed=3), SmugglingModel(on, seed=3)
     a, b = m_off.Jr_group, m_on.Jr_group
     finite = np.isfinite(a) & np.isfinite(b)
@@ -115,3 +116,20 @@ def test_the_model_plans_with_corridors_only_when_switched_on(tiny_scenario):
     # never more than one grid step above the product rule's charge (its sum >= the bottleneck)
     step = np.diff(-np.log(np.maximum(np.array(LEVELS), 1e-6))).max()
     assert np.all(b[finite] >= a[finite] - step - 1e-9)
+
+
+def test_no_correlation_is_the_product_rule():
+    """rho = 0 charges every segment its own -mu ln Aeff: the sum rule of sim.choice.group_costs_to_go."""
+    rng, src, dst = _random_graph(21)
+    cost = rng.uniform(10, 100, size=len(src))
+    unknown = -np.log(rng.uniform(0.01, 1.0, size=(3, len(src))))
+    mu, dest = 200.0, np.array([2, 4])
+    W = corridor_costs_to_go(src, dst, cost, unknown, mu, 1e-6, 7, dest, correlation=0.0)
+    ref = group_costs_to_go(src, dst, cost, mu * unknown, 7, dest, scale=1e-6)
+    np.testing.assert_allclose(W, ref, atol=1e-3)
+
+
+def test_correlation_outside_zero_one_is_refused():
+    with pytest.raises(ValueError, match="correlation"):
+        corridor_costs_to_go(np.array([0]), np.array([1]), np.array([1.0]), np.zeros((1, 1)), 1.0, 1e-6, 2,
+                             np.array([1]), correlation=1.5)

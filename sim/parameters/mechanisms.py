@@ -67,12 +67,12 @@ class AwarenessParameters(Group):
         "onward passages from the node that took the segment); 0: off. Needs awareness on (it reads its "
         "smoothed passages).",
     )
-    corridor_knowledge: bool = param(
-        False, low=0, high=1, unit="switch", kind="structural",
-        source=TRIAL + "; knowledge spread as route stories (Hinsch and Bijak 2023), perfect correlation assumed",
-        description="Corridor knowledge (sim/route_knowledge.py): true: a group's plan charges a way the awareness "
-        "cost of its least-known segment, -cost_scale ln min Aeff (the bottleneck, knowledge perfectly correlated "
-        "along a way); false: the sum over its segments (the product of independent chances, the rule before "
+    corridor_correlation: float = param(
+        0.0, ge=0.0, le=1.0, low=0.0, high=1.0, unit="1", kind="structural",
+        source=TRIAL + "; knowledge that travels in bundles (Routes and Rumours, Hinsch and Bijak 2023); no estimate",
+        description="Corridor knowledge (sim/route_knowledge.py): rho, the correlation of a group's knowledge along "
+        "a way. Its plan charges a way cost_scale x (rho max_e(-ln Aeff) + (1 - rho) sum_e(-ln Aeff)): 1, the "
+        "least-known segment only (a corridor); 0, the sum over its segments (independent chances, the rule before "
         "stop 33). The choice at a node still weighs each option by its own ln Aeff.",
     )
     hub_info_strength: float = param(
