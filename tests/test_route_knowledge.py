@@ -46,7 +46,7 @@ def _brute_force(src, dst, cost, unknown, mu, n, dest, round_up, rho=1.0):
     t = -np.log(np.maximum(np.array(LEVELS), 1e-6))
     g = nx.MultiDiGraph()
     g.add_nodes_from(range(n))
-    for e, (a, b) in enumerate(zip(src, dst)):
+    for e, (a, b) in enumerate(zip(src, dst, strict=True)):
         if np.isfinite(cost[e]):
             g.add_edge(int(a), int(b), key=e)
     out = np.full((n, len(dest)), np.inf)
