@@ -38,7 +38,7 @@ from sim import (
 from sim.agencies import build_enforcement
 from sim.agents.hub import Hub
 from sim.agents.migrant import Migrants, MigrantState, MigrantView  # noqa: F401 (MigrantView: return type)
-from sim.choice import cost_to_go, edge_cost, group_costs_to_go
+from sim.choice import cost_to_go, edge_cost
 from sim.corridors import corridor_keys, path_size_utility
 from sim.dates import month_calendar, to_date
 from sim.enforcement import EnforcementState, crossing_odds, effort_lists
@@ -46,7 +46,7 @@ from sim.following import following_utility
 from sim.labels import MODES, ROUTE_TYPES
 from sim.network import RouteNetwork
 from sim.registry import EnterpriseRegistry
-from sim.route_knowledge import corridor_costs_to_go
+from sim.route_knowledge import group_plan_costs_to_go
 
 __all__ = ["SmugglingModel"]
 
@@ -239,14 +239,9 @@ class SmugglingModel(mesa.Model):
             self.information = aw.hub_information(rep, net.is_market, net.src, net.dst,
                                                   self.params.awareness.hub_info_strength)
             extra = self.awareness.planning_cost_eur(self.information, cp.cost_scale_eur)
-            rho = self.params.awareness.corridor_correlation
-            if rho > 0:  # knowledge correlated along a way: (partly) as well known as its least-known segment
-                Jg = corridor_costs_to_go(net.src[keep], net.dst[keep], cost[keep], extra[:, keep] / cp.cost_scale_eur,
-                                          cp.cost_scale_eur, self.params.awareness.utility_floor, net.n_nodes,
-                                          self.destinations, correlation=rho)
-            else:
-                Jg = group_costs_to_go(net.src[keep], net.dst[keep], cost[keep], extra[:, keep], net.n_nodes,
-                                       self.destinations, scale=1e-6)
+            ap = self.params.awareness  # rho > 0: a way (partly) as well known as its least-known segment
+            Jg = group_plan_costs_to_go(net.src[keep], net.dst[keep], cost[keep], extra[:, keep], cp.cost_scale_eur,
+                                        ap.utility_floor, net.n_nodes, self.destinations, ap.corridor_correlation)
             self.Jr_group = -Jg / cp.cost_scale_eur + ahead
         wp = self.params.waiting
         if wp.enabled:  # waiting at hubs: each group's value (its own with awareness), and its slow expectation

@@ -38,7 +38,9 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["LEVELS", "corridor_costs_to_go", "hard_costs_to_go"]
+from sim.choice import group_costs_to_go
+
+__all__ = ["LEVELS", "corridor_costs_to_go", "group_plan_costs_to_go", "hard_costs_to_go"]
 
 #: Awareness levels of the grid (``Aeff``; the last is replaced by the utility floor, which admits every
 #: segment). A numerical grid, not a model number: finer levels change the bottleneck by less than one step.
@@ -168,3 +170,36 @@ def corridor_costs_to_go(src: np.ndarray, dst: np.ndarray, cost: np.ndarray, unk
     J = hard_costs_to_go(src, dst, sets.T, n_nodes, destinations)[:, which.ravel()]  # (N, G*K, D)
     J = J.reshape(n_nodes, G, len(t), len(destinations)) + correlation * cost_scale_eur * t[None, None, :, None]
     return J.min(axis=2).transpose(1, 0, 2)
+
+
+def group_plan_costs_to_go(src: np.ndarray, dst: np.ndarray, cost: np.ndarray, awareness_cost_eur: np.ndarray,
+                           cost_scale_eur: float, utility_floor: float, n_nodes: int, destinations: np.ndarray,
+                           correlation: float) -> np.ndarray:
+    """Each group's costs-to-go with awareness's planning cost, by the rule ``correlation`` selects.
+
+    At rho = 0 the product rule: each segment's ``awareness_cost_eur`` added to its cost
+    (:func:`sim.choice.group_costs_to_go`, the rule before stop 33, bit for bit); above 0
+    :func:`corridor_costs_to_go`.
+
+    Parameters
+    ----------
+    src, dst : ndarray of int, shape (E,)
+    cost : ndarray of float, shape (E,)
+        Shared edge cost (EUR-equivalent).
+    awareness_cost_eur : ndarray of float, shape (G, E)
+        ``-cost_scale_eur ln max(Aeff, utility_floor)`` (:func:`sim.awareness.awareness_cost_eur`), EUR.
+    cost_scale_eur, utility_floor : float
+    n_nodes : int
+    destinations : ndarray of int, shape (D,)
+    correlation : float
+        rho in [0, 1] (``awareness.corridor_correlation``).
+
+    Returns
+    -------
+    ndarray of float, shape (G, N, D)
+        EUR-equivalent; ``inf`` where a destination cannot be reached.
+    """
+    if correlation == 0:
+        return group_costs_to_go(src, dst, cost, awareness_cost_eur, n_nodes, destinations, scale=1e-6)
+    return corridor_costs_to_go(src, dst, cost, awareness_cost_eur / cost_scale_eur, cost_scale_eur, utility_floor,
+                                n_nodes, destinations, correlation=correlation)
