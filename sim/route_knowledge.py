@@ -22,10 +22,12 @@ awareness levels: for each level ``t_k`` (logit units) the shortest ways over th
     W_g(n) = \\min_k \\left( J_{g,k}(n) + \\mu t_k \\right),
 
 which rounds each way's bottleneck up to the next level of :data:`LEVELS` (an overestimate of at most one
-grid step). Between the two limits, ``awareness.corridor_correlation`` rho charges a way
-``mu (rho max_e u_e + (1 - rho) sum_e u_e)`` (``u = -ln Aeff``), computed on the same grid with the
-segments' own ``(1 - rho) mu u`` added to their costs. Pure functions of numpy arrays; the model calls
-:func:`corridor_costs_to_go` at each replan when rho > 0 (at 0 it keeps the product rule's code).
+grid step); the least costs come from :func:`sim.choice.group_costs_to_go` (the product rule's solver at
+a vanishing logit scale), once per distinct column of costs. Between the two limits,
+``awareness.corridor_correlation`` rho charges a way ``mu (rho max_e u_e + (1 - rho) sum_e u_e)``
+(``u = -ln Aeff``), computed on the same grid with the segments' own ``(1 - rho) mu u`` added to their
+costs. Pure functions of numpy arrays; the model calls :func:`group_plan_costs_to_go` at each replan,
+which keeps the product rule's code at rho = 0.
 
 Sources: the product rule is the hard-minimum limit of the mechanisms note's
 ``W_g(n) = -mu ln sum_e Aeff exp(-(c_e + W_g(head e)) / mu)`` (Cascetta 2009, sec. 3.5, implicit
@@ -40,70 +42,11 @@ import numpy as np
 
 from sim.choice import group_costs_to_go
 
-__all__ = ["LEVELS", "corridor_costs_to_go", "group_plan_costs_to_go", "hard_costs_to_go"]
+__all__ = ["LEVELS", "corridor_costs_to_go", "group_plan_costs_to_go"]
 
 #: Awareness levels of the grid (``Aeff``; the last is replaced by the utility floor, which admits every
 #: segment). A numerical grid, not a model number: finer levels change the bottleneck by less than one step.
 LEVELS: tuple[float, ...] = (1.0, 0.8, 0.6, 0.45, 0.3, 0.2, 0.1, 0.05, 0.02, 0.01, 0.003, 1e-3, 1e-4, 0.0)
-
-
-def hard_costs_to_go(src: np.ndarray, dst: np.ndarray, cost: np.ndarray, n_nodes: int,
-                     destinations: np.ndarray, max_iter: int | None = None) -> np.ndarray:
-    """Least cost from every node to every destination, many cost columns at once (Bellman-Ford).
-
-    Parameters
-    ----------
-    src, dst : ndarray of int, shape (E,)
-        Edge endpoints (node indices).
-    cost : ndarray of float, shape (E, C)
-        Cost of each edge in each of C columns (EUR-equivalent, ``inf``: unusable); each column is
-        solved for every destination.
-    n_nodes : int
-        Number of nodes N.
-    destinations : ndarray of int, shape (D,)
-    max_iter : int, optional
-        Iteration cap; default N + 1 (a way has at most N - 1 edges).
-
-    Returns
-    -------
-    ndarray of float, shape (N, C, D)
-        ``inf`` where a destination cannot be reached.
-
-    Raises
-    ------
-    ValueError
-        If an edge cost is negative (a cycle could lower the cost without end).
-
-    Examples
-    --------
-    >>> src = np.array([0, 0, 1]); dst = np.array([2, 1, 2])
-    >>> cost = np.array([[150.0, np.inf], [100.0, 100.0], [100.0, 100.0]])
-    >>> hard_costs_to_go(src, dst, cost, 3, np.array([2]))[0, :, 0].tolist()
-    [150.0, 200.0]
-    """
-    cost = np.asarray(cost, dtype=float)
-    if np.any(cost < 0):
-        raise ValueError("hard_costs_to_go: edge costs must be >= 0")
-    n_cols, n_dest = cost.shape[1], len(destinations)
-    J = np.full((n_nodes, n_cols, n_dest), np.inf)
-    J[destinations, :, np.arange(n_dest)] = 0.0
-    if len(src) == 0:
-        return J
-    order = np.argsort(src, kind="stable")
-    s_sorted, d_sorted, c_sorted = src[order], dst[order], cost[order][:, :, None]
-    starts = np.flatnonzero(np.r_[True, s_sorted[1:] != s_sorted[:-1]])
-    nodes = s_sorted[starts]
-    is_dest = np.zeros((n_nodes, n_dest), dtype=bool)
-    is_dest[destinations, np.arange(n_dest)] = True
-    for _ in range(max_iter if max_iter is not None else n_nodes + 1):
-        best = np.minimum.reduceat(J[d_sorted] + c_sorted, starts, axis=0)
-        new = np.full_like(J, np.inf)
-        new[nodes] = best
-        new[is_dest[:, None, :].repeat(n_cols, axis=1)] = 0.0
-        if np.array_equal(new, J):
-            break
-        J = new
-    return J
 
 
 def corridor_costs_to_go(src: np.ndarray, dst: np.ndarray, cost: np.ndarray, unknown: np.ndarray,
@@ -166,10 +109,11 @@ def corridor_costs_to_go(src: np.ndarray, dst: np.ndarray, cost: np.ndarray, unk
     each = np.asarray(cost, dtype=float)[None, :] + (1.0 - correlation) * cost_scale_eur * unknown  # (G, E)
     cols = np.where(allowed, each[:, None, :], np.inf).reshape(G * len(t), E)
     # many (group, level) pairs have the same costs: solve each column once
+    # (each distinct column is one "group" of the product rule's solver, with no shared cost)
     sets, which = np.unique(cols, axis=0, return_inverse=True)
-    J = hard_costs_to_go(src, dst, sets.T, n_nodes, destinations)[:, which.ravel()]  # (N, G*K, D)
-    J = J.reshape(n_nodes, G, len(t), len(destinations)) + correlation * cost_scale_eur * t[None, None, :, None]
-    return J.min(axis=2).transpose(1, 0, 2)
+    J = group_costs_to_go(src, dst, np.zeros(E), sets, n_nodes, destinations, scale=1e-6)[which.ravel()]
+    J = J.reshape(G, len(t), n_nodes, len(destinations)) + correlation * cost_scale_eur * t[None, :, None, None]
+    return J.min(axis=1)
 
 
 def group_plan_costs_to_go(src: np.ndarray, dst: np.ndarray, cost: np.ndarray, awareness_cost_eur: np.ndarray,
