@@ -141,10 +141,22 @@ def test_deaths_csv_leaves_observed_blank_where_none(tmp_path, scenario):
     assert lines[0] == "route,observed_2014,simulated_mean,simulated_p05,simulated_p95"
     black_sea = next(line for line in lines if line.startswith("Black Sea,"))
     assert black_sea.split(",")[1] == ""
-    assert next(line for line in lines if line.startswith("Central")).split(",")[1] == "3126.0"
-    assert lines[-1].startswith("Total,3318.0,")  # IOM 2014 over the routes with a figure
+    assert next(line for line in lines if line.startswith("Central")).split(",")[1] == "3126"
+    assert lines[-1].startswith("Total,3318,")  # IOM 2014 over the routes with a figure
     by_route = (out / "detections_by_route.csv").read_text().splitlines()
     assert by_route[-1].startswith("Total,,283532")
+
+
+def test_csv_floats_are_written_to_ten_significant_digits(tmp_path, scenario):
+    tables = fake_tables()
+    tables["detections_by_route"].loc[0, "simulated_p95"] = 51419.59999999999  # a percentile's noise
+    tables["detections_by_route"].loc[0, "relative_error"] = -0.1616673698026531
+    out = io.write_results(tmp_path, scenario, tables, run_info(), summary="")
+    row = (out / "detections_by_route.csv").read_text().splitlines()[1].split(",")
+    assert row[2] == "170664"  # observed 2014, a count: no ".0"
+    assert row[5:] == ["51419.6", "-0.1616673698"]
+    frame = pd.read_csv(out / "detections_by_route.csv")
+    assert frame.loc[0, "simulated_p95"] == pytest.approx(51419.59999999999, rel=1e-10)
 
 
 def test_manifest_hashes_seeds_and_versions(tmp_path, scenario):
@@ -175,6 +187,7 @@ def test_manifest_hashes_seeds_and_versions(tmp_path, scenario):
     assert manifest["start_time"] == "2026-03-04T05:06:07+00:00"
     assert manifest["end_time"] == "2026-03-04T05:06:09+00:00"
     assert manifest["wall_seconds"] == 2.0
+    assert 0 < manifest["writing_seconds"] < 600  # the figures drawn, measured here, not passed in
     assert manifest["scenario_resolved_sha256"] == sha(out / "scenario.resolved.yaml")
 
 

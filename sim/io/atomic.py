@@ -17,6 +17,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -33,6 +34,11 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from matplotlib.figure import Figure
 
     from sim.scenario import Scenario
+
+#: Floats in a results folder's CSV tables: ten significant digits, so that a count reads ``170664``
+#: (not ``170664.0``) and a percentile ``51419.6`` (not ``51419.59999999999``); the Parquet tables
+#: keep full precision.
+CSV_FLOAT_FORMAT = "%.10g"
 
 __all__ = [
     "check_writable",
@@ -143,12 +149,14 @@ def _replace_together(folder: Path, names: list[str], write: Callable[[str, Path
     return [folder / name for name in names]
 
 
-def write_csv_files(folder: str | Path, frames: Mapping[str, pd.DataFrame]) -> list[Path]:
+def write_csv_files(folder: str | Path, frames: Mapping[str, pd.DataFrame],
+                    float_format: str | None = None) -> list[Path]:
     """Write CSV tables into an existing folder, all or none (e.g. a scenario's demand tables).
 
     Each table is written into a hidden temporary folder in ``folder`` first; only when every one
     is written are they moved over their targets, so an error leaves the old files untouched.
-    Output is deterministic: no index, ``\\n`` line ends, pandas' default float format.
+    Output is deterministic: no index, ``\\n`` line ends, floats in ``float_format`` (default pandas'
+    shortest round-trip form).
 
     Parameters
     ----------
@@ -156,6 +164,8 @@ def write_csv_files(folder: str | Path, frames: Mapping[str, pd.DataFrame]) -> l
         Existing folder.
     frames : mapping of str to pandas.DataFrame
         File name (e.g. ``"demand.csv"``) to table.
+    float_format : str, optional
+        A ``%`` format for floats (a results folder's tables: :data:`CSV_FLOAT_FORMAT`).
 
     Returns
     -------
@@ -171,7 +181,8 @@ def write_csv_files(folder: str | Path, frames: Mapping[str, pd.DataFrame]) -> l
     if not folder.is_dir():
         raise OSError(f"not a folder: {folder}")
     return _replace_together(
-        folder, list(frames), lambda name, path: frames[name].to_csv(path, index=False, lineterminator="\n")
+        folder, list(frames), lambda name, path: frames[name].to_csv(path, index=False, lineterminator="\n",
+                                               float_format=float_format)
     )
 
 
@@ -248,6 +259,7 @@ class RunFolder:
     def __init__(self, run_id: str, path: Path, final: Path, start: datetime, seed: int) -> None:
         self.run_id, self.path, self.final, self.start, self.seed = run_id, path, final, start, seed
         self.files: list[str] = []
+        self._clock = time.perf_counter()  # writing_seconds: from here to the manifest
         self.resolved_sha256: str | None = None
 
     def _add(self, rel: str) -> Path:
@@ -255,8 +267,8 @@ class RunFolder:
         return self.path / rel
 
     def write_csv(self, name: str, frame: pd.DataFrame) -> None:
-        """Write ``frame`` as CSV (no index) to ``name``."""
-        frame.reset_index(drop=True).to_csv(self._add(name), index=False)
+        """Write ``frame`` as CSV (no index) to ``name``, floats to :data:`CSV_FLOAT_FORMAT`."""
+        frame.reset_index(drop=True).to_csv(self._add(name), index=False, float_format=CSV_FLOAT_FORMAT)
 
     def write_parquet(self, rel: str, frame: pd.DataFrame, table: str | None = None) -> None:
         """Write ``frame`` as Parquet to ``rel`` (:func:`sim.io.tables.write_parquet`)."""
@@ -322,9 +334,11 @@ class RunFolder:
         head: Mapping[str, Any] | None = None,
         mid: Mapping[str, Any] | None = None,
     ) -> None:
-        """Write ``manifest.json`` (:func:`sim.io.provenance.manifest`) with ``files``: the sha256 of
-        every file written, by relative path."""
-        data = manifest(self.run_id, scenario, self.seed, seeds, run_info, self.start, head=head, mid=mid,
+        """Write ``manifest.json`` (:func:`sim.io.provenance.manifest`) with ``writing_seconds`` (the
+        time spent writing this folder: tables, figures, summary; ``wall_seconds`` is the run's time
+        before it) and ``files``: the sha256 of every file written, by relative path."""
+        info = {**run_info, "writing_seconds": round(time.perf_counter() - self._clock, 3)}
+        data = manifest(self.run_id, scenario, self.seed, seeds, info, self.start, head=head, mid=mid,
                         resolved_sha256=self.resolved_sha256)
         data["files"] = {name: sha256_file(self.path / name) for name in self.files}
         (self.path / "manifest.json").write_text(_json_text(data), encoding="utf-8")

@@ -254,8 +254,9 @@ def manifest(
     seeds : list of int
         The replicate seeds.
     run_info : mapping
-        ``processes``, ``executor``, ``command``, ``end_time``, ``wall_seconds`` and optionally
-        ``stranded_demand``.
+        ``processes``, ``executor``, ``command``, ``end_time``, ``wall_seconds`` (the run before
+        writing its folder) and optionally ``writing_seconds`` (writing the folder: tables, figures)
+        and ``stranded_demand``.
     start : datetime.datetime
     head : mapping, optional
         Keys put after the run id (e.g. the experiment name).
@@ -292,6 +293,7 @@ def manifest(
         "start_time": _iso(start),
         "end_time": _iso(run_info.get("end_time")),
         "wall_seconds": run_info.get("wall_seconds"),
+        **({"writing_seconds": run_info["writing_seconds"]} if "writing_seconds" in run_info else {}),
         # demand bound for destinations without a path (run with --allow-stranded), persons
         **({"stranded_demand": list(run_info["stranded_demand"])} if run_info.get("stranded_demand") else {}),
     }

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from sim.io.atomic import run_folder, write_csv_files
+from sim.io.atomic import CSV_FLOAT_FORMAT, run_folder, write_csv_files
 from sim.io.provenance import figure_info
 from sim.io.tables import TABLE_FILES, check_tables
 
@@ -85,7 +85,8 @@ def write_results(
     :mod:`sim.scenario.resolved`), ``root_seed``, ``replicate_seeds``, ``replicates``,
     ``persons_per_agent``, ``processes``, ``command``, ``packages`` (versions, with ``python``),
     ``git_commit``, ``git_dirty`` (tracked files modified), ``start_time``, ``end_time``,
-    ``wall_seconds`` and ``files`` (sha256 of every other file in the folder, by relative path).
+    ``wall_seconds`` (the run, up to its tables), ``writing_seconds`` (writing this folder: tables,
+    figures, summary) and ``files`` (sha256 of every other file in the folder, by relative path).
     """
     check_tables(tables)
     with run_folder(Path(out_root) / scenario.name, run_info, int(run_info["root_seed"])) as run:
@@ -175,4 +176,4 @@ def write_validation(folder: str | Path, table: pd.DataFrame, name: str = "valid
     OSError
         If it cannot be written (nothing is left behind).
     """
-    return write_csv_files(folder, {name: table})[0]
+    return write_csv_files(folder, {name: table}, float_format=CSV_FLOAT_FORMAT)[0]
