@@ -387,8 +387,14 @@ def run_comparison(
                             comparison, per_replicate, monthly, arms, level)
 
 
-def _fmt(value: float) -> str:
-    return f"{value:+,.0f}" if abs(value) >= 10 else f"{value:+,.2f}"
+def _decimals(*means: float) -> int:
+    """Decimals of one row of the terminal table: whole numbers from 100 persons on, else two, so that a
+    row's means, difference and interval read alike (26.67, 20.00, -6.67; not 27, 20, -6.67)."""
+    return 0 if max(abs(m) for m in means) >= 100 else 2
+
+
+def _fmt(value: float, decimals: int = 0, sign: bool = True) -> str:
+    return f"{value:{'+' if sign else ''},.{decimals}f}"
 
 
 def format_comparison(result: ComparisonResult, year: int | None = None) -> str:
@@ -421,7 +427,9 @@ def format_comparison(result: ComparisonResult, year: int | None = None) -> str:
                      f"{MIN_REPLICATES} replicates are unreliable")
     for label in result.variants:
         rows = table[(table["variant"] == label) & (table["year"] == year)]
-        rows = rows[(rows["base_mean"] != 0) | (rows["variant_mean"] != 0)]
+        zero = (rows["base_mean"] == 0) & (rows["variant_mean"] == 0)
+        left_out = [f"{r.metric} {r.route}" + (f" / {r.type}" if r.type else "") for r in rows[zero].itertuples()]
+        rows = rows[~zero]
         # each metric's rows together, in the table's order of metrics; routes as Frontex lists them
         metric_rank = {m: k for k, m in enumerate(dict.fromkeys(rows["metric"]))}
         rows = rows.iloc[sorted(range(len(rows)), key=lambda i: (
@@ -432,21 +440,24 @@ def format_comparison(result: ComparisonResult, year: int | None = None) -> str:
         distinct = []
         for r in rows.itertuples():
             what = f"{r.metric} {r.route}" + (f" / {r.type}" if r.type else "")
+            k = _decimals(r.base_mean, r.variant_mean)
             if replicates < 2:
                 band = "n/a (1 replicate)"
             else:
-                band = f"[{_fmt(r.difference_low)}, {_fmt(r.difference_high)}]"
+                band = f"[{_fmt(r.difference_low, k)}, {_fmt(r.difference_high, k)}]"
                 if r.distinguishable:
                     band += " *"
                     distinct.append(what)
-            cells.append([what, f"{r.base_mean:,.0f}", f"{r.variant_mean:,.0f}",
-                          _fmt(r.difference_mean), band])
+            cells.append([what, _fmt(r.base_mean, k, sign=False), _fmt(r.variant_mean, k, sign=False),
+                          _fmt(r.difference_mean, k), band])
         header = ["outcome", "base", "variant", "difference", "interval"]
         # every column as wide as its widest cell, so that a long route name keeps the columns aligned
         widths = [max(len(c[i]) for c in [header, *cells]) for i in range(4)]
         for c in [header, *cells]:
             lines.append(f"  {c[0]:<{widths[0]}}  {c[1]:>{widths[1]}}  {c[2]:>{widths[2]}}  "
                          f"{c[3]:>{widths[3]}}  {c[4]}".rstrip())
+        if left_out:
+            lines.append("  left out, zero in both arms: " + ", ".join(left_out))
         if replicates >= 2:
             lines.append("  distinguishable from zero (*): " + (", ".join(distinct) if distinct
                                                                 else "none"))

@@ -219,3 +219,28 @@ def test_format_comparison_keeps_columns_aligned_on_a_long_route_name():
             assert line[end - 1].isdigit() and line[end] == " ", (column, line)
     interval = header.index("interval")
     assert all(line[interval] == "[" for line in body)
+
+
+def test_format_comparison_reads_a_row_alike_and_names_what_it_leaves_out():
+    """A small outcome keeps two decimals in its means, difference and interval (26.67 and 20.00 give -6.67,
+    not '27 20 -6.67'); an outcome zero in both arms is named, not silently dropped."""
+    from types import SimpleNamespace
+
+    rows = [("deaths", "Western Mediterranean", "", 26.67, 20.0, -6.67),
+            ("deaths", "Central Mediterranean", "", 2509.6, 2400.0, -109.6),
+            ("deaths", "Western African", "", 0.0, 0.0, 0.0)]
+    table = pd.DataFrame([{"variant": "x2", "year": 2014, "metric": m, "route": r, "type": t,
+                           "base_mean": b, "variant_mean": v, "difference_mean": d,
+                           "difference_low": d - 5, "difference_high": d + 5,
+                           "distinguishable": False} for m, r, t, b, v, d in rows])
+    base = SimpleNamespace(name="base_2014", persons_per_agent=20, end=None)
+    result = compare.ComparisonResult(base=base, variants={"x2": base}, root_seed=1,
+                                      replicate_seeds=[1, 2, 3], comparison=table,
+                                      per_replicate=pd.DataFrame(), monthly=pd.DataFrame())
+    text = compare.format_comparison(result)
+    small = next(line for line in text.splitlines() if "Western Mediterranean" in line).split()
+    assert small[-5:] == ["26.67", "20.00", "-6.67", "[-11.67,", "-1.67]"], small
+    large = next(line for line in text.splitlines() if "Central Mediterranean" in line).split()
+    assert large[-5:] == ["2,510", "2,400", "-110", "[-115,", "-105]"], large
+    assert "left out, zero in both arms: deaths Western African" in text
+    assert not any(line.lstrip().startswith("deaths Western African") for line in text.splitlines())
