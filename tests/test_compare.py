@@ -193,23 +193,28 @@ def test_same_simulation_ignores_only_name_description_and_seed():
     assert not compare.same_simulation(base, base.with_overrides(parameters={"choice": {"reputation_weight": 0.0}}))
 
 
+def _comparison(rows, half_width):
+    """A ComparisonResult of one variant, 3 replicates, from (metric, route, type, base, variant,
+    difference) rows, each interval the difference +/- ``half_width``."""
+    from types import SimpleNamespace
+
+    table = pd.DataFrame([{"variant": "x2", "year": 2014, "metric": m, "route": r, "type": t,
+                           "base_mean": b, "variant_mean": v, "difference_mean": d,
+                           "difference_low": d - half_width, "difference_high": d + half_width,
+                           "distinguishable": False} for m, r, t, b, v, d in rows])
+    base = SimpleNamespace(name="base_2014", persons_per_agent=20, end=None)
+    return compare.ComparisonResult(base=base, variants={"x2": base}, root_seed=1,
+                                    replicate_seeds=[1, 2, 3], comparison=table,
+                                    per_replicate=pd.DataFrame(), monthly=pd.DataFrame())
+
+
 def test_format_comparison_keeps_columns_aligned_on_a_long_route_name():
     """'Circular route from Albania to Greece / Land' is longer than the old fixed 48-character
     outcome column: every row's numbers must still end under their headers."""
-    from types import SimpleNamespace
-
     rows = [("detections", "Circular route from Albania to Greece", "Land", 8938.0, 8950.0, 12.0),
             ("detections", "Central Mediterranean", "Sea", 170664.0, 150000.0, -20664.0),
             ("deaths", "Total", "", 4340.0, 4346.67, 6.67)]
-    table = pd.DataFrame([{"variant": "x2", "year": 2014, "metric": m, "route": r, "type": t,
-                           "base_mean": b, "variant_mean": v, "difference_mean": d,
-                           "difference_low": d - 1000, "difference_high": d + 1000,
-                           "distinguishable": False} for m, r, t, b, v, d in rows])
-    base = SimpleNamespace(name="base_2014", persons_per_agent=20, end=None)
-    result = compare.ComparisonResult(base=base, variants={"x2": base}, root_seed=1,
-                                      replicate_seeds=[1, 2, 3], comparison=table,
-                                      per_replicate=pd.DataFrame(), monthly=pd.DataFrame())
-    lines = compare.format_comparison(result).splitlines()
+    lines = compare.format_comparison(_comparison(rows, half_width=1000)).splitlines()
     start = next(i for i, line in enumerate(lines) if line.lstrip().startswith("outcome"))
     header, body = lines[start], lines[start + 1:start + 4]
     assert any("Circular route from Albania to Greece / Land" in line for line in body)
@@ -224,20 +229,10 @@ def test_format_comparison_keeps_columns_aligned_on_a_long_route_name():
 def test_format_comparison_reads_a_row_alike_and_names_what_it_leaves_out():
     """A small outcome keeps two decimals in its means, difference and interval (26.67 and 20.00 give -6.67,
     not '27 20 -6.67'); an outcome zero in both arms is named, not silently dropped."""
-    from types import SimpleNamespace
-
     rows = [("deaths", "Western Mediterranean", "", 26.67, 20.0, -6.67),
             ("deaths", "Central Mediterranean", "", 2509.6, 2400.0, -109.6),
             ("deaths", "Western African", "", 0.0, 0.0, 0.0)]
-    table = pd.DataFrame([{"variant": "x2", "year": 2014, "metric": m, "route": r, "type": t,
-                           "base_mean": b, "variant_mean": v, "difference_mean": d,
-                           "difference_low": d - 5, "difference_high": d + 5,
-                           "distinguishable": False} for m, r, t, b, v, d in rows])
-    base = SimpleNamespace(name="base_2014", persons_per_agent=20, end=None)
-    result = compare.ComparisonResult(base=base, variants={"x2": base}, root_seed=1,
-                                      replicate_seeds=[1, 2, 3], comparison=table,
-                                      per_replicate=pd.DataFrame(), monthly=pd.DataFrame())
-    text = compare.format_comparison(result)
+    text = compare.format_comparison(_comparison(rows, half_width=5))
     small = next(line for line in text.splitlines() if "Western Mediterranean" in line).split()
     assert small[-5:] == ["26.67", "20.00", "-6.67", "[-11.67,", "-1.67]"], small
     large = next(line for line in text.splitlines() if "Central Mediterranean" in line).split()
