@@ -180,3 +180,23 @@ def test_run_market_same_choices_and_draws_whatever_the_blocks(monkeypatch, seed
         for field in ("bought", "package", "cheapest", "any_allowed", "desired"):
             np.testing.assert_array_equal(getattr(res, field), getattr(ref, field), err_msg=f"{cells}: {field}")
         assert nxt == ref_next, cells
+
+
+@pytest.mark.parametrize("after_failure", [True, False])
+def test_a_failed_migrant_retreats_at_once_only_with_retreat_after_failure(after_failure):
+    """``choice.retreat_after_failure``: with it, a migrant who failed a crossing may buy a retreat segment
+    at once; without it (the rule on trial), only after ``retreat_after_wait_days`` like everyone, so with
+    that wait out of reach nobody retreats."""
+    import sim.market
+    from sim.parameters import Parameters
+
+    args = synthetic_market(4, [6] * 8, n_migrants=2000)  # three retreat edges, all offered
+    args["params"] = Parameters(choice={"retreat_after_wait_days": 365, "retreat_after_failure": after_failure})
+    args["J"] = np.abs(args["J"])  # every destination in reach
+    res = sim.market.run_market(**args, rng=np.random.default_rng(3))
+    offers, net = args["offers"], args["net"]
+    got = res.bought >= 0
+    retreats = net.is_retreat[offers.edge[res.bought[got]]]
+    failed = args["mig"].attempts[args["W"][got]] > 0
+    assert not (retreats & ~failed).any()  # nobody who did not fail retreats: the wait is out of reach
+    assert retreats.any() == after_failure, retreats.sum()

@@ -96,6 +96,12 @@ class ChoiceParameters(Group):
         description="Days waiting at a node after which a migrant who has not failed a crossing may "
         "also take a retreat segment back to the hub (one who failed may at once).",
     )
+    retreat_after_failure: bool = param(
+        True, low=0, high=1, unit="switch", kind="structural", source=STRUCTURE,
+        description="True: a migrant who failed a crossing (prevented or returned) may take a retreat segment "
+        "back to the hub at once. False (a rule on trial, stop 34): only after waiting retreat_after_wait_days "
+        "at the departure point, counted from the return, as everyone, so a failed crossing is tried again first.",
+    )
     queue_in_planning: bool = param(
         False, low=0, high=1, unit="switch", kind="structural", source=STRUCTURE,
         description="True: each smuggled segment costs time_value_eur_per_day times the expected wait for a seat "
