@@ -67,7 +67,8 @@ def _year(month: pd.Series) -> pd.Series:
     return month.astype(str).str.slice(0, 4).astype("int64")
 
 
-def outcomes(tables: Mapping[str, pd.DataFrame], years: Sequence[int] | None = None) -> pd.DataFrame:
+def outcomes(tables: Mapping[str, pd.DataFrame], years: Sequence[int] | None = None,
+             routes: Sequence[tuple[str, str]] | None = None) -> pd.DataFrame:
     """Per-replicate outcomes of an ensemble, long and dense.
 
     Parameters
@@ -77,13 +78,17 @@ def outcomes(tables: Mapping[str, pd.DataFrame], years: Sequence[int] | None = N
         ``exploitation``), with ``replicate`` and ``seed``.
     years : sequence of int, optional
         Years to report (default those present).
+    routes : sequence of (route, type), optional
+        The scenario's Frontex route/type pairs (:func:`route_pairs`): with ``years``, every pair gets a
+        ``detections`` and an ``arrivals`` row, every route a ``deaths`` row, and each metric its ``Total``,
+        in every replicate and year, zero where nothing happened (the tables are sparse). Without it,
+        :func:`compare_outcomes` fills only the keys present in either scenario.
 
     Returns
     -------
     pandas.DataFrame
         ``replicate, seed, metric, route, type, year, value`` (persons); ``type`` is ``""`` where it
-        does not apply (deaths, exploitation, totals). Not dense yet: :func:`compare_outcomes` fills
-        the zeros across scenarios.
+        does not apply (deaths, exploitation, totals).
     """
     parts = []
     det = tables["detections_monthly"].assign(year=lambda t: _year(t["month"]))
@@ -116,7 +121,33 @@ def outcomes(tables: Mapping[str, pd.DataFrame], years: Sequence[int] | None = N
     out["value"] = out["value"].astype("float64")
     if years is not None:
         out = out[out["year"].isin(list(years))]
+        if routes is not None:
+            out = _with_zeros(out, tables, years, routes)
     return out[["replicate", "seed", *_KEY, "value"]].reset_index(drop=True)
+
+
+def route_pairs(*scenarios) -> list[tuple[str, str]]:
+    """The Frontex route/type pairs of the scenarios' labelled segments, in the Frontex order."""
+    pairs = {(str(getattr(s.frontex_route, "value", s.frontex_route)), str(getattr(s.frontex_type, "value", s.frontex_type)))
+             for sc in scenarios for s in sc.segments if s.frontex_route is not None}
+    return sorted(pairs, key=lambda p: route_order(*p))
+
+
+def _with_zeros(out: pd.DataFrame, tables: Mapping[str, pd.DataFrame], years: Sequence[int],
+                routes: Sequence[tuple[str, str]]) -> pd.DataFrame:
+    """``out`` with a zero row for every key of :func:`outcomes`' ``routes`` that has none."""
+    reps = tables["detections_monthly"][["replicate", "seed"]]
+    reps = pd.concat([reps, tables["crossings_by_edge"][["replicate", "seed"]]]).drop_duplicates()
+    keys = []
+    for y in years:
+        keys += [(m, r, t, y) for r, t in routes for m in ("detections", "arrivals")]
+        keys += [("deaths", r, "", y) for r in dict.fromkeys(r for r, _ in routes)]
+        keys += [(m, "Total", "", y) for m in ("detections", "arrivals", "deaths")]
+    zeros = reps.merge(pd.DataFrame(keys, columns=_KEY), how="cross").assign(value=0.0)
+    full = pd.concat([out, zeros], ignore_index=True)
+    full = full.groupby(["replicate", "seed", *_KEY], as_index=False, sort=False)["value"].sum()
+    full["year"] = full["year"].astype("int64")
+    return full
 
 
 def paired_interval(differences: np.ndarray, level: float = LEVEL) -> tuple[float, float, float]:
@@ -378,8 +409,12 @@ def run_comparison(
     arms: dict[str, dict[str, pd.DataFrame]] = {}
     for k, label in enumerate(["base", *labels]):
         arms[label] = runner._concat(results[k * replicates:(k + 1) * replicates])
-    base_out = outcomes(arms["base"])  # the tables hold the reported period only
-    var_out = {label: outcomes(arms[label]) for label in labels}
+    # the tables hold the reported period; every route/type pair of the scenarios gets a row in each year
+    years = sorted(set(range(base.start.year, base.end.year + 1)).union(
+        *(_year(arms[k]["detections_monthly"]["month"]) for k in arms)))
+    routes = route_pairs(*scenarios)
+    base_out = outcomes(arms["base"], years, routes)
+    var_out = {label: outcomes(arms[label], years, routes) for label in labels}
     comparison, per_replicate = compare_outcomes(base_out, var_out, level)
     monthly = monthly_difference(arms["base"], {label: arms[label] for label in labels},
                                  list(range(replicates)), level)

@@ -239,3 +239,31 @@ def test_format_comparison_reads_a_row_alike_and_names_what_it_leaves_out():
     assert large[-5:] == ["2,510", "2,400", "-110", "[-115,", "-105]"], large
     assert "left out, zero in both arms: deaths Western African" in text
     assert not any(line.lstrip().startswith("deaths Western African") for line in text.splitlines())
+
+
+def test_outcomes_are_dense_over_the_scenarios_routes_years_and_replicates():
+    """A route nobody took in any replicate still gets its zero rows (the tables are sparse), so that
+    comparison.csv and per_replicate.csv list it (a newcomer found Western African / Sea missing)."""
+    det = pd.DataFrame({"replicate": [0], "seed": [11], "route": ["Eastern Mediterranean"], "type": ["Sea"],
+                        "origin_group": ["Syria"], "month": ["2014-03"], "detections": [5.0]})
+    cross = pd.DataFrame({"replicate": [1], "seed": [22], "month": ["2014-03"], "edge": ["Izmir->Lesvos"],
+                          "frontex_route": ["Eastern Mediterranean"], "frontex_type": ["Sea"], "attempts": [3.0],
+                          "prevented": [0.0], "detections": [2.0], "undetected": [1.0], "first_entries": [3.0],
+                          "deaths": [0.0]})
+    routes = [("Eastern Mediterranean", "Sea"), ("Western African", "Sea")]
+    out = compare.outcomes({"detections_monthly": det, "crossings_by_edge": cross}, [2013, 2014], routes)
+    key = ["replicate", "metric", "route", "type", "year"]
+    assert not out.duplicated(key).any()
+    for rep in (0, 1):
+        for year in (2013, 2014):
+            for metric, route, rtype in [("detections", "Western African", "Sea"), ("arrivals", "Western African", "Sea"),
+                                         ("deaths", "Western African", ""), ("detections", "Total", "")]:
+                row = out[(out.replicate == rep) & (out.metric == metric) & (out.route == route)
+                          & (out.type == rtype) & (out.year == year)]
+                assert len(row) == 1, (rep, year, metric, route)
+    got = out.set_index(key)["value"]
+    assert got[(0, "detections", "Eastern Mediterranean", "Sea", 2014)] == 5.0
+    assert got[(1, "detections", "Eastern Mediterranean", "Sea", 2014)] == 0.0
+    assert got[(1, "arrivals", "Eastern Mediterranean", "Sea", 2014)] == 3.0
+    assert got[(0, "detections", "Western African", "Sea", 2013)] == 0.0
+    assert compare.outcomes({"detections_monthly": det, "crossings_by_edge": cross}).shape[0] < len(out)
