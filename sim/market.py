@@ -276,10 +276,10 @@ def run_market(W: np.ndarray, mig, offers: Offers, *, net, perceived_failure: np
 
     A migrant compares a random window of at most ``choice.offers_considered`` offers at its node,
     among those that bring it closer to its destination or lead forward in the graph (or a retreat
-    segment, once it failed a crossing (with ``choice.retreat_after_failure``) or waited
-    ``choice.retreat_after_wait_days``), within its
-    budget, by utility :func:`sim.choice.offer_utility` plus ``Jr`` (cost-to-go and the next hub's
-    reputation, logit units) at the segment's end; then :func:`market_round`.
+    segment, once it failed a crossing, with ``choice.retreat_after_failure``, or waited
+    ``choice.retreat_after_wait_days``), within its budget, by utility :func:`sim.choice.offer_utility`
+    plus ``Jr`` (cost-to-go and the next hub's reputation, logit units) at the segment's end; then
+    :func:`market_round`.
 
     Parameters
     ----------
@@ -383,7 +383,7 @@ def run_market(W: np.ndarray, mig, offers: Offers, *, net, perceived_failure: np
             price = price * np.where(pkg, 1 - disc, 1.0)
         # only segments that bring the migrant closer to its destination or lead forward
         # (no wandering in circles through logit noise), or a retreat for those who failed
-        # or waited long enough at the departure point
+        # (with choice.retreat_after_failure) or waited long enough at the departure point
         failed = (mig.attempts[ids] > 0) & cp.retreat_after_failure
         may_retreat = failed | ((day - mig.wait_since[ids]) >= cp.retreat_after_wait_days)
         allowed = np.where(retreat_o[slot], may_retreat[:, None], closer_o[slot, d])

@@ -94,7 +94,7 @@ class ChoiceParameters(Group):
     retreat_after_wait_days: int = param(
         14, ge=0, le=365, low=7, high=60, unit="day", kind="prior", source=ASSUMED,
         description="Days waiting at a node after which a migrant who has not failed a crossing may "
-        "also take a retreat segment back to the hub (one who failed may at once).",
+        "also take a retreat segment back to the hub (one who failed may at once, with retreat_after_failure).",
     )
     retreat_after_failure: bool = param(
         True, low=0, high=1, unit="switch", kind="structural", source=STRUCTURE,
