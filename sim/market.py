@@ -181,7 +181,7 @@ class Offers:
 
 def build_offers(net, enterprises_at: dict, self_travel_reputation: float, seats_by_mode: tuple[int, int, int],
                  persons_per_agent: int, rng: np.random.Generator, day: int = 0,
-                 open_edges: np.ndarray | None = None) -> Offers:
+                 open_edges: np.ndarray | None = None, departure_factor: np.ndarray | None = None) -> Offers:
     """Today's options per node: self-travel on unsold segments, enterprises' offers on sold ones.
 
     Parameters
@@ -200,6 +200,9 @@ def build_offers(net, enterprises_at: dict, self_travel_reputation: float, seats
     open_edges : ndarray of bool, shape (E,), optional
         Edges that can be travelled today (:meth:`sim.network.RouteNetwork.open_on`); nothing is offered
         on the others. None: every edge.
+    departure_factor : ndarray of float, shape (E,), optional
+        Multiplier of each edge's expected departures today (the sea weather,
+        :func:`sim.weather.departure_factors`). None: 1 everywhere.
 
     Returns
     -------
@@ -217,7 +220,8 @@ def build_offers(net, enterprises_at: dict, self_travel_reputation: float, seats
             if ent.active_from > day:
                 continue
             for e in ent.segments:
-                cap.append(ent.draw_capacity(seats_of_edge[e], persons_per_agent, rng))
+                f = 1.0 if departure_factor is None else float(departure_factor[e])
+                cap.append(ent.draw_capacity(seats_of_edge[e], persons_per_agent, rng, f))
                 price.append(ent.offer_price(e))
             k = len(ent.segments)
             node += [n] * k

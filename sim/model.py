@@ -34,6 +34,7 @@ from sim import (
     spawning,
     vulnerability,
     waiting,
+    weather,
 )
 from sim.agencies import build_enforcement
 from sim.agents.hub import Hub
@@ -284,7 +285,10 @@ class SmugglingModel(mesa.Model):
         ep = p.enterprises
         offers = market.build_offers(self.net, self.enterprises.at, p.choice.self_travel_reputation,
                                      (ep.seats_land, ep.seats_sea, ep.seats_air), self.persons_per_agent, self.rng,
-                                     day=self.day, open_edges=self.net.open_on(self.current_date.toordinal()))
+                                     day=self.day, open_edges=self.net.open_on(self.current_date.toordinal()),
+                                     departure_factor=weather.departure_factors(self.net.mode, self.current_date,
+                                                                                ep.sea_weather_amplitude,
+                                                                                ep.sea_weather_worst_day))
         if self.enterprises.heirs and len(W):  # consolidation (d): an heir serves its predecessor's customers
             mig.package_partner[W] = self.enterprises.resolve(mig.package_partner[W])
         sold = offers.enterprise >= 0

@@ -106,9 +106,13 @@ class SmugglerEnterprise(mesa.Agent):
         """Offer price per person (EUR) on ``edge`` at the enterprise's service level."""
         return self.price_eur[edge] * self.p.service_price_factor[self.service_level]
 
-    def draw_capacity(self, seats: int, persons_per_agent: int, rng: np.random.Generator) -> int:
-        """Seats (agents) on one segment today: Poisson departures times ``seats`` per departure."""
-        deps = rng.poisson(self.departures_per_day())
+    def draw_capacity(self, seats: int, persons_per_agent: int, rng: np.random.Generator,
+                      factor: float = 1.0) -> int:
+        """Seats (agents) on one segment today: Poisson departures times ``seats`` per departure.
+
+        ``factor`` multiplies the expected departures (the sea weather, :mod:`sim.weather`).
+        """
+        deps = rng.poisson(self.departures_per_day() * factor if factor != 1.0 else self.departures_per_day())
         persons = deps * seats
         self.capacity_today += persons
         return int(math.floor(persons / persons_per_agent + rng.random()))

@@ -24,6 +24,18 @@ class EnterpriseParameters(Group):
         4, ge=1, le=100, low=1, high=10, unit="persons", kind="prior", source=ASSUMED,
         description="Seats per departure on air segments.",
     )
+    sea_weather_amplitude: float = param(
+        0.0, ge=0.0, le=0.95, low=0.0, high=0.8, unit="1", kind="prior",
+        source="assumption; phase from the Mediterranean wave climatology, stormy winters and calm summers "
+        "(Barbariol et al. 2021, Frontiers in Marine Science 8: 760614); sim.weather",
+        description="Share of sea departures lost on the stormiest day of the year (0: no weather); departures on "
+        "sea segments follow 1 - A (1 + cos(2 pi (day - worst day) / 365.25)) / 2.",
+    )
+    sea_weather_worst_day: int = param(
+        15, ge=1, le=366, low=1, high=60, unit="day of year", kind="structural", source=STRUCTURE,
+        description="Day of the year with the fewest sea departures (15: mid-January, the middle of the stormy "
+        "season of Barbariol et al. 2021).",
+    )
     departures_per_week: float = param(
         5.0, gt=0.0, le=70.0, low=1.0, high=14.0, unit="departures/week", kind="prior", source=ASSUMED,
         description="Departures per week per segment served.",
