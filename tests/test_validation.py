@@ -188,6 +188,9 @@ def test_deaths_by_route_iom_observed_blank_where_none():
     assert table.loc["Western Mediterranean", "observed_2014"] == 59
     assert math.isnan(table.loc["Black Sea", "observed_2014"])
     assert table.loc["Black Sea", "simulated_mean"] == 2
+    # the land route with deaths sits in Frontex's order, as routesim compare lists it (newcomer finding)
+    assert table.index.tolist() == ["Central Mediterranean", "Eastern Mediterranean", "Western Mediterranean",
+                                    "Eastern Borders", "Western African", "Black Sea", "Total"]
 
 
 def monthly_obs(values):

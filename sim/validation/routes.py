@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from sim import observed
+from sim.labels import route_order
 from sim.validation.replicates import (
     ensemble_stats,
     pick_table,
@@ -129,9 +130,9 @@ def deaths_matrix(
     Returns
     -------
     routes : list of str
-        The routes with a sea type in :data:`sim.observed.ROUTE_TYPES` order, then any other route
-        with an observed figure or with simulated deaths in ``year``, then ``"Total"`` when
-        ``observed_deaths`` has any figure.
+        The routes with a sea type, and any other route with an observed figure or with simulated
+        deaths in ``year``, in Frontex's order (:func:`sim.labels.route_order`, as ``routesim
+        compare`` lists them), then ``"Total"`` when ``observed_deaths`` has any figure.
     observed : numpy.ndarray, shape (n_rows,)
         Observed deaths (persons), NaN where there is none; the ``Total`` row's is their sum.
     values : numpy.ndarray, shape (n_rows, n_replicates)
@@ -152,6 +153,7 @@ def deaths_matrix(
     with_deaths = in_year.loc[in_year["deaths"] > 0, "route"].dropna().unique()
     extra = [*observed_deaths, *with_deaths]
     routes += [r for r in dict.fromkeys(extra) if r not in routes]
+    routes.sort(key=route_order)  # as routesim compare and Frontex's tables list them
     reps = replicate_numbers(deaths_monthly, replicates)
     index = pd.Index(routes, name="route")
     values = replicate_matrix(in_year, ["route"], "deaths", index, reps)
@@ -194,9 +196,9 @@ def deaths_by_route(
     -------
     pandas.DataFrame, shape (n_routes [+ 1], 5)
         Columns ``route, observed_<year>, simulated_mean, simulated_p05, simulated_p95``. Rows: the
-        routes with a sea type in :data:`sim.observed.ROUTE_TYPES` order, then any other route with an
-        observed figure or with simulated deaths in ``year`` (a land route whose rows are all 0 is
-        left out), then, when there is an observed figure, a ``Total`` row over the routes with one
+        routes with a sea type and any other route with an observed figure or with simulated deaths in
+        ``year`` (a land route whose rows are all 0 is left out), in Frontex's order
+        (:func:`sim.labels.route_order`), then, when there is an observed figure, a ``Total`` row over the routes with one
         (observed: their sum, 3,318 in 2014; simulated: each replicate's sum over those routes), as
         in ``routesim validate``. ``observed_<year>`` is NaN (written blank) where IOM has none
         (Black Sea).
