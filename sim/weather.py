@@ -61,6 +61,12 @@ def departure_factors(mode: np.ndarray, date: dt.date, amplitude: float, worst_d
         Edge modes, index into :data:`sim.labels.MODES` (:attr:`sim.network.RouteNetwork.mode`).
     date, amplitude, worst_day
         As :func:`sea_departure_factor`.
+
+    Returns
+    -------
+    ndarray of float, shape (E,), or None
+        :func:`sea_departure_factor` on sea edges, 1 elsewhere; None when ``amplitude`` is 0 (no draw
+        changes, so a run without weather is the run it was before the submodel).
     """
     if amplitude == 0.0:
         return None
