@@ -112,7 +112,7 @@ class SmugglerEnterprise(mesa.Agent):
 
         ``factor`` multiplies the expected departures (the sea weather, :mod:`sim.weather`).
         """
-        deps = rng.poisson(self.departures_per_day() * factor if factor != 1.0 else self.departures_per_day())
+        deps = rng.poisson(self.departures_per_day() * factor)  # x * 1.0 == x: no weather, same draws
         persons = deps * seats
         self.capacity_today += persons
         return int(math.floor(persons / persons_per_agent + rng.random()))
